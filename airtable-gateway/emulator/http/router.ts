@@ -1,0 +1,72 @@
+import type { QueryValue } from './query.ts';
+
+export interface RouteRequest<Extra> {
+  params: Record<string, string>;
+  query: Record<string, QueryValue>;
+  body: unknown;
+  extra: Extra;
+}
+
+export interface RouteResponse {
+  status: number;
+  body: unknown;
+}
+
+export type RouteHandler<Extra> = (req: RouteRequest<Extra>) => RouteResponse | Promise<RouteResponse>;
+
+interface Route<Extra> {
+  method: string;
+  parts: string[];
+  handler: RouteHandler<Extra>;
+}
+
+export interface RouteMatch<Extra> {
+  handler: RouteHandler<Extra>;
+  params: Record<string, string>;
+}
+
+/**
+ * A small path router: `:name` segments capture (URL-decoded), literal segments win over
+ * captures at the same position because routes are tried in the order they were added.
+ */
+export class Router<Extra> {
+  readonly #routes: Route<Extra>[] = [];
+
+  on(method: string, pattern: string, handler: RouteHandler<Extra>): this {
+    this.#routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+    return this;
+  }
+
+  /** The matching route, `'method'` when only the method is wrong, or undefined. */
+  match(method: string, segments: string[]): RouteMatch<Extra> | 'method' | undefined {
+    let pathMatched = false;
+    for (const route of this.#routes) {
+      const params = matchParts(route.parts, segments);
+      if (!params) continue;
+      if (route.method === method) return { handler: route.handler, params };
+      pathMatched = true;
+    }
+    return pathMatched ? 'method' : undefined;
+  }
+}
+
+function matchParts(parts: string[], segments: string[]): Record<string, string> | undefined {
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    const segment = segments[i] as string;
+    if (part.startsWith(':')) params[part.slice(1)] = segment;
+    else if (part !== segment) return undefined;
+  }
+  return params;
+}
+
+/** Splits a path into decoded segments; undefined when a segment is not valid percent-encoding. */
+export function splitPath(pathname: string): string[] | undefined {
+  try {
+    return pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+}

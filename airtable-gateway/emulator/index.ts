@@ -1,0 +1,15 @@
+export { type RunningEmulator, createEmulator } from './emulator.ts';
+export type { AdminApi } from './routes/admin.ts';
+export {
+  DEFAULT_EMULATOR_PORT,
+  DEFAULT_ITERATOR_TTL_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_URL_LENGTH,
+  type EmulatorOptions,
+  type SeedOption,
+} from './options.ts';
+export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rate-limiter.ts';
+export { ALL_SCOPES, type Scope } from './http/auth.ts';
+export type { Fixture } from './seed/fixture-schema.ts';
+export { FixtureError } from './seed/load-fixture.ts';
+export { maskToken } from './tokens.ts';

@@ -1,0 +1,37 @@
+import type { RateLimitSettings } from './http/rate-limiter.ts';
+import type { Fixture } from './seed/fixture-schema.ts';
+
+/** The emulator's defaults, named so docs, CLI help and tests agree. */
+export const DEFAULT_EMULATOR_PORT = 8010;
+export const DEFAULT_HOST = '127.0.0.1';
+/** Airtable's documented URL limit (16,000 characters) for every endpoint. */
+export const DEFAULT_MAX_URL_LENGTH = 16_000;
+/** Airtable does not document its body limit; 10 records of 100k-character text fit well inside this. */
+export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
+/** Airtable keeps list iterators "a few minutes" after their last use. */
+export const DEFAULT_ITERATOR_TTL_MS = 5 * 60_000;
+
+export type SeedOption = 'sample' | 'empty' | Fixture | { file: string };
+
+export interface EmulatorOptions {
+  /** Port to listen on; 0 picks a free one. Default 8010. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1 (the admin API must not face a network). */
+  host?: string;
+  /** What to load when there is no persisted state. Default 'empty'. */
+  seed?: SeedOption;
+  /** Full-access tokens. With none (and none persisted), a development token is generated. */
+  tokens?: string[];
+  /** Keep state in this directory across restarts; in memory when absent. */
+  dataDir?: string;
+  /** Rate-limit settings; Airtable's figures by default. */
+  rateLimits?: Partial<RateLimitSettings>;
+  iteratorTtlMs?: number;
+  maxBodyBytes?: number;
+  maxUrlLength?: number;
+  /** Clock and randomness, injected for tests. */
+  now?: () => Date;
+  random?: () => number;
+  /** Where operational messages go (never tokens). Default: nowhere. */
+  log?: (message: string) => void;
+}

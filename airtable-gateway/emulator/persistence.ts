@@ -1,0 +1,69 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TokenGrant } from './http/auth.ts';
+import type { EmulatorStore } from './model/store.ts';
+import type { Fixture } from './seed/fixture-schema.ts';
+import { exportFixture } from './seed/export-fixture.ts';
+
+const STATE_FILE = 'emulator-state.json';
+
+/** Everything `--data DIR` keeps: the bases as a fixture, the details a fixture leaves out, and the tokens. */
+export interface PersistedState {
+  version: 1;
+  fixture: Fixture;
+  autoNumbers: Record<string, Record<string, number>>;
+  recordTimes: Record<string, { lastModifiedTime: string; cellModifiedTime: Record<string, string> }>;
+  tokens: TokenGrant[];
+}
+
+export function snapshotState(store: EmulatorStore, tokens: TokenGrant[]): PersistedState {
+  const autoNumbers: PersistedState['autoNumbers'] = {};
+  const recordTimes: PersistedState['recordTimes'] = {};
+  for (const base of store.bases.values()) {
+    autoNumbers[base.id] = Object.fromEntries(base.autoNumbers);
+    for (const records of base.records.values()) {
+      for (const r of records.values()) {
+        recordTimes[r.id] = { lastModifiedTime: r.lastModifiedTime, cellModifiedTime: { ...r.cellModifiedTime } };
+      }
+    }
+  }
+  return { version: 1, fixture: exportFixture(store), autoNumbers, recordTimes, tokens };
+}
+
+/** Puts back what a fixture load cannot know: modification times and autoNumber counters. */
+export function restoreDetails(store: EmulatorStore, state: PersistedState): void {
+  for (const base of store.bases.values()) {
+    for (const [fieldId, n] of Object.entries(state.autoNumbers[base.id] ?? {})) base.autoNumbers.set(fieldId, n);
+    for (const records of base.records.values()) {
+      for (const r of records.values()) {
+        const times = state.recordTimes[r.id];
+        if (!times) continue;
+        r.lastModifiedTime = times.lastModifiedTime;
+        r.cellModifiedTime = { ...times.cellModifiedTime };
+      }
+    }
+  }
+}
+
+export async function readState(dataDir: string): Promise<PersistedState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, STATE_FILE), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return JSON.parse(text) as PersistedState;
+}
+
+/**
+ * Writes atomically (temp file + rename) so a crash mid-write never leaves a torn file,
+ * with owner-only permissions because the file holds tokens.
+ */
+export async function writeState(dataDir: string, state: PersistedState): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const target = join(dataDir, STATE_FILE);
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(state), { mode: 0o600 });
+  await rename(temp, target);
+}

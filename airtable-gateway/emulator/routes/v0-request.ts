@@ -1,0 +1,30 @@
+import type { EmulatorContext } from '../context.ts';
+import { requireAccess, type Scope, type TokenGrant } from '../http/auth.ts';
+import type { RouteRequest } from '../http/router.ts';
+import { type BaseData, findTable } from '../model/store.ts';
+import type { TableDef } from '../model/types.ts';
+
+/** What the v0 routes get besides params, query and body. */
+export interface V0Extra {
+  ctx: EmulatorContext;
+  grant: TokenGrant;
+}
+
+export type V0Request = RouteRequest<V0Extra>;
+
+/** Checks scope and base access, then resolves the base (404) and, if named, the table (403). */
+export function resolve(req: V0Request, scope: Scope): { base: BaseData; table: TableDef } {
+  const base = baseFor(req, scope);
+  return { base, table: findTable(base, req.params.table as string) };
+}
+
+export function baseFor(req: V0Request, scope: Scope): BaseData {
+  const baseId = req.params.baseId as string;
+  const base = req.extra.ctx.store.base(baseId);
+  requireAccess(req.extra.grant, scope, baseId);
+  return base;
+}
+
+export function bodyObject(body: unknown): Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}

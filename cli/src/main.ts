@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { registerEmulatorCommand } from './commands/emulator.ts';
+import { registerSnapshotCommand } from './commands/snapshot.ts';
+import { registerStartCommand } from './commands/start.ts';
+import { ConfigError } from './config-error.ts';
+import type { Env } from './emulator-config.ts';
+import { type CliIo, processIo } from './io.ts';
+
+export function createProgram(io: CliIo, env: Env): Command {
+  const program = new Command('airsuite')
+    .description('AirSuite: typed Airtable tools for AI agents, behind one rate-limited gateway')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) });
+  registerStartCommand(program, io, env);
+  registerEmulatorCommand(program, io, env);
+  registerSnapshotCommand(program, io, env);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code (0 ok, 1 failure, 2 bad usage or configuration). */
+export async function main(argv: string[], io: CliIo = processIo(), env: Env = process.env): Promise<number> {
+  const program = createProgram(io, env);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof ConfigError) {
+      io.stderr(`airsuite: ${error.message}`);
+      return error.exitCode;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      io.stderr('airsuite: the port is already in use; pick another with --port or stop the other process');
+      return 2;
+    }
+    io.stderr(`airsuite: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  }
+}

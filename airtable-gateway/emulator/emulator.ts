@@ -214,7 +214,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     }
   };
 
-  const server = createServer((req, res) => {
+  // Node's default 16 KiB header limit would answer long URLs with a bare 431 before the
+  // emulator's own Airtable-shaped 414 (URLs over maxUrlLength) could.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.local');
     const done = url.pathname.startsWith('/__emulator/') ? serveAdmin(req, res, url) : serveV0(pipeline, req, res, url);
     done.finally(scheduleSave).catch((error: unknown) => log(`emulator: ${String(error)}`));

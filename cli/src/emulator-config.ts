@@ -31,7 +31,9 @@ function seedFrom(raw: string | undefined): EmulatorOptions['seed'] {
   if (raw === undefined || raw === '' || raw === 'empty') return 'empty';
   if (raw === 'sample') return 'sample';
   if (raw.endsWith('.json')) return { file: resolve(raw) };
-  throw new ConfigError(`--seed must be "sample", "empty" or a path to a .json fixture, got ${JSON.stringify(raw)}`);
+  throw new ConfigError(
+    `--seed must be "sample", "empty" or a path to a .json fixture, got ${JSON.stringify(raw)}`,
+  );
 }
 
 const OFF = new Set(['0', 'false', 'off', 'no']);
@@ -41,20 +43,40 @@ const OFF = new Set(['0', 'false', 'off', 'no']);
  * default. Validated once here, so the emulator never starts half-configured.
  */
 export function emulatorOptionsFrom(flags: EmulatorFlags, env: Env, defaultSeed = 'empty'): EmulatorOptions {
-  const tokens = [...(flags.token ?? []), ...(env.EMULATOR_TOKEN ?? '').split(',')].map((t) => t.trim()).filter(Boolean);
+  const tokens = [...(flags.token ?? []), ...(env.EMULATOR_TOKEN ?? '').split(',')]
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const token of tokens) {
-    if (!/^\S{8,256}$/.test(token)) throw new ConfigError('Tokens must be 8 to 256 characters without spaces');
+    if (!/^\S{8,256}$/.test(token))
+      throw new ConfigError('Tokens must be 8 to 256 characters without spaces');
   }
-  const enabled = flags.rateLimits === false ? false : !OFF.has((env.EMULATOR_RATE_LIMITS ?? 'on').toLowerCase());
+  const enabled =
+    flags.rateLimits === false ? false : !OFF.has((env.EMULATOR_RATE_LIMITS ?? 'on').toLowerCase());
   const rateLimits: EmulatorOptions['rateLimits'] = { enabled };
-  const perBase = integer('--per-base / EMULATOR_RATE_LIMIT_PER_BASE', flags.perBase ?? env.EMULATOR_RATE_LIMIT_PER_BASE, 1, 100_000);
-  const perOwner = integer('--per-owner / EMULATOR_RATE_LIMIT_PER_OWNER', flags.perOwner ?? env.EMULATOR_RATE_LIMIT_PER_OWNER, 1, 100_000);
-  const penaltyMs = integer('--penalty-ms / EMULATOR_RATE_LIMIT_PENALTY_MS', flags.penaltyMs ?? env.EMULATOR_RATE_LIMIT_PENALTY_MS, 0, 3_600_000);
+  const perBase = integer(
+    '--per-base / EMULATOR_RATE_LIMIT_PER_BASE',
+    flags.perBase ?? env.EMULATOR_RATE_LIMIT_PER_BASE,
+    1,
+    100_000,
+  );
+  const perOwner = integer(
+    '--per-owner / EMULATOR_RATE_LIMIT_PER_OWNER',
+    flags.perOwner ?? env.EMULATOR_RATE_LIMIT_PER_OWNER,
+    1,
+    100_000,
+  );
+  const penaltyMs = integer(
+    '--penalty-ms / EMULATOR_RATE_LIMIT_PENALTY_MS',
+    flags.penaltyMs ?? env.EMULATOR_RATE_LIMIT_PENALTY_MS,
+    0,
+    3_600_000,
+  );
   if (perBase !== undefined) rateLimits.perBase = perBase;
   if (perOwner !== undefined) rateLimits.perOwner = perOwner;
   if (penaltyMs !== undefined) rateLimits.penaltyMs = penaltyMs;
   const options: EmulatorOptions = {
-    port: integer('--port / EMULATOR_PORT', flags.port ?? env.EMULATOR_PORT, 0, 65_535) ?? DEFAULT_EMULATOR_PORT,
+    port:
+      integer('--port / EMULATOR_PORT', flags.port ?? env.EMULATOR_PORT, 0, 65_535) ?? DEFAULT_EMULATOR_PORT,
     host: flags.host ?? env.EMULATOR_HOST ?? '127.0.0.1',
     seed: seedFrom(flags.seed ?? env.EMULATOR_SEED ?? defaultSeed),
     tokens,
@@ -62,7 +84,12 @@ export function emulatorOptionsFrom(flags: EmulatorFlags, env: Env, defaultSeed 
   };
   const data = flags.data ?? env.EMULATOR_DATA_DIR;
   if (data) options.dataDir = resolve(data);
-  const ttl = integer('--iterator-ttl-ms / EMULATOR_ITERATOR_TTL_MS', flags.iteratorTtlMs ?? env.EMULATOR_ITERATOR_TTL_MS, 1, 86_400_000);
+  const ttl = integer(
+    '--iterator-ttl-ms / EMULATOR_ITERATOR_TTL_MS',
+    flags.iteratorTtlMs ?? env.EMULATOR_ITERATOR_TTL_MS,
+    1,
+    86_400_000,
+  );
   if (ttl !== undefined) options.iteratorTtlMs = ttl;
   return options;
 }

@@ -35,6 +35,8 @@ const KNOWN = new Set([
   'userLocale',
   'returnFieldsByFieldId',
   'recordMetadata',
+  // airtable.js copies its own `method: 'post'` option into the listRecords body.
+  'method',
 ]);
 
 /** `true`, `'true'` and `'1'` (pyairtable's form) are true; `false`, `'false'`, `'0'` false. */

@@ -12,25 +12,53 @@ export function withEmulatorFlags(command: Command): Command {
   return command
     .option('-p, --port <port>', 'port to listen on (env EMULATOR_PORT, default 8010; 0 picks a free port)')
     .option('--host <host>', 'interface to bind (env EMULATOR_HOST, default 127.0.0.1)')
-    .option('--seed <seed>', '"sample" (two example bases), "empty", or a fixture FILE.json (env EMULATOR_SEED)')
-    .option('--data <dir>', 'keep state in this directory across restarts (env EMULATOR_DATA_DIR); in memory otherwise')
-    .option('--token <token>', 'accept this full-access token; repeatable (env EMULATOR_TOKEN, comma-separated)', collect)
+    .option(
+      '--seed <seed>',
+      '"sample" (two example bases), "empty", or a fixture FILE.json (env EMULATOR_SEED)',
+    )
+    .option(
+      '--data <dir>',
+      'keep state in this directory across restarts (env EMULATOR_DATA_DIR); in memory otherwise',
+    )
+    .option(
+      '--token <token>',
+      'accept this full-access token; repeatable (env EMULATOR_TOKEN, comma-separated)',
+      collect,
+    )
     .option('--no-rate-limits', "turn off Airtable's rate limits (env EMULATOR_RATE_LIMITS=off)")
-    .option('--per-base <n>', 'requests per sliding second per base (env EMULATOR_RATE_LIMIT_PER_BASE, default 5)')
-    .option('--per-owner <n>', 'requests per sliding second per token owner (env EMULATOR_RATE_LIMIT_PER_OWNER, default 50)')
+    .option(
+      '--per-base <n>',
+      'requests per sliding second per base (env EMULATOR_RATE_LIMIT_PER_BASE, default 5)',
+    )
+    .option(
+      '--per-owner <n>',
+      'requests per sliding second per token owner (env EMULATOR_RATE_LIMIT_PER_OWNER, default 50)',
+    )
     .option('--penalty-ms <ms>', 'lock-out after a 429 (env EMULATOR_RATE_LIMIT_PENALTY_MS, default 30000)')
-    .addOption(new Option('--iterator-ttl-ms <ms>', 'idle time before a list offset expires (env EMULATOR_ITERATOR_TTL_MS, default 300000)'));
+    .addOption(
+      new Option(
+        '--iterator-ttl-ms <ms>',
+        'idle time before a list offset expires (env EMULATOR_ITERATOR_TTL_MS, default 300000)',
+      ),
+    );
 }
 
 /** Starts the emulator and prints where it is and how to call it. */
-export async function startEmulator(flags: EmulatorFlags, env: Env, io: CliIo, defaultSeed: string): Promise<RunningEmulator> {
+export async function startEmulator(
+  flags: EmulatorFlags,
+  env: Env,
+  io: CliIo,
+  defaultSeed: string,
+): Promise<RunningEmulator> {
   const options = emulatorOptionsFrom(flags, env, defaultSeed);
   const emulator = await createEmulator({ ...options, log: (m) => io.stderr(m) });
   const bases = [...emulator.store.bases.values()];
   io.stdout(`Airtable emulator listening on ${emulator.url}`);
   io.stdout(`  API:    ${emulator.url}/v0  (airtable.js: endpointUrl "${emulator.url}")`);
   io.stdout(`  Admin:  ${emulator.url}/__emulator/health`);
-  io.stdout(`  Bases:  ${bases.length === 0 ? 'none (seed with --seed sample)' : bases.map((b) => `${b.name} (${b.id})`).join(', ')}`);
+  io.stdout(
+    `  Bases:  ${bases.length === 0 ? 'none (seed with --seed sample)' : bases.map((b) => `${b.name} (${b.id})`).join(', ')}`,
+  );
   const [token] = emulator.tokens;
   if (token && (emulator.generatedToken || (options.tokens ?? []).length === 0)) {
     io.stdout(`  Token:  ${token}`);
@@ -43,7 +71,9 @@ export function registerEmulatorCommand(program: Command, io: CliIo, env: Env): 
   withEmulatorFlags(
     program
       .command('emulator')
-      .description('run the local Airtable emulator (Airtable Web API v0, rate limits, faults) for development and tests'),
+      .description(
+        'run the local Airtable emulator (Airtable Web API v0, rate limits, faults) for development and tests',
+      ),
   ).action(async (flags: EmulatorFlags) => {
     const emulator = await startEmulator(flags, env, io, 'empty');
     await io.waitForShutdown();

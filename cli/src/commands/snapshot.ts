@@ -15,18 +15,27 @@ export function registerSnapshotCommand(program: Command, io: CliIo, env: Env): 
     .command('snapshot')
     .description('export bases of a running emulator as a fixture file (load it again with --seed FILE.json)')
     .option('--url <url>', 'emulator URL (default http://127.0.0.1:$EMULATOR_PORT or :8010)')
-    .option('--base <baseId>', 'export only this base; repeatable', (v: string, p: string[] = []) => [...p, v])
+    .option('--base <baseId>', 'export only this base; repeatable', (v: string, p: string[] = []) => [
+      ...p,
+      v,
+    ])
     .option('-o, --out <file>', 'write to this file instead of standard output')
     .action(async (flags: SnapshotFlags) => {
-      const url = new URL('/__emulator/export', flags.url ?? `http://127.0.0.1:${env.EMULATOR_PORT ?? '8010'}`);
+      const url = new URL(
+        '/__emulator/export',
+        flags.url ?? `http://127.0.0.1:${env.EMULATOR_PORT ?? '8010'}`,
+      );
       for (const base of flags.base ?? []) url.searchParams.append('baseId', base);
       let response: Response;
       try {
         response = await io.fetch(url);
       } catch (error) {
-        throw new ConfigError(`Cannot reach the emulator at ${url.origin} (${(error as Error).message}). Is it running?`);
+        throw new ConfigError(
+          `Cannot reach the emulator at ${url.origin} (${(error as Error).message}). Is it running?`,
+        );
       }
-      if (!response.ok) throw new ConfigError(`The emulator answered ${response.status}: ${await response.text()}`);
+      if (!response.ok)
+        throw new ConfigError(`The emulator answered ${response.status}: ${await response.text()}`);
       const text = `${JSON.stringify(await response.json(), null, 2)}\n`;
       if (flags.out) {
         await io.writeFile(flags.out, text);

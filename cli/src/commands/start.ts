@@ -12,7 +12,9 @@ export function registerStartCommand(program: Command, io: CliIo, env: Env): voi
   withEmulatorFlags(
     program
       .command('start')
-      .description('run the AirSuite services in one process (today: the Airtable emulator seeded with sample bases)'),
+      .description(
+        'run the AirSuite services in one process (today: the Airtable emulator seeded with sample bases)',
+      ),
   ).action(async (flags: EmulatorFlags) => {
     const emulator = await startEmulator(flags, env, io, 'sample');
     io.stdout('AirSuite is running. Press Ctrl-C to stop.');

@@ -4,7 +4,12 @@
  */
 import { expect, it } from 'vitest';
 import { compileFormula } from './index.ts';
-import { FormulaError, type FormulaFieldInfo, type FormulaRecordContext, type FormulaValue } from './types.ts';
+import {
+  FormulaError,
+  type FormulaFieldInfo,
+  type FormulaRecordContext,
+  type FormulaValue,
+} from './types.ts';
 
 export const FIELDS: FormulaFieldInfo[] = [
   { id: 'fldName0000000001', name: 'Name', type: 'singleLineText' },
@@ -27,6 +32,8 @@ export const FIELDS: FormulaFieldInfo[] = [
   { id: 'fldCreated0000001', name: 'Created', type: 'createdTime' },
   { id: 'fldLinks000000001', name: 'Links', type: 'multipleRecordLinks' },
   { id: 'fldNotes000000001', name: 'Notes', type: 'multilineText' },
+  { id: 'fldMixed000000001', name: 'Mixed', type: 'multipleLookupValues' },
+  { id: 'fldNested00000001', name: 'Nested', type: 'multipleLookupValues' },
 ];
 
 const CELLS: Readonly<Record<string, FormulaValue>> = {
@@ -50,6 +57,8 @@ const CELLS: Readonly<Record<string, FormulaValue>> = {
   fldCreated0000001: new Date('2024-01-10T08:00:00.000Z'),
   fldLinks000000001: ['Acme', 'Globex', 'Acme'],
   fldNotes000000001: '  padded  ',
+  fldMixed000000001: ['a', '', null, 0, ' ', 'a'],
+  fldNested00000001: [[1, [2]], 3],
 };
 
 /** Friday 15 March 2024, 12:34:56.789 UTC. */

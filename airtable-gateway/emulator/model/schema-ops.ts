@@ -99,13 +99,15 @@ export function updateField(
     if (description === undefined || description === '') delete updated.description;
     else updated.description = description;
   }
+  const escape = (name: string) => name.replace(/\\/g, '\\\\').replace(/}/g, '\\}');
+  const rewrite = (formula: string) => formula.split(`{${escape(field.name)}}`).join(`{${escape(updated.name)}}`);
   const rename = (f: FieldDef): FieldDef => {
     if (f.type !== 'formula' || updated.name === field.name || typeof f.options?.formula !== 'string') return f;
-    const escape = (name: string) => name.replace(/\\/g, '\\\\').replace(/}/g, '\\}');
-    const formula = f.options.formula.split(`{${escape(field.name)}}`).join(`{${escape(updated.name)}}`);
-    return { ...f, options: { ...f.options, formula } };
+    return { ...f, options: { ...f.options, formula: rewrite(f.options.formula) } };
   };
   table.fields = table.fields.map((f) => (f === field ? updated : rename(f)));
+  // View filters are stored as formulas by name too; Airtable's views keep working after a rename.
+  for (const view of table.views) if (view.filterByFormula !== undefined) view.filterByFormula = rewrite(view.filterByFormula);
   ctx.store.touch();
   return updated;
 }

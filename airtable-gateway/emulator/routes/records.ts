@@ -60,12 +60,16 @@ function create(req: V0Request): RouteResponse {
 }
 
 function updateInputs(records: unknown[], allowMissingId: boolean): { id?: string; fields: unknown }[] {
+  const seen = new Set<string>();
   return records.map((r) => {
     if (typeof r !== 'object' || r === null) throw errors.invalidRecords();
     const { id, fields } = r as Record<string, unknown>;
     if (fields === undefined) throw errors.missingFields();
     if (id === undefined && allowMissingId) return { fields };
     if (typeof id !== 'string') throw errors.invalidRecords();
+    // Airtable refuses a batch that names one record twice (422 INVALID_RECORDS).
+    if (seen.has(id)) throw errors.invalidRecords('You cannot update the same record multiple times in a single request.');
+    seen.add(id);
     return { id, fields };
   });
 }

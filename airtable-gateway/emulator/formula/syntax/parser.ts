@@ -87,8 +87,9 @@ class Parser {
     const token = this.advance();
     switch (token.kind) {
       case 'number':
+        return { kind: 'number', value: token.value, pos: token.pos };
       case 'string':
-        return { kind: token.kind, value: token.value, pos: token.pos } as Expr;
+        return { kind: 'string', value: token.value, pos: token.pos };
       case 'field':
         return { kind: 'field', text: token.text, pos: token.pos };
       case 'identifier':
@@ -97,7 +98,7 @@ class Parser {
       case '(':
         return this.nested(token.pos, () => {
           const inner = this.parseLevel(0);
-          this.expect(')', "Missing ')'", token.pos);
+          this.expectClosing(token.pos);
           return inner;
         });
       default:
@@ -124,13 +125,14 @@ class Parser {
     });
   }
 
-  private expect(kind: ')', problem: string, openedAt: number): void {
+  private expectClosing(openedAt: number): void {
     const token = this.advance();
-    if (token.kind !== kind)
+    if (token.kind !== ')') {
       throw syntaxError(
-        `${problem} for '(' at character ${openedAt + 1}; found ${describe(token)}`,
+        `Missing ')' for the '(' at character ${openedAt + 1}; found ${describe(token)}`,
         token.pos,
       );
+    }
   }
 }
 

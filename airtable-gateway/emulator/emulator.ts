@@ -57,7 +57,8 @@ const DEV_USER = { email: 'dev@airsuite.local', name: 'AirSuite Developer' };
 async function resolveSeed(seed: SeedOption): Promise<Fixture | undefined> {
   if (seed === 'empty') return undefined;
   if (seed === 'sample') return sampleFixture();
-  if ('file' in seed && typeof seed.file === 'string') return JSON.parse(await readFile(seed.file, 'utf8')) as Fixture;
+  if ('file' in seed && typeof seed.file === 'string')
+    return JSON.parse(await readFile(seed.file, 'utf8')) as Fixture;
   return seed as Fixture;
 }
 
@@ -94,7 +95,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     return id;
   };
 
-  const persisted: PersistedState | undefined = options.dataDir ? await readState(options.dataDir) : undefined;
+  const persisted: PersistedState | undefined = options.dataDir
+    ? await readState(options.dataDir)
+    : undefined;
   let generatedToken = false;
   if (persisted) {
     loadFixture(ctx, persisted.fixture);
@@ -127,7 +130,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     return saving;
   };
   const scheduleSave = () => {
-    if (options.dataDir && !saveTimer && store.version !== savedVersion) saveTimer = setTimeout(save, PERSIST_DEBOUNCE_MS);
+    if (options.dataDir && !saveTimer && store.version !== savedVersion)
+      saveTimer = setTimeout(save, PERSIST_DEBOUNCE_MS);
   };
 
   const addGrant = (grant: TokenGrant) => {
@@ -136,6 +140,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   };
   const admin: AdminApi = {
     reset(seed) {
+      // A fixture that does not load must leave the emulator as it was: try it on a scratch store first.
+      if (seed !== 'sample' && seed !== 'empty')
+        loadFixture({ ...ctx, store: new EmulatorStore({ ids, now }) }, seed);
       store.clear();
       store.users.clear();
       ctx.iterators.expireAll();
@@ -157,9 +164,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     exportFixture: (baseIds) => exportFixture(store, baseIds),
     addToken(input) {
       let userId = input.userId;
-      if (userId && !store.users.has(userId)) store.users.set(userId, { id: userId, email: input.email ?? `${userId}@airsuite.local` });
+      if (userId && !store.users.has(userId))
+        store.users.set(userId, { id: userId, email: input.email ?? `${userId}@airsuite.local` });
       userId ??= ownerId();
-      const grant: TokenGrant = { token: input.token ?? generateToken(ids), userId, scopes: input.scopes, bases: input.bases };
+      const grant: TokenGrant = {
+        token: input.token ?? generateToken(ids),
+        userId,
+        scopes: input.scopes,
+        bases: input.bases,
+      };
       addGrant(grant);
       return { ...grant };
     },
@@ -169,7 +182,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     },
     faults: () => ({ ...faults }),
     setRateLimits(settings) {
-      Object.assign(rateLimits, Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)));
+      Object.assign(
+        rateLimits,
+        Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)),
+      );
       limiter.reset();
     },
     rateLimits: () => ({ ...rateLimits }),
@@ -204,11 +220,19 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     try {
       const route = adminRouter.match(req.method ?? 'GET', splitPath(url.pathname) ?? []);
       if (route === undefined || route === 'method') throw errors.notFound();
-      const body = ['GET', 'DELETE'].includes(req.method ?? 'GET') ? undefined : parseJsonBody(await readBody(req, maxBodyBytes * 4));
-      const result = await route.handler({ params: route.params, query: parseQuery(url.searchParams), body, extra: { admin } });
+      const body = ['GET', 'DELETE'].includes(req.method ?? 'GET')
+        ? undefined
+        : parseJsonBody(await readBody(req, maxBodyBytes * 4));
+      const result = await route.handler({
+        params: route.params,
+        query: parseQuery(url.searchParams),
+        body,
+        extra: { admin },
+      });
       sendJson(res, result.status, result.body);
     } catch (error) {
-      if (!(error instanceof AirtableApiError)) log(`emulator admin: ${(error as Error)?.stack ?? String(error)}`);
+      if (!(error instanceof AirtableApiError))
+        log(`emulator admin: ${(error as Error)?.stack ?? String(error)}`);
       const answer = error instanceof AirtableApiError ? error : errors.serverError();
       sendJson(res, answer.status, answer.toBody());
     }
@@ -218,7 +242,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   // emulator's own Airtable-shaped 414 (URLs over maxUrlLength) could.
   const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.local');
-    const done = url.pathname.startsWith('/__emulator/') ? serveAdmin(req, res, url) : serveV0(pipeline, req, res, url);
+    const done = url.pathname.startsWith('/__emulator/')
+      ? serveAdmin(req, res, url)
+      : serveV0(pipeline, req, res, url);
     done.finally(scheduleSave).catch((error: unknown) => log(`emulator: ${String(error)}`));
   });
   server.keepAliveTimeout = 5_000;
@@ -237,7 +263,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    tokens: tokens.list().filter((g) => g.scopes.length > 0 && g.bases === 'all').map((g) => g.token),
+    tokens: tokens
+      .list()
+      .filter((g) => g.scopes.length > 0 && g.bases === 'all')
+      .map((g) => g.token),
     generatedToken,
     admin,
     store,

@@ -1,5 +1,6 @@
-export { type RunningEmulator, createEmulator } from './emulator.ts';
-export type { AdminApi } from './routes/admin.ts';
+export { createEmulator, type RunningEmulator } from './emulator.ts';
+export { ALL_SCOPES, type Scope } from './http/auth.ts';
+export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rate-limiter.ts';
 export {
   DEFAULT_EMULATOR_PORT,
   DEFAULT_ITERATOR_TTL_MS,
@@ -8,8 +9,7 @@ export {
   type EmulatorOptions,
   type SeedOption,
 } from './options.ts';
-export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rate-limiter.ts';
-export { ALL_SCOPES, type Scope } from './http/auth.ts';
+export type { AdminApi } from './routes/admin.ts';
 export type { Fixture } from './seed/fixture-schema.ts';
 export { FixtureError } from './seed/load-fixture.ts';
 export { maskToken } from './tokens.ts';

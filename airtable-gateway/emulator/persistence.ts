@@ -2,8 +2,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenGrant } from './http/auth.ts';
 import type { EmulatorStore } from './model/store.ts';
-import type { Fixture } from './seed/fixture-schema.ts';
 import { exportFixture } from './seed/export-fixture.ts';
+import type { Fixture } from './seed/fixture-schema.ts';
 
 const STATE_FILE = 'emulator-state.json';
 
@@ -23,7 +23,10 @@ export function snapshotState(store: EmulatorStore, tokens: TokenGrant[]): Persi
     autoNumbers[base.id] = Object.fromEntries(base.autoNumbers);
     for (const records of base.records.values()) {
       for (const r of records.values()) {
-        recordTimes[r.id] = { lastModifiedTime: r.lastModifiedTime, cellModifiedTime: { ...r.cellModifiedTime } };
+        recordTimes[r.id] = {
+          lastModifiedTime: r.lastModifiedTime,
+          cellModifiedTime: { ...r.cellModifiedTime },
+        };
       }
     }
   }
@@ -33,7 +36,8 @@ export function snapshotState(store: EmulatorStore, tokens: TokenGrant[]): Persi
 /** Puts back what a fixture load cannot know: modification times and autoNumber counters. */
 export function restoreDetails(store: EmulatorStore, state: PersistedState): void {
   for (const base of store.bases.values()) {
-    for (const [fieldId, n] of Object.entries(state.autoNumbers[base.id] ?? {})) base.autoNumbers.set(fieldId, n);
+    for (const [fieldId, n] of Object.entries(state.autoNumbers[base.id] ?? {}))
+      base.autoNumbers.set(fieldId, n);
     for (const records of base.records.values()) {
       for (const r of records.values()) {
         const times = state.recordTimes[r.id];

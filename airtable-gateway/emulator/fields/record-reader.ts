@@ -1,4 +1,9 @@
-import { type CompiledFormula, FormulaError, type FormulaValue, formatFormulaValue } from '../formula/index.ts';
+import {
+  type CompiledFormula,
+  FormulaError,
+  type FormulaValue,
+  formatFormulaValue,
+} from '../formula/index.ts';
 import { type BaseData, primaryField, tableById, tableRecords } from '../model/store.ts';
 import type { FieldDef, RecordData, TableDef } from '../model/types.ts';
 import type { FormulaCache } from './formula-cache.ts';

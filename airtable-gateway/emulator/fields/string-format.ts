@@ -111,14 +111,24 @@ function formatDate(
       day = new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'long' }).format(date);
       break;
     default:
-      day = new Intl.DateTimeFormat(locale, { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric' }).format(
-        date,
-      );
+      day = new Intl.DateTimeFormat(locale, {
+        timeZone: tz,
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+      }).format(date);
   }
   if (!withTime) return day;
-  const hour12 = (options.timeFormat as { name?: string } | undefined)?.name !== '24hour';
-  const time = new Intl.DateTimeFormat(locale, { timeZone: tz, hour: 'numeric', minute: '2-digit', hour12 }).format(
-    date,
+  // Airtable's time formats are moment's `h:mma` ("7:05pm") and `HH:mm` ("19:05") in every locale.
+  const clock = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
   );
+  const hour = Number(clock.hour) % 24;
+  const time =
+    (options.timeFormat as { name?: string } | undefined)?.name === '24hour'
+      ? `${String(hour).padStart(2, '0')}:${clock.minute}`
+      : `${hour % 12 || 12}:${clock.minute}${hour < 12 ? 'am' : 'pm'}`;
   return `${day} ${time}`;
 }

@@ -139,7 +139,8 @@ function date(
   if (raw === '' && ctx.typecast) return undefined;
   if (typeof raw !== 'string') throw errors.invalidValue(field.name);
   const value = parse(raw, ctx.typecast);
-  if (value === undefined) throw errors.invalidValue(field.name, `${JSON.stringify(raw)} is not a valid date`);
+  if (value === undefined)
+    throw errors.invalidValue(field.name, `${JSON.stringify(raw)} is not a valid date`);
   return value;
 }
 
@@ -159,7 +160,10 @@ function links(field: FieldDef, raw: unknown, ctx: WriteContext): CellValue | un
     let resolved = records.has(id) ? id : undefined;
     if (resolved === undefined && ctx.typecast) resolved = linkByPrimaryValue(ctx, target.id, id);
     if (resolved === undefined) {
-      throw errors.invalidValue(field.name, `record ID ${JSON.stringify(id)} does not exist in table "${target.name}"`);
+      throw errors.invalidValue(
+        field.name,
+        `record ID ${JSON.stringify(id)} does not exist in table "${target.name}"`,
+      );
     }
     if (!ids.includes(resolved)) ids.push(resolved);
   }

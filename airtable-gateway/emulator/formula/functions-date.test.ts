@@ -64,6 +64,12 @@ describe('DATETIME_FORMAT', () => {
   const at = "'2024-03-05T14:07:09.012Z'";
   table([
     [`DATETIME_FORMAT(${at})`, '2024-03-05T14:07:09.012Z'],
+    [`DATETIME_FORMAT(${at}, '')`, '2024-03-05T14:07:09.012Z'],
+    [`DATETIME_FORMAT(${at}, 'YYYY-MM-DDTHH:mm:ss.SSSZ')`, '2024-03-05T14:07:09.012+00:00'],
+    [
+      "DATETIME_FORMAT(SET_TIMEZONE('2024-03-05T14:07:09.012Z', 'Europe/Paris'))",
+      '2024-03-05T15:07:09.012+01:00',
+    ],
     [`DATETIME_FORMAT(${at}, 'YYYY-MM-DD')`, '2024-03-05'],
     [`DATETIME_FORMAT(${at}, 'M/D/YY')`, '3/5/24'],
     [`DATETIME_FORMAT(${at}, 'MMMM Do, YYYY')`, 'March 5th, 2024'],

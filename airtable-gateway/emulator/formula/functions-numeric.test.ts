@@ -70,6 +70,7 @@ describe('aggregates', () => {
     ['AVERAGE(1, 2, 3, 4)', 2.5],
     ['AVERAGE({Scores})', 20],
     ['AVERAGE({Scores}, BLANK())', 20],
+    ['AVERAGE({Empty})', Number.NaN],
     ["COUNT(1, 2, 'three', BLANK())", 2],
     ['COUNT({Scores})', 3],
     ["COUNTA(1, 'a', '', BLANK())", 2],

@@ -21,6 +21,8 @@ export class AirtableApiError extends Error {
 
   toBody(): unknown {
     if (this.bare) return { error: this.type };
-    return { error: this.detail === undefined ? { type: this.type } : { type: this.type, message: this.detail } };
+    return {
+      error: this.detail === undefined ? { type: this.type } : { type: this.type, message: this.detail },
+    };
   }
 }

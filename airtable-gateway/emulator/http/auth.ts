@@ -50,7 +50,8 @@ export class TokenRegistry {
 /** Airtable answers a missing scope or an unreachable base with the same 403, so existence does not leak. */
 export function requireAccess(grant: TokenGrant, scope: Scope, baseId?: string): void {
   if (!grant.scopes.includes(scope)) throw errors.modelNotFound();
-  if (baseId !== undefined && grant.bases !== 'all' && !grant.bases.includes(baseId)) throw errors.modelNotFound();
+  if (baseId !== undefined && grant.bases !== 'all' && !grant.bases.includes(baseId))
+    throw errors.modelNotFound();
 }
 
 export function canReachBase(grant: TokenGrant, baseId: string): boolean {

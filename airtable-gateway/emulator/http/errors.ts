@@ -13,7 +13,8 @@ export const errors = {
       'Invalid permissions, or the requested model was not found. Check that both your user and your token have the required permissions, and that the model names and/or ids are correct.',
     ),
   recordNotFound: () => new AirtableApiError(404, 'MODEL_ID_NOT_FOUND', 'Record not found'),
-  authenticationRequired: () => new AirtableApiError(401, 'AUTHENTICATION_REQUIRED', 'Authentication required'),
+  authenticationRequired: () =>
+    new AirtableApiError(401, 'AUTHENTICATION_REQUIRED', 'Authentication required'),
   invalidPermissions: (what = 'perform this operation') =>
     new AirtableApiError(403, 'INVALID_PERMISSIONS', `You are not permitted to ${what}`),
   invalidRequest: (message = 'Invalid request: parameter validation failed. Check your request data.') =>
@@ -29,8 +30,13 @@ export const errors = {
       `Request URL exceeds the ${limit}-character limit. Use POST .../listRecords to send list parameters in the body.`,
     ),
   missingFields: () =>
-    new AirtableApiError(422, 'INVALID_REQUEST_MISSING_FIELDS', 'Could not find field "fields" in the request body'),
-  unknownField: (name: string) => new AirtableApiError(422, 'UNKNOWN_FIELD_NAME', `Unknown field name: "${name}"`),
+    new AirtableApiError(
+      422,
+      'INVALID_REQUEST_MISSING_FIELDS',
+      'Could not find field "fields" in the request body',
+    ),
+  unknownField: (name: string) =>
+    new AirtableApiError(422, 'UNKNOWN_FIELD_NAME', `Unknown field name: "${name}"`),
   invalidValue: (fieldName: string, reason?: string) =>
     new AirtableApiError(
       422,
@@ -69,7 +75,11 @@ export const errors = {
       `The formula for filtering records is invalid: ${reason}`,
     ),
   viewNotFound: (view: string) =>
-    new AirtableApiError(422, 'VIEW_NAME_NOT_FOUND', `Could not find view ${JSON.stringify(view)} in that table`),
+    new AirtableApiError(
+      422,
+      'VIEW_NAME_NOT_FOUND',
+      `Could not find view ${JSON.stringify(view)} in that table`,
+    ),
   iteratorNotAvailable: () => new AirtableApiError(422, 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE'),
   invalidOffset: (offset: string) =>
     new AirtableApiError(422, 'INVALID_OFFSET_VALUE', `The value of offset ${offset} is invalid`),
@@ -83,7 +93,11 @@ export const errors = {
   invalidMaxRecords: (value: unknown) =>
     new AirtableApiError(422, 'INVALID_MAX_RECORDS', `The maxRecords ${JSON.stringify(value)} is invalid`),
   duplicateName: (kind: string, name: string) =>
-    new AirtableApiError(422, 'DUPLICATE_OR_EMPTY_FIELD_NAME', `${kind} name "${name}" is already used or empty`),
+    new AirtableApiError(
+      422,
+      'DUPLICATE_OR_EMPTY_FIELD_NAME',
+      `${kind} name "${name}" is already used or empty`,
+    ),
   unsupportedFieldTypeForCreate: (type: string) =>
     new AirtableApiError(
       422,
@@ -91,7 +105,8 @@ export const errors = {
       `Creating ${type} fields is not supported at this time`,
     ),
   invalidFieldType: (reason: string) => new AirtableApiError(422, 'INVALID_FIELD_TYPE', reason),
-  invalidFieldOptions: (reason: string) => new AirtableApiError(422, 'INVALID_FIELD_TYPE_OPTIONS_FOR_CREATE', reason),
+  invalidFieldOptions: (reason: string) =>
+    new AirtableApiError(422, 'INVALID_FIELD_TYPE_OPTIONS_FOR_CREATE', reason),
   upsertMultipleMatches: (count: number) =>
     new AirtableApiError(
       422,

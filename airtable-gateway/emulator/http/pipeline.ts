@@ -53,7 +53,10 @@ export async function serveV0(deps: PipelineDeps, req: IncomingMessage, res: Ser
       req.socket.destroy();
       return;
     }
-    if (fault.kind === 'error') throw fault.status === 503 ? errors.retriable() : new AirtableApiError(fault.status, 'SERVER_ERROR', 'Server error');
+    if (fault.kind === 'error')
+      throw fault.status === 503
+        ? errors.retriable()
+        : new AirtableApiError(fault.status, 'SERVER_ERROR', 'Server error');
     const grant = deps.tokens.authenticate(req.headers.authorization);
     const limits = deps.rateLimits;
     if (fault.kind === 'rate-limit') {
@@ -68,16 +71,30 @@ export async function serveV0(deps: PipelineDeps, req: IncomingMessage, res: Ser
     }
     const route = deps.router.match(req.method ?? 'GET', segments);
     if (route === undefined || route === 'method') throw errors.notFound();
-    const body = ['GET', 'DELETE', 'HEAD'].includes(req.method ?? 'GET') ? undefined : parseJsonBody(await readBody(req, deps.maxBodyBytes));
-    const result = await route.handler({ params: route.params, query: parseQuery(url.searchParams), body, extra: { ctx: deps.ctx, grant } });
+    const body = ['GET', 'DELETE', 'HEAD'].includes(req.method ?? 'GET')
+      ? undefined
+      : parseJsonBody(await readBody(req, deps.maxBodyBytes));
+    const result = await route.handler({
+      params: route.params,
+      query: parseQuery(url.searchParams),
+      body,
+      extra: { ctx: deps.ctx, grant },
+    });
     status = result.status;
     sendJson(res, result.status, result.body);
   } catch (error) {
     const apiError = error instanceof AirtableApiError ? error : undefined;
-    if (!apiError) deps.log(`emulator: unexpected error serving ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? String(error)}`);
+    if (!apiError)
+      deps.log(
+        `emulator: unexpected error serving ${req.method} ${url.pathname}: ${(error as Error)?.stack ?? String(error)}`,
+      );
     const answer = apiError ?? errors.serverError();
     status = answer.status;
-    if (!res.headersSent) sendJson(res, answer.status, answer.toBody(), answer.status === 429 ? { 'retry-after': String(Math.ceil(deps.rateLimits.penaltyMs / 1000)) } : {});
+    const headers: Record<string, string> =
+      answer.status === 429 ? { 'retry-after': String(Math.ceil(deps.rateLimits.penaltyMs / 1000)) } : {};
+    // A 413 given up before the upload ended leaves the connection unusable: tell the client not to reuse it.
+    if (answer.status === 413 && !req.complete) headers.connection = 'close';
+    if (!res.headersSent) sendJson(res, answer.status, answer.toBody(), headers);
   } finally {
     if (status !== 0) deps.stats.record(status, baseId);
   }

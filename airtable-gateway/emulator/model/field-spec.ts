@@ -57,12 +57,18 @@ export function checkName(kind: string, name: unknown, taken: string[]): string 
  * Validates a field definition from a create-table or create-field request and returns
  * the stored field. `base` is needed for link targets.
  */
-export function newFieldFromInput(input: unknown, taken: string[], base: BaseData, ids: IdGenerator): FieldDef {
+export function newFieldFromInput(
+  input: unknown,
+  taken: string[],
+  base: BaseData,
+  ids: IdGenerator,
+): FieldDef {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw errors.invalidRequest('Each field must be an object with "name" and "type"');
   }
   const { name, type, description, options, ...rest } = input as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw errors.invalidRequest(`Unknown field property "${Object.keys(rest)[0]}"`);
+  if (Object.keys(rest).length > 0)
+    throw errors.invalidRequest(`Unknown field property "${Object.keys(rest)[0]}"`);
   if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
     throw errors.invalidFieldType(`Unsupported field type ${JSON.stringify(type)}`);
   }
@@ -73,15 +79,23 @@ export function newFieldFromInput(input: unknown, taken: string[], base: BaseDat
   }
   const opts = { ...((options as Record<string, unknown> | undefined) ?? {}) };
   for (const key of REQUIRED_OPTIONS[fieldType] ?? []) {
-    if (opts[key] === undefined) throw errors.invalidFieldOptions(`Field type ${fieldType} requires options.${key}`);
+    if (opts[key] === undefined)
+      throw errors.invalidFieldOptions(`Field type ${fieldType} requires options.${key}`);
   }
-  if ('precision' in opts && !(Number.isInteger(opts.precision) && (opts.precision as number) >= 0 && (opts.precision as number) <= 8)) {
+  if (
+    'precision' in opts &&
+    !(Number.isInteger(opts.precision) && (opts.precision as number) >= 0 && (opts.precision as number) <= 8)
+  ) {
     throw errors.invalidFieldOptions('options.precision must be an integer from 0 to 8');
   }
-  if (fieldType === 'singleSelect' || fieldType === 'multipleSelects') opts.choices = choicesFrom(opts.choices, ids);
+  if (fieldType === 'singleSelect' || fieldType === 'multipleSelects')
+    opts.choices = choicesFrom(opts.choices, ids);
   if (fieldType === 'multipleRecordLinks') {
     const target = base.tables.find((t) => t.id === opts.linkedTableId);
-    if (!target) throw errors.invalidFieldOptions(`options.linkedTableId ${JSON.stringify(opts.linkedTableId)} is not a table of this base`);
+    if (!target)
+      throw errors.invalidFieldOptions(
+        `options.linkedTableId ${JSON.stringify(opts.linkedTableId)} is not a table of this base`,
+      );
     opts.isReversed = false;
     opts.prefersSingleRecordLink = opts.prefersSingleRecordLink === true;
   }

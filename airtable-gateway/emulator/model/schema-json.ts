@@ -17,8 +17,17 @@ export function fieldJson(formulas: FormulaCache, table: TableDef, field: FieldD
     };
   } else if (field.type === 'createdTime' || field.type === 'lastModifiedTime') {
     options = {
-      ...(field.type === 'lastModifiedTime' ? { isValid: true, referencedFieldIds: field.options?.referencedFieldIds ?? [] } : {}),
-      result: { type: 'dateTime', options: { dateFormat: { name: 'iso', format: 'YYYY-MM-DD' }, timeFormat: { name: '24hour', format: 'HH:mm' }, timeZone: 'utc' } },
+      ...(field.type === 'lastModifiedTime'
+        ? { isValid: true, referencedFieldIds: field.options?.referencedFieldIds ?? [] }
+        : {}),
+      result: {
+        type: 'dateTime',
+        options: {
+          dateFormat: { name: 'iso', format: 'YYYY-MM-DD' },
+          timeFormat: { name: '24hour', format: 'HH:mm' },
+          timeZone: 'utc',
+        },
+      },
     };
   }
   if (options !== undefined && Object.keys(options).length > 0) json.options = options;
@@ -35,12 +44,17 @@ function formulaWithIds(table: TableDef, formula: string): string {
 }
 
 export function tableJson(formulas: FormulaCache, table: TableDef, includeVisibleFieldIds: boolean) {
-  const json: Record<string, unknown> = { id: table.id, name: table.name, primaryFieldId: table.primaryFieldId };
+  const json: Record<string, unknown> = {
+    id: table.id,
+    name: table.name,
+    primaryFieldId: table.primaryFieldId,
+  };
   if (table.description !== undefined) json.description = table.description;
   json.fields = table.fields.map((f) => fieldJson(formulas, table, f));
   json.views = table.views.map((v) => {
     const view: Record<string, unknown> = { id: v.id, name: v.name, type: v.type };
-    if (includeVisibleFieldIds && v.type === 'grid') view.visibleFieldIds = v.visibleFieldIds ?? table.fields.map((f) => f.id);
+    if (includeVisibleFieldIds && v.type === 'grid')
+      view.visibleFieldIds = v.visibleFieldIds ?? table.fields.map((f) => f.id);
     return view;
   });
   return json;

@@ -1,8 +1,15 @@
 import type { EmulatorContext } from '../context.ts';
-import { normalizeWrite } from '../fields/write-value.ts';
 import { selectChoices, type WriteContext } from '../fields/write-context.ts';
+import { normalizeWrite } from '../fields/write-value.ts';
 import { errors } from '../http/errors.ts';
-import { type BaseData, findField, findTable, primaryField, tableById, tableRecords } from '../model/store.ts';
+import {
+  type BaseData,
+  findField,
+  findTable,
+  primaryField,
+  tableById,
+  tableRecords,
+} from '../model/store.ts';
 import type { CellValue, FieldDef, RecordData, TableDef } from '../model/types.ts';
 import { COMPUTED_FIELD_TYPES } from '../model/types.ts';
 
@@ -34,7 +41,14 @@ export function buildChanges(
   return changes;
 }
 
-const CHOICE_COLORS = ['blueLight2', 'cyanLight2', 'tealLight2', 'greenLight2', 'yellowLight2', 'orangeLight2'];
+const CHOICE_COLORS = [
+  'blueLight2',
+  'cyanLight2',
+  'tealLight2',
+  'greenLight2',
+  'yellowLight2',
+  'orangeLight2',
+];
 
 /** Applies what typecast implied once the whole request is known to be valid. */
 export function commitTypecastEffects(ctx: EmulatorContext, wctx: WriteContext): void {
@@ -45,7 +59,11 @@ export function commitTypecastEffects(ctx: EmulatorContext, wctx: WriteContext):
       const choices = [...selectChoices(field)];
       for (const name of pending) {
         if (choices.some((c) => c.name === name)) continue;
-        choices.push({ id: ctx.ids('sel'), name, color: CHOICE_COLORS[choices.length % CHOICE_COLORS.length] });
+        choices.push({
+          id: ctx.ids('sel'),
+          name,
+          color: CHOICE_COLORS[choices.length % CHOICE_COLORS.length],
+        });
       }
       field.options = { ...field.options, choices };
     }
@@ -61,7 +79,12 @@ export function commitTypecastEffects(ctx: EmulatorContext, wctx: WriteContext):
   }
 }
 
-export function newRecord(ctx: EmulatorContext, base: BaseData, table: TableDef, id = ctx.ids('rec')): RecordData {
+export function newRecord(
+  ctx: EmulatorContext,
+  base: BaseData,
+  table: TableDef,
+  id = ctx.ids('rec'),
+): RecordData {
   const now = ctx.store.nowIso();
   const record: RecordData = { id, createdTime: now, lastModifiedTime: now, cells: {}, cellModifiedTime: {} };
   for (const field of table.fields) {
@@ -78,7 +101,13 @@ function sameCell(a: CellValue | undefined, b: CellValue | undefined): boolean {
 }
 
 /** Writes changes into a record, keeping modification times and inverse links in step. */
-export function applyChanges(ctx: EmulatorContext, base: BaseData, table: TableDef, record: RecordData, changes: CellChanges) {
+export function applyChanges(
+  ctx: EmulatorContext,
+  base: BaseData,
+  table: TableDef,
+  record: RecordData,
+  changes: CellChanges,
+) {
   const now = ctx.store.nowIso();
   let changed = false;
   for (const [fieldId, value] of changes) {
@@ -112,14 +141,17 @@ function syncInverse(
   const edit = (id: string, mutate: (links: string[]) => string[]) => {
     const linked = records.get(id);
     if (!linked) return;
-    const links = mutate(Array.isArray(linked.cells[inverseId]) ? [...(linked.cells[inverseId] as string[])] : []);
+    const links = mutate(
+      Array.isArray(linked.cells[inverseId]) ? [...(linked.cells[inverseId] as string[])] : [],
+    );
     if (links.length === 0) delete linked.cells[inverseId];
     else linked.cells[inverseId] = links;
     linked.cellModifiedTime[inverseId] = now;
     linked.lastModifiedTime = now;
   };
   for (const id of oldIds) if (!newIds.has(id)) edit(id, (links) => links.filter((l) => l !== recordId));
-  for (const id of newIds) if (!oldIds.has(id)) edit(id, (links) => (links.includes(recordId) ? links : [...links, recordId]));
+  for (const id of newIds)
+    if (!oldIds.has(id)) edit(id, (links) => (links.includes(recordId) ? links : [...links, recordId]));
 }
 
 /** Removes a deleted record from every link that points at it. */

@@ -47,7 +47,9 @@ export class IteratorStore {
       this.#iterators.delete(iteratorId);
       throw errors.iteratorNotAvailable();
     }
-    if (iterator.positions.size === 0) iterator.ids.forEach((id, i) => iterator.positions.set(id, i));
+    if (iterator.positions.size === 0) {
+      for (const [i, id] of iterator.ids.entries()) iterator.positions.set(id, i);
+    }
     const position = iterator.positions.get(recordId);
     if (position === undefined) throw errors.invalidOffset(offset);
     iterator.lastUsed = now;

@@ -86,11 +86,13 @@ export function parseListParams(
 ): ListParams {
   if (strict) {
     for (const key of Object.keys(input)) {
-      if (!KNOWN.has(key)) throw errors.invalidRequest(`Invalid request: parameter "${key}" is not supported`);
+      if (!KNOWN.has(key))
+        throw errors.invalidRequest(`Invalid request: parameter "${key}" is not supported`);
     }
   }
   const pageSize = input.pageSize === undefined ? MAX_PAGE_SIZE : parseInteger(input.pageSize);
-  if (pageSize === undefined || pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw errors.invalidPageSize(input.pageSize);
+  if (pageSize === undefined || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+    throw errors.invalidPageSize(input.pageSize);
   let maxRecords: number | undefined;
   if (input.maxRecords !== undefined) {
     maxRecords = parseInteger(input.maxRecords);
@@ -103,7 +105,9 @@ export function parseListParams(
   const timeZone = typeof query.timeZone === 'string' ? query.timeZone : undefined;
   const userLocale = typeof query.userLocale === 'string' ? query.userLocale : undefined;
   if (cellFormat === 'string' && (timeZone === undefined || userLocale === undefined)) {
-    throw errors.invalidRequest('The "timeZone" and "userLocale" parameters are required when cellFormat is "string"');
+    throw errors.invalidRequest(
+      'The "timeZone" and "userLocale" parameters are required when cellFormat is "string"',
+    );
   }
   for (const name of ['offset', 'view', 'filterByFormula'] as const) {
     if (input[name] !== undefined && typeof input[name] !== 'string') {

@@ -53,7 +53,12 @@ function selectIds(reader: RecordReader, base: BaseData, table: TableDef, params
   return params.maxRecords === undefined ? ids : ids.slice(0, params.maxRecords);
 }
 
-export function listRecords(ctx: EmulatorContext, base: BaseData, table: TableDef, params: ListParams): ListResult {
+export function listRecords(
+  ctx: EmulatorContext,
+  base: BaseData,
+  table: TableDef,
+  params: ListParams,
+): ListResult {
   const reader = readerFor(ctx, base, table);
   const fields = params.fields?.map((name) => findField(table, name));
   const stringFormat =
@@ -64,7 +69,8 @@ export function listRecords(ctx: EmulatorContext, base: BaseData, table: TableDe
     throw errors.invalidRequest('Invalid "timeZone" or "userLocale" for cellFormat "string"');
   }
   for (const meta of params.recordMetadata) {
-    if (meta !== 'commentCount') throw errors.invalidRequest(`Invalid recordMetadata ${JSON.stringify(meta)}`);
+    if (meta !== 'commentCount')
+      throw errors.invalidRequest(`Invalid recordMetadata ${JSON.stringify(meta)}`);
   }
 
   let ids: string[];
@@ -91,7 +97,12 @@ export function listRecords(ctx: EmulatorContext, base: BaseData, table: TableDe
     : undefined;
   const result: ListResult = {
     records: page.map((r) =>
-      serializeRecord(reader, r, { fields, byFieldId: params.returnFieldsByFieldId, stringFormat, commentCount }),
+      serializeRecord(reader, r, {
+        fields,
+        byFieldId: params.returnFieldsByFieldId,
+        stringFormat,
+        commentCount,
+      }),
     ),
   };
   if (position < ids.length) {

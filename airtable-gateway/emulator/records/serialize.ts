@@ -19,7 +19,11 @@ export interface ApiRecord {
 }
 
 /** A record as the API returns it: empty cells omitted, keyed by name or id. */
-export function serializeRecord(reader: RecordReader, record: RecordData, options: SerializeOptions): ApiRecord {
+export function serializeRecord(
+  reader: RecordReader,
+  record: RecordData,
+  options: SerializeOptions,
+): ApiRecord {
   const fields: Record<string, unknown> = {};
   for (const field of options.fields ?? reader.table.fields) {
     const value = options.stringFormat

@@ -1,6 +1,6 @@
-import { FormulaError, type FormulaValue, formatFormulaValue } from '../formula/index.ts';
 import type { RecordReader } from '../fields/record-reader.ts';
 import { selectChoices } from '../fields/write-context.ts';
+import { FormulaError, type FormulaValue, formatFormulaValue } from '../formula/index.ts';
 import type { FieldDef, RecordData } from '../model/types.ts';
 
 export interface ResolvedSort {
@@ -38,9 +38,16 @@ function compareKeys(a: SortKey, b: SortKey): number {
 }
 
 /** Sorts records by several fields; ties keep their existing order (stable). */
-export function sortRecords(reader: RecordReader, records: RecordData[], sorts: ResolvedSort[]): RecordData[] {
+export function sortRecords(
+  reader: RecordReader,
+  records: RecordData[],
+  sorts: ResolvedSort[],
+): RecordData[] {
   if (sorts.length === 0) return records;
-  const keyed = records.map((record) => ({ record, keys: sorts.map((s) => sortKey(reader, s.field, record)) }));
+  const keyed = records.map((record) => ({
+    record,
+    keys: sorts.map((s) => sortKey(reader, s.field, record)),
+  }));
   keyed.sort((x, y) => {
     for (let i = 0; i < sorts.length; i++) {
       const c = compareKeys(x.keys[i] as SortKey, y.keys[i] as SortKey);

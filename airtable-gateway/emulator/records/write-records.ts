@@ -3,7 +3,14 @@ import { createWriteContext } from '../fields/write-context.ts';
 import { errors } from '../http/errors.ts';
 import { type BaseData, findField, tableRecords } from '../model/store.ts';
 import type { FieldDef, RecordData, TableDef } from '../model/types.ts';
-import { applyChanges, buildChanges, type CellChanges, commitTypecastEffects, newRecord, unlinkEverywhere } from './cells.ts';
+import {
+  applyChanges,
+  buildChanges,
+  type CellChanges,
+  commitTypecastEffects,
+  newRecord,
+  unlinkEverywhere,
+} from './cells.ts';
 
 export const MAX_RECORDS_PER_REQUEST = 10;
 
@@ -92,13 +99,18 @@ export function upsertRecords(
   options: WriteOptions,
 ): UpsertResult {
   if (!Array.isArray(fieldsToMergeOn) || fieldsToMergeOn.length < 1 || fieldsToMergeOn.length > 3) {
-    throw errors.invalidRequest('performUpsert.fieldsToMergeOn must be an array of 1 to 3 field names or ids');
+    throw errors.invalidRequest(
+      'performUpsert.fieldsToMergeOn must be an array of 1 to 3 field names or ids',
+    );
   }
   const mergeFields = fieldsToMergeOn.map((name) => {
-    if (typeof name !== 'string') throw errors.invalidRequest('performUpsert.fieldsToMergeOn must contain strings');
+    if (typeof name !== 'string')
+      throw errors.invalidRequest('performUpsert.fieldsToMergeOn must contain strings');
     const field = findField(table, name);
     if (!MERGEABLE_TYPES.has(field.type)) {
-      throw errors.invalidRequest(`Field "${field.name}" of type ${field.type} cannot be used in fieldsToMergeOn`);
+      throw errors.invalidRequest(
+        `Field "${field.name}" of type ${field.type} cannot be used in fieldsToMergeOn`,
+      );
     }
     return field;
   });
@@ -123,10 +135,12 @@ export function upsertRecords(
     const match = matches[0];
     if (!match) {
       // Two new records with the same merge values would make the next upsert ambiguous.
-      if (newKeys.has(key)) throw errors.invalidRecords('Two records in this request have the same fieldsToMergeOn values');
+      if (newKeys.has(key))
+        throw errors.invalidRecords('Two records in this request have the same fieldsToMergeOn values');
       newKeys.add(key);
     }
-    if (match && options.replace) return { record: match, changes: buildChanges(table, fields, wctx, match, true) };
+    if (match && options.replace)
+      return { record: match, changes: buildChanges(table, fields, wctx, match, true) };
     return { record: match, changes };
   });
   commitTypecastEffects(ctx, wctx);
@@ -146,7 +160,12 @@ export function upsertRecords(
   return result;
 }
 
-export function deleteRecords(ctx: EmulatorContext, base: BaseData, table: TableDef, ids: string[]): string[] {
+export function deleteRecords(
+  ctx: EmulatorContext,
+  base: BaseData,
+  table: TableDef,
+  ids: string[],
+): string[] {
   const records = tableRecords(base, table.id);
   for (const id of ids) if (!records.has(id)) throw errors.recordNotFound();
   const now = ctx.store.nowIso();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ALL_SCOPES } from '../http/auth.ts';
 import { AirtableApiError } from '../http/airtable-error.ts';
+import { ALL_SCOPES } from '../http/auth.ts';
 import { faultSchema } from '../http/faults.ts';
 import type { Router } from '../http/router.ts';
 import type { Fixture } from '../seed/fixture-schema.ts';
@@ -12,7 +12,12 @@ export interface AdminApi {
   loadBases(fixture: unknown): string[];
   deleteBase(baseId: string): boolean;
   exportFixture(baseIds?: string[]): Fixture;
-  addToken(input: z.output<typeof tokenSchema>): { token: string; userId: string; scopes: string[]; bases: string[] | 'all' };
+  addToken(input: z.output<typeof tokenSchema>): {
+    token: string;
+    userId: string;
+    scopes: string[];
+    bases: string[] | 'all';
+  };
   setFaults(settings: z.output<typeof faultSchema>): void;
   faults(): unknown;
   setRateLimits(settings: z.output<typeof rateLimitSchema>): void;
@@ -24,8 +29,14 @@ export interface AdminApi {
 
 export const tokenSchema = z
   .object({
-    token: z.string().regex(/^\S{8,256}$/, 'tokens are 8-256 characters without spaces').optional(),
-    userId: z.string().regex(/^usr[A-Za-z0-9]{14}$/).optional(),
+    token: z
+      .string()
+      .regex(/^\S{8,256}$/, 'tokens are 8-256 characters without spaces')
+      .optional(),
+    userId: z
+      .string()
+      .regex(/^usr[A-Za-z0-9]{14}$/)
+      .optional(),
     email: z.string().email().optional(),
     scopes: z.array(z.enum(ALL_SCOPES)).default([...ALL_SCOPES]),
     bases: z.union([z.literal('all'), z.array(z.string())]).default('all'),
@@ -41,7 +52,11 @@ export const rateLimitSchema = z
   })
   .strict();
 
-const resetSchema = z.object({ seed: z.union([z.enum(['sample', 'empty']), z.record(z.string(), z.unknown())]).default('empty') }).strict();
+const resetSchema = z
+  .object({
+    seed: z.union([z.enum(['sample', 'empty']), z.record(z.string(), z.unknown())]).default('empty'),
+  })
+  .strict();
 
 export interface AdminExtra {
   admin: AdminApi;
@@ -53,7 +68,8 @@ function invalid(message: string): AirtableApiError {
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body ?? {});
-  if (!result.success) throw invalid(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!result.success)
+    throw invalid(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return result.data;
 }
 
@@ -107,7 +123,10 @@ export function registerAdminRoutes(router: Router<AdminExtra>): void {
       const baseIds = raw === undefined ? undefined : (Array.isArray(raw) ? raw : [raw]).map(String);
       return { status: 200, body: req.extra.admin.exportFixture(baseIds) };
     })
-    .on('POST', '/__emulator/tokens', (req) => ({ status: 200, body: req.extra.admin.addToken(parse(tokenSchema, req.body)) }))
+    .on('POST', '/__emulator/tokens', (req) => ({
+      status: 200,
+      body: req.extra.admin.addToken(parse(tokenSchema, req.body)),
+    }))
     .on('POST', '/__emulator/iterators/expire', (req) => ({
       status: 200,
       body: { expired: req.extra.admin.expireIterators() },

@@ -19,13 +19,22 @@ function commentJson(store: EmulatorStore, comment: CommentData): Record<string,
   const mentioned: Record<string, unknown> = {};
   for (const m of comment.text.matchAll(/@\[(usr[A-Za-z0-9]{14})\]/g)) {
     const user = store.users.get(m[1] as string);
-    if (user) mentioned[user.id] = { type: 'user', id: user.id, displayName: user.name ?? user.email, email: user.email };
+    if (user)
+      mentioned[user.id] = {
+        type: 'user',
+        id: user.id,
+        displayName: user.name ?? user.email,
+        email: user.email,
+      };
   }
   if (Object.keys(mentioned).length > 0) json.mentioned = mentioned;
   return json;
 }
 
-function recordComments(req: V0Request, write: boolean): { base: BaseData; comments: CommentData[]; recordId: string } {
+function recordComments(
+  req: V0Request,
+  write: boolean,
+): { base: BaseData; comments: CommentData[]; recordId: string } {
   const { base, table } = resolve(req, write ? 'data.recordComments:write' : 'data.recordComments:read');
   const recordId = req.params.recordId as string;
   if (!tableRecords(base, table.id).has(recordId)) throw errors.recordNotFound();
@@ -38,8 +47,10 @@ function recordComments(req: V0Request, write: boolean): { base: BaseData; comme
 }
 
 function checkText(text: unknown): string {
-  if (typeof text !== 'string' || text.trim() === '') throw errors.invalidRequest('"text" must be a non-empty string');
-  if (text.length > MAX_COMMENT_LENGTH) throw errors.invalidRequest(`"text" must be at most ${MAX_COMMENT_LENGTH} characters`);
+  if (typeof text !== 'string' || text.trim() === '')
+    throw errors.invalidRequest('"text" must be a non-empty string');
+  if (text.length > MAX_COMMENT_LENGTH)
+    throw errors.invalidRequest(`"text" must be at most ${MAX_COMMENT_LENGTH} characters`);
   return text;
 }
 
@@ -47,7 +58,8 @@ function list(req: V0Request): RouteResponse {
   const { comments } = recordComments(req, false);
   const raw = req.query.pageSize;
   const pageSize = raw === undefined ? MAX_PAGE_SIZE : Number(raw);
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) throw errors.invalidPageSize(raw);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE)
+    throw errors.invalidPageSize(raw);
   const newestFirst = [...comments].reverse();
   let start = 0;
   if (req.query.offset !== undefined) {
@@ -90,7 +102,8 @@ function ownComment(req: V0Request): { comments: CommentData[]; comment: Comment
   const { comments } = recordComments(req, true);
   const comment = comments.find((c) => c.id === req.params.commentId);
   if (!comment) throw errors.notFound();
-  if (comment.author.id !== req.extra.grant.userId) throw errors.invalidPermissions('change comments by other users');
+  if (comment.author.id !== req.extra.grant.userId)
+    throw errors.invalidPermissions('change comments by other users');
   return { comments, comment };
 }
 

@@ -1,8 +1,8 @@
 import { canReachBase, requireAccess } from '../http/auth.ts';
 import { errors } from '../http/errors.ts';
 import type { RouteResponse, Router } from '../http/router.ts';
-import { createField, createTable, updateField, updateTable } from '../model/schema-ops.ts';
 import { fieldJson, tableJson } from '../model/schema-json.ts';
+import { createField, createTable, updateField, updateTable } from '../model/schema-ops.ts';
 import { baseFor, bodyObject, resolve, type V0Extra, type V0Request } from './v0-request.ts';
 
 const BASES_PAGE_SIZE = 1000;
@@ -47,7 +47,10 @@ export function registerMetaRoutes(router: Router<V0Extra>): void {
     .on('GET', '/v0/meta/bases/:baseId/tables', (req) => {
       const base = baseFor(req, 'schema.bases:read');
       const visible = includesVisibleFieldIds(req.query.include);
-      return { status: 200, body: { tables: base.tables.map((t) => tableJson(req.extra.ctx.formulas, t, visible)) } };
+      return {
+        status: 200,
+        body: { tables: base.tables.map((t) => tableJson(req.extra.ctx.formulas, t, visible)) },
+      };
     })
     .on('POST', '/v0/meta/bases/:baseId/tables', (req) => {
       const base = baseFor(req, 'schema.bases:write');
@@ -70,4 +73,3 @@ export function registerMetaRoutes(router: Router<V0Extra>): void {
       return { status: 200, body: fieldJson(req.extra.ctx.formulas, table, field) };
     });
 }
-

@@ -3,8 +3,8 @@ import { errors } from '../http/errors.ts';
 import type { RouteResponse, Router } from '../http/router.ts';
 import { type BaseData, tableRecords } from '../model/store.ts';
 import type { RecordData, TableDef } from '../model/types.ts';
-import { listRecords } from '../records/list-records.ts';
 import { parseBool, parseListParams } from '../records/list-params.ts';
+import { listRecords } from '../records/list-records.ts';
 import { serializeRecord } from '../records/serialize.ts';
 import {
   createRecords,
@@ -15,7 +15,12 @@ import {
 } from '../records/write-records.ts';
 import { bodyObject, resolve, type V0Extra, type V0Request } from './v0-request.ts';
 
-function render(req: V0Request, target: { base: BaseData; table: TableDef }, records: RecordData[], byFieldId: boolean) {
+function render(
+  req: V0Request,
+  target: { base: BaseData; table: TableDef },
+  records: RecordData[],
+  byFieldId: boolean,
+) {
   const reader = readerFor(req.extra.ctx, target.base, target.table);
   return records.map((r) => serializeRecord(reader, r, { byFieldId }));
 }
@@ -34,7 +39,9 @@ function getRecord(req: V0Request): RouteResponse {
   const params = parseListParams({ cellFormat: req.query.cellFormat }, req.query, false);
   const reader = readerFor(req.extra.ctx, base, table);
   const stringFormat =
-    params.cellFormat === 'string' ? { timeZone: params.timeZone ?? 'UTC', userLocale: params.userLocale ?? 'en-us' } : undefined;
+    params.cellFormat === 'string'
+      ? { timeZone: params.timeZone ?? 'UTC', userLocale: params.userLocale ?? 'en-us' }
+      : undefined;
   return { status: 200, body: serializeRecord(reader, record, { byFieldId, stringFormat }) };
 }
 
@@ -68,7 +75,8 @@ function updateInputs(records: unknown[], allowMissingId: boolean): { id?: strin
     if (id === undefined && allowMissingId) return { fields };
     if (typeof id !== 'string') throw errors.invalidRecords();
     // Airtable refuses a batch that names one record twice (422 INVALID_RECORDS).
-    if (seen.has(id)) throw errors.invalidRecords('You cannot update the same record multiple times in a single request.');
+    if (seen.has(id))
+      throw errors.invalidRecords('You cannot update the same record multiple times in a single request.');
     seen.add(id);
     return { id, fields };
   });
@@ -82,7 +90,13 @@ function update(req: V0Request, replace: boolean): RouteResponse {
   const recordId = req.params.recordId;
   if (recordId !== undefined) {
     if (body.fields === undefined) throw errors.missingFields();
-    const [record] = updateRecords(req.extra.ctx, base, table, [{ id: recordId, fields: body.fields }], options);
+    const [record] = updateRecords(
+      req.extra.ctx,
+      base,
+      table,
+      [{ id: recordId, fields: body.fields }],
+      options,
+    );
     return { status: 200, body: render(req, { base, table }, [record as RecordData], byFieldId)[0] };
   }
   const records = batch(body, 'updated');
@@ -123,7 +137,10 @@ export function registerRecordRoutes(router: Router<V0Extra>): void {
   router
     .on('GET', '/v0/:baseId/:table', (req) => list(req, req.query, false))
     .on('POST', '/v0/:baseId/:table/listRecords', (req) => {
-      if (req.body !== undefined && (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
+      if (
+        req.body !== undefined &&
+        (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
+      ) {
         throw errors.invalidRequest();
       }
       return list(req, bodyObject(req.body), true);

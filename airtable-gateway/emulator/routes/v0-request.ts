@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../context.ts';
-import { requireAccess, type Scope, type TokenGrant } from '../http/auth.ts';
+import { canReachBase, requireAccess, type Scope, type TokenGrant } from '../http/auth.ts';
 import type { RouteRequest } from '../http/router.ts';
 import { type BaseData, findTable } from '../model/store.ts';
 import type { TableDef } from '../model/types.ts';
@@ -20,11 +20,15 @@ export function resolve(req: V0Request, scope: Scope): { base: BaseData; table: 
 
 export function baseFor(req: V0Request, scope: Scope): BaseData {
   const baseId = req.params.baseId as string;
+  // Access first: a token limited to some bases must not learn which other bases exist.
+  if (!canReachBase(req.extra.grant, baseId)) requireAccess(req.extra.grant, scope, baseId);
   const base = req.extra.ctx.store.base(baseId);
   requireAccess(req.extra.grant, scope, baseId);
   return base;
 }
 
 export function bodyObject(body: unknown): Record<string, unknown> {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
 }

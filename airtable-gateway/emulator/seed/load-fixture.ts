@@ -30,15 +30,26 @@ export function parseFixture(input: unknown): ParsedFixture {
 /** Loads a fixture's users and bases into the store (bases with the same id are replaced). */
 export function loadFixture(ctx: EmulatorContext, input: Fixture | unknown): BaseData[] {
   const fixture = parseFixture(input);
-  for (const user of fixture.users ?? []) ctx.store.users.set(user.id, { ...user });
-  return fixture.bases.map((b) => {
-    try {
-      return loadBase(ctx, b);
-    } catch (error) {
-      if (error instanceof AirtableApiError) throw new FixtureError([`base "${b.name}": ${error.message}`]);
-      throw error;
-    }
-  });
+  const { bases, users } = ctx.store;
+  const [savedBases, savedUsers] = [new Map(bases), new Map(users)];
+  try {
+    for (const user of fixture.users ?? []) users.set(user.id, { ...user });
+    return fixture.bases.map((b) => {
+      try {
+        return loadBase(ctx, b);
+      } catch (error) {
+        if (error instanceof AirtableApiError) throw new FixtureError([`base "${b.name}": ${error.message}`]);
+        throw error;
+      }
+    });
+  } catch (error) {
+    // All or nothing: a fixture that fails half-way leaves no half-built base and replaces none.
+    bases.clear();
+    for (const [id, base] of savedBases) bases.set(id, base);
+    users.clear();
+    for (const [id, user] of savedUsers) users.set(id, user);
+    throw error;
+  }
 }
 
 function loadBase(ctx: EmulatorContext, input: ParsedBase): BaseData {
@@ -46,14 +57,24 @@ function loadBase(ctx: EmulatorContext, input: ParsedBase): BaseData {
     id: t.id ?? ctx.ids('tbl'),
     name: t.name,
     primaryFieldId: '',
-    fields: t.fields.map((f) => ({ ...f, id: f.id ?? ctx.ids('fld'), options: f.options ? structuredClone(f.options) : undefined })),
+    fields: t.fields.map((f) => ({
+      ...f,
+      id: f.id ?? ctx.ids('fld'),
+      options: f.options ? structuredClone(f.options) : undefined,
+    })),
     views: [],
     ...(t.description === undefined ? {} : { description: t.description }),
   }));
-  for (const table of tables) for (const field of table.fields) if (field.options === undefined) delete field.options;
+  for (const table of tables)
+    for (const field of table.fields) if (field.options === undefined) delete field.options;
   ctx.store.bases.delete(input.id ?? '');
-  const base = ctx.store.addBase({ id: input.id ?? ctx.ids('app'), name: input.name, permissionLevel: input.permissionLevel, tables });
-  input.tables.forEach((t, i) => finishTable(ctx, base, t, tables[i] as TableDef));
+  const base = ctx.store.addBase({
+    id: input.id ?? ctx.ids('app'),
+    name: input.name,
+    permissionLevel: input.permissionLevel,
+    tables,
+  });
+  for (const [i, t] of input.tables.entries()) finishTable(ctx, base, t, tables[i] as TableDef);
   pairLinks(ctx, base);
   loadRecords(ctx, base, input.tables);
   ctx.store.touch();
@@ -61,23 +82,37 @@ function loadBase(ctx: EmulatorContext, input: ParsedBase): BaseData {
 }
 
 function finishTable(ctx: EmulatorContext, base: BaseData, input: ParsedTable, table: TableDef): void {
-  table.primaryFieldId = input.primaryField ? findField(table, input.primaryField).id : (table.fields[0] as FieldDef).id;
+  table.primaryFieldId = input.primaryField
+    ? findField(table, input.primaryField).id
+    : (table.fields[0] as FieldDef).id;
   for (const field of table.fields) {
     const options = field.options;
     if (Array.isArray(options?.choices)) {
-      options.choices = (options.choices as { id?: string; name: string }[]).map((c) => ({ ...c, id: c.id ?? ctx.ids('sel') }));
+      options.choices = (options.choices as { id?: string; name: string }[]).map((c) => ({
+        ...c,
+        id: c.id ?? ctx.ids('sel'),
+      }));
     }
     if (field.type === 'multipleRecordLinks') {
-      const target = base.tables.find((t) => t.id === options?.linkedTableId || t.name === options?.linkedTableId);
-      if (!target) throw new FixtureError([`${table.name}.${field.name}: linkedTableId names no table of the base`]);
-      field.options = { isReversed: false, prefersSingleRecordLink: false, ...options, linkedTableId: target.id };
+      const target = base.tables.find(
+        (t) => t.id === options?.linkedTableId || t.name === options?.linkedTableId,
+      );
+      if (!target)
+        throw new FixtureError([`${table.name}.${field.name}: linkedTableId names no table of the base`]);
+      field.options = {
+        isReversed: false,
+        prefersSingleRecordLink: false,
+        ...options,
+        linkedTableId: target.id,
+      };
     }
   }
   const views = input.views ?? [{ name: 'Grid view', type: 'grid' as const }];
   table.views = views.map((v) => {
     const view: ViewDef = { id: v.id ?? ctx.ids('viw'), name: v.name, type: v.type };
     if (v.filterByFormula !== undefined) view.filterByFormula = v.filterByFormula;
-    if (v.sort) view.sorts = v.sort.map((s) => ({ fieldId: findField(table, s.field).id, direction: s.direction }));
+    if (v.sort)
+      view.sorts = v.sort.map((s) => ({ fieldId: findField(table, s.field).id, direction: s.direction }));
     if (v.visibleFields) view.visibleFieldIds = v.visibleFields.map((name) => findField(table, name).id);
     return view;
   });
@@ -91,7 +126,10 @@ function pairLinks(ctx: EmulatorContext, base: BaseData): void {
       const target = base.tables.find((t) => t.id === field.options?.linkedTableId) as TableDef;
       if (target.id === table.id) continue;
       let inverse = target.fields.find(
-        (f) => f.type === 'multipleRecordLinks' && f.options?.linkedTableId === table.id && !f.options?.inverseLinkFieldId,
+        (f) =>
+          f.type === 'multipleRecordLinks' &&
+          f.options?.linkedTableId === table.id &&
+          !f.options?.inverseLinkFieldId,
       );
       if (!inverse) {
         inverse = {
@@ -110,7 +148,8 @@ function pairLinks(ctx: EmulatorContext, base: BaseData): void {
 
 function uniqueName(table: TableDef, wanted: string): string {
   let name = wanted;
-  for (let n = 2; table.fields.some((f) => f.name.toLowerCase() === name.toLowerCase()); n++) name = `${wanted} ${n}`;
+  for (let n = 2; table.fields.some((f) => f.name.toLowerCase() === name.toLowerCase()); n++)
+    name = `${wanted} ${n}`;
   return name;
 }
 
@@ -134,8 +173,7 @@ function loadRecords(ctx: EmulatorContext, base: BaseData, inputs: ParsedTable[]
         } else if (field.type === 'multipleRecordLinks') links.set(field.id, value as never);
         else if (field.type === 'multipleAttachments' && isStoredAttachmentList(value)) {
           if (value.length > 0) record.cells[field.id] = structuredClone(value);
-        }
-        else if (!['formula', 'createdTime', 'lastModifiedTime', 'autoNumber'].includes(field.type)) {
+        } else if (!['formula', 'createdTime', 'lastModifiedTime', 'autoNumber'].includes(field.type)) {
           plain.set(field.id, normalizeWrite(field, value, wctx));
         }
       }
@@ -148,7 +186,11 @@ function loadRecords(ctx: EmulatorContext, base: BaseData, inputs: ParsedTable[]
         list.push({
           id: c.id ?? ctx.ids('com'),
           recordId: record.id,
-          author: { id: author?.id ?? 'usrUnknownAuthor0', email: author?.email ?? '', ...(author?.name ? { name: author.name } : {}) },
+          author: {
+            id: author?.id ?? 'usrUnknownAuthor0',
+            email: author?.email ?? '',
+            ...(author?.name ? { name: author.name } : {}),
+          },
           text: c.text,
           createdTime: c.createdTime ?? record.createdTime,
           lastUpdatedTime: c.lastUpdatedTime ?? null,
@@ -161,7 +203,10 @@ function loadRecords(ctx: EmulatorContext, base: BaseData, inputs: ParsedTable[]
   for (const { table, record, changes } of linkCells) {
     const checked: CellChanges = new Map();
     for (const [fieldId, value] of changes) {
-      checked.set(fieldId, normalizeWrite(table.fields.find((f) => f.id === fieldId) as FieldDef, value, wctx));
+      checked.set(
+        fieldId,
+        normalizeWrite(table.fields.find((f) => f.id === fieldId) as FieldDef, value, wctx),
+      );
     }
     applyChanges(ctx, base, table, record, checked);
   }
@@ -176,6 +221,13 @@ function loadRecords(ctx: EmulatorContext, base: BaseData, inputs: ParsedTable[]
 function isStoredAttachmentList(value: unknown): value is Attachment[] {
   return (
     Array.isArray(value) &&
-    value.every((a) => typeof a === 'object' && a !== null && typeof a.id === 'string' && typeof a.url === 'string' && typeof a.filename === 'string')
+    value.every(
+      (a) =>
+        typeof a === 'object' &&
+        a !== null &&
+        typeof a.id === 'string' &&
+        typeof a.url === 'string' &&
+        typeof a.filename === 'string',
+    )
   );
 }

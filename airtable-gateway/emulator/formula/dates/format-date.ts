@@ -3,12 +3,16 @@ import { formatTokens } from './format-tokens.ts';
 import { MONTH_NAMES, ordinal, WEEKDAY_NAMES } from './names.ts';
 import { offsetOf, wallClock, ZonedDate } from './zoned-date.ts';
 
-/** DATETIME_FORMAT's default: ISO 8601 with milliseconds (a UTC date reads as toISOString()). */
-export const DEFAULT_DATE_FORMAT = 'YYYY-MM-DDTHH:mm:ss.SSSZ';
+/**
+ * DATETIME_FORMAT's output without a format: ISO 8601 with milliseconds. A UTC date reads
+ * exactly as toISOString() ('…Z'); a SET_TIMEZONE date shows its wall clock and offset.
+ */
+export function formatIso(date: Date): string {
+  return date instanceof ZonedDate ? formatDate(date, 'YYYY-MM-DDTHH:mm:ss.SSSZ') : date.toISOString();
+}
 
 /** Formats a date with moment.js tokens, reading the wall clock of the date's zone (UTC unless SET_TIMEZONE). */
 export function formatDate(date: Date, format: string): string {
-  if (format === DEFAULT_DATE_FORMAT && !(date instanceof ZonedDate)) return date.toISOString();
   const wall = wallClock(date);
   const offsetMinutes = Math.round(offsetOf(date) / 60_000);
   let out = '';

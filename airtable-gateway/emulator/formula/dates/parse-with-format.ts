@@ -23,40 +23,43 @@ interface Reader {
   apply(fields: Fields, text: string): void;
 }
 
-const number = (key: keyof Fields, digits: string): Reader => ({
-  pattern: `(\\d{${digits}})`,
+type NumericField = 'year' | 'day' | 'dayOfYear' | 'hour' | 'minute' | 'second';
+
+/** A token that is a plain number of `width` digits ('4', '1,2') stored in `key`. */
+const digits = (key: NumericField, width: string): Reader => ({
+  pattern: `(\\d{${width}})`,
   apply: (f, t) => {
-    (f as Record<string, number>)[key] = Number(t);
+    f[key] = Number(t);
   },
 });
 
 const READERS: Readonly<Record<string, Reader>> = {
-  YYYY: number('year', '4'),
+  YYYY: digits('year', '4'),
   Y: { pattern: '([+-]?\\d{1,6})', apply: (f, t) => (f.year = Number(t)) },
   YY: { pattern: '(\\d{2})', apply: (f, t) => (f.year = twoDigitYear(t)) },
   M: { pattern: '(\\d{1,2})', apply: (f, t) => (f.month = Number(t) - 1) },
   MM: { pattern: '(\\d{1,2})', apply: (f, t) => (f.month = Number(t) - 1) },
   MMM: { pattern: '([A-Za-z]+\\.?)', apply: (f, t) => (f.month = monthFromName(t)) },
   MMMM: { pattern: '([A-Za-z]+\\.?)', apply: (f, t) => (f.month = monthFromName(t)) },
-  D: number('day', '1,2'),
-  DD: number('day', '1,2'),
+  D: digits('day', '1,2'),
+  DD: digits('day', '1,2'),
   Do: { pattern: '(\\d{1,2})(?:st|nd|rd|th)?', apply: (f, t) => (f.day = Number(t)) },
-  DDD: number('dayOfYear', '1,3'),
-  DDDD: number('dayOfYear', '1,3'),
+  DDD: digits('dayOfYear', '1,3'),
+  DDDD: digits('dayOfYear', '1,3'),
   d: { pattern: '(\\d)', apply: () => {} },
   dd: { pattern: '([A-Za-z]+)', apply: () => {} },
   ddd: { pattern: '([A-Za-z]+\\.?)', apply: () => {} },
   dddd: { pattern: '([A-Za-z]+)', apply: () => {} },
-  H: number('hour', '1,2'),
-  HH: number('hour', '1,2'),
-  h: number('hour', '1,2'),
-  hh: number('hour', '1,2'),
+  H: digits('hour', '1,2'),
+  HH: digits('hour', '1,2'),
+  h: digits('hour', '1,2'),
+  hh: digits('hour', '1,2'),
   k: { pattern: '(\\d{1,2})', apply: (f, t) => (f.hour = Number(t) % 24) },
   kk: { pattern: '(\\d{1,2})', apply: (f, t) => (f.hour = Number(t) % 24) },
-  m: number('minute', '1,2'),
-  mm: number('minute', '1,2'),
-  s: number('second', '1,2'),
-  ss: number('second', '1,2'),
+  m: digits('minute', '1,2'),
+  mm: digits('minute', '1,2'),
+  s: digits('second', '1,2'),
+  ss: digits('second', '1,2'),
   S: { pattern: '(\\d+)', apply: (f, t) => (f.millisecond = Math.floor(Number(`0.${t}`) * 1000)) },
   SS: { pattern: '(\\d+)', apply: (f, t) => (f.millisecond = Math.floor(Number(`0.${t}`) * 1000)) },
   SSS: { pattern: '(\\d+)', apply: (f, t) => (f.millisecond = Math.floor(Number(`0.${t}`) * 1000)) },

@@ -1,5 +1,5 @@
 import { dayOfYear, weekOfYear } from '../dates/calendar.ts';
-import { DEFAULT_DATE_FORMAT, formatDate } from '../dates/format-date.ts';
+import { formatDate, formatIso } from '../dates/format-date.ts';
 import { weekdayFromName } from '../dates/names.ts';
 import { parseDateText } from '../dates/parse-date.ts';
 import { parseWithFormat } from '../dates/parse-with-format.ts';
@@ -82,7 +82,7 @@ export const DATE_PART_FUNCTIONS: readonly FunctionSpec[] = [
     returns: 'singleLineText',
     call: (args) => {
       const format = toText(arg(args, 1));
-      return withDate(args, 0, (date) => formatDate(date, format === '' ? DEFAULT_DATE_FORMAT : format));
+      return withDate(args, 0, (date) => (format === '' ? formatIso(date) : formatDate(date, format)));
     },
   },
   {

@@ -42,7 +42,7 @@ export function compareValues(left: FormulaValue, right: FormulaValue): number |
     return a === null ? order(blank, other) : order(other, blank);
   }
   if (a instanceof Date || b instanceof Date) return compareDates(a, b);
-  if (typeof a === 'number' && typeof b === 'string') return order(a, numericText(b) ?? toText(b));
+  if (typeof a === 'number' && typeof b === 'string') return order(a, numericText(b) ?? b);
   if (typeof a === 'string' && typeof b === 'number') return order(numericText(a) ?? a, b);
   return order(a, b);
 }

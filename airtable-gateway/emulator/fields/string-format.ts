@@ -5,10 +5,45 @@ import type { RecordReader } from './record-reader.ts';
 export interface StringFormat {
   timeZone: string;
   userLocale: string;
+  /** Intl formatters built for this request; building one costs far more than using it. */
+  formatters: Map<string, Intl.DateTimeFormat | Intl.NumberFormat>;
+}
+
+export function createStringFormat(timeZone: string, userLocale: string): StringFormat {
+  return { timeZone, userLocale, formatters: new Map() };
+}
+
+function formatter(
+  format: StringFormat,
+  locale: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let cached = format.formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(locale, options);
+    format.formatters.set(key, cached);
+  }
+  return cached;
+}
+
+function numberFormatter(format: StringFormat, precision: unknown, grouping: boolean): Intl.NumberFormat {
+  const digits = typeof precision === 'number' ? precision : undefined;
+  const key = `number|${digits}|${grouping}`;
+  let cached = format.formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!cached) {
+    cached = new Intl.NumberFormat(format.userLocale, {
+      useGrouping: grouping,
+      minimumFractionDigits: digits ?? 0,
+      maximumFractionDigits: digits ?? 8,
+    });
+    format.formatters.set(key, cached);
+  }
+  return cached;
 }
 
 /** True when both settings are ones Intl understands; Airtable rejects unknown ones. */
-export function isValidStringFormat(format: StringFormat): boolean {
+export function isValidStringFormat(format: Pick<StringFormat, 'timeZone' | 'userLocale'>): boolean {
   try {
     new Intl.DateTimeFormat(format.userLocale, { timeZone: format.timeZone });
     return Intl.DateTimeFormat.supportedLocalesOf([format.userLocale]).length > 0;
@@ -29,11 +64,11 @@ export function cellString(
   const options = field.options ?? {};
   switch (field.type) {
     case 'number':
-      return fixed(json as number, options.precision, format.userLocale, false);
+      return numberFormatter(format, options.precision, false).format(json as number);
     case 'currency':
-      return `${String(options.symbol ?? '$')}${fixed(json as number, options.precision ?? 2, format.userLocale, true)}`;
+      return `${String(options.symbol ?? '$')}${numberFormatter(format, options.precision ?? 2, true).format(json as number)}`;
     case 'percent':
-      return `${fixed((json as number) * 100, options.precision, format.userLocale, false)}%`;
+      return `${numberFormatter(format, options.precision, false).format((json as number) * 100)}%`;
     case 'duration':
       return duration(json as number);
     case 'checkbox':
@@ -45,30 +80,21 @@ export function cellString(
     case 'multipleAttachments':
       return (json as Attachment[]).map((a) => `${a.filename} (${a.url})`).join(', ');
     case 'date':
-      return formatDate(new Date(`${String(json)}T00:00:00.000Z`), 'UTC', format.userLocale, options, false);
+      return formatDate(format, new Date(`${String(json)}T00:00:00.000Z`), options, false);
     case 'dateTime':
     case 'createdTime':
     case 'lastModifiedTime':
-      return formatDate(new Date(String(json)), format.timeZone, format.userLocale, options, true);
+      return formatDate(format, new Date(String(json)), options, true);
     case 'formula': {
       const value = reader.formulaValue(field, record);
       if (value instanceof FormulaError) return value.display;
-      if (value instanceof Date) return formatDate(value, format.timeZone, format.userLocale, options, true);
+      if (value instanceof Date) return formatDate(format, value, options, true);
       const text = formatFormulaValue(value);
       return text === '' ? undefined : text;
     }
     default:
       return String(json);
   }
-}
-
-function fixed(value: number, precision: unknown, locale: string, grouping: boolean): string {
-  const digits = typeof precision === 'number' ? precision : undefined;
-  return value.toLocaleString(locale, {
-    useGrouping: grouping,
-    minimumFractionDigits: digits ?? 0,
-    maximumFractionDigits: digits ?? 8,
-  });
 }
 
 function duration(seconds: number): string {
@@ -81,16 +107,17 @@ function duration(seconds: number): string {
 }
 
 function formatDate(
+  format: StringFormat,
   date: Date,
-  timeZone: string,
-  locale: string,
   options: Record<string, unknown>,
   withTime: boolean,
 ): string {
+  const locale = format.userLocale;
+  const timeZone = format.timeZone;
   const dateFormat = (options.dateFormat as { name?: string } | undefined)?.name ?? 'local';
   const tz = withTime ? timeZone : 'UTC';
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })
+    formatter(format, 'en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
@@ -108,10 +135,10 @@ function formatDate(
       day = `${d}/${m}/${parts.year}`;
       break;
     case 'friendly':
-      day = new Intl.DateTimeFormat(locale, { timeZone: tz, dateStyle: 'long' }).format(date);
+      day = formatter(format, locale, { timeZone: tz, dateStyle: 'long' }).format(date);
       break;
     default:
-      day = new Intl.DateTimeFormat(locale, {
+      day = formatter(format, locale, {
         timeZone: tz,
         year: 'numeric',
         month: 'numeric',
@@ -121,7 +148,7 @@ function formatDate(
   if (!withTime) return day;
   // Airtable's time formats are moment's `h:mma` ("7:05pm") and `HH:mm` ("19:05") in every locale.
   const clock = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: tz, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' })
+    formatter(format, 'en-US', { timeZone: tz, hour: 'numeric', minute: '2-digit', hourCycle: 'h23' })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );

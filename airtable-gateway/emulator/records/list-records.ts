@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context.ts';
 import { readerFor } from '../context.ts';
 import type { RecordReader } from '../fields/record-reader.ts';
-import { isValidStringFormat } from '../fields/string-format.ts';
+import { createStringFormat, isValidStringFormat, type StringFormat } from '../fields/string-format.ts';
 import {
   type CompiledFormula,
   compileFormula,
@@ -53,6 +53,16 @@ function selectIds(reader: RecordReader, base: BaseData, table: TableDef, params
   return params.maxRecords === undefined ? ids : ids.slice(0, params.maxRecords);
 }
 
+/** The `cellFormat=string` settings of a request, validated; undefined for JSON cells. */
+export function stringFormatFor(params: ListParams): StringFormat | undefined {
+  if (params.cellFormat !== 'string') return undefined;
+  const format = createStringFormat(params.timeZone as string, params.userLocale as string);
+  if (!isValidStringFormat(format)) {
+    throw errors.invalidRequest('Invalid "timeZone" or "userLocale" for cellFormat "string"');
+  }
+  return format;
+}
+
 export function listRecords(
   ctx: EmulatorContext,
   base: BaseData,
@@ -61,13 +71,7 @@ export function listRecords(
 ): ListResult {
   const reader = readerFor(ctx, base, table);
   const fields = params.fields?.map((name) => findField(table, name));
-  const stringFormat =
-    params.cellFormat === 'string'
-      ? { timeZone: params.timeZone as string, userLocale: params.userLocale as string }
-      : undefined;
-  if (stringFormat && !isValidStringFormat(stringFormat)) {
-    throw errors.invalidRequest('Invalid "timeZone" or "userLocale" for cellFormat "string"');
-  }
+  const stringFormat = stringFormatFor(params);
   for (const meta of params.recordMetadata) {
     if (meta !== 'commentCount')
       throw errors.invalidRequest(`Invalid recordMetadata ${JSON.stringify(meta)}`);

@@ -129,6 +129,12 @@ export function upsertRecords(
       return { record, changes: buildChanges(table, fields, wctx, record, options.replace) };
     }
     const changes = buildChanges(table, fields, wctx, undefined, false);
+    const missing = mergeFields.find((f) => changes.get(f.id) === undefined);
+    if (missing) {
+      throw errors.invalidRecords(
+        `Each record without an "id" needs a value for "${missing.name}", a field of fieldsToMergeOn`,
+      );
+    }
     const key = mergeKey(changes, undefined, mergeFields);
     const matches = index.get(key) ?? [];
     if (matches.length > 1) throw errors.upsertMultipleMatches(matches.length);

@@ -4,7 +4,7 @@ import type { RouteResponse, Router } from '../http/router.ts';
 import { type BaseData, tableRecords } from '../model/store.ts';
 import type { RecordData, TableDef } from '../model/types.ts';
 import { parseBool, parseListParams } from '../records/list-params.ts';
-import { listRecords } from '../records/list-records.ts';
+import { listRecords, stringFormatFor } from '../records/list-records.ts';
 import { serializeRecord } from '../records/serialize.ts';
 import {
   createRecords,
@@ -38,10 +38,7 @@ function getRecord(req: V0Request): RouteResponse {
   const byFieldId = parseBool(req.query.returnFieldsByFieldId, 'returnFieldsByFieldId');
   const params = parseListParams({ cellFormat: req.query.cellFormat }, req.query, false);
   const reader = readerFor(req.extra.ctx, base, table);
-  const stringFormat =
-    params.cellFormat === 'string'
-      ? { timeZone: params.timeZone ?? 'UTC', userLocale: params.userLocale ?? 'en-us' }
-      : undefined;
+  const stringFormat = stringFormatFor(params);
   return { status: 200, body: serializeRecord(reader, record, { byFieldId, stringFormat }) };
 }
 
@@ -89,6 +86,8 @@ function update(req: V0Request, replace: boolean): RouteResponse {
   const byFieldId = parseBool(body.returnFieldsByFieldId, 'returnFieldsByFieldId');
   const recordId = req.params.recordId;
   if (recordId !== undefined) {
+    // A record named in the path is looked up like GET's, so a missing one is a 404.
+    if (!tableRecords(base, table.id).has(recordId)) throw errors.recordNotFound();
     if (body.fields === undefined) throw errors.missingFields();
     const [record] = updateRecords(
       req.extra.ctx,

@@ -9,7 +9,7 @@ import { parseJsonBody, readBody } from './http/body.ts';
 import { errors } from './http/errors.ts';
 import { type FaultSettings, NO_FAULTS } from './http/faults.ts';
 import { serveV0 } from './http/pipeline.ts';
-import { parseQuery } from './http/query.ts';
+import { parseQuery } from '../src/wire/query.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings, SlidingWindowLimiter } from './http/rate-limiter.ts';
 import { sendJson } from './http/respond.ts';
 import { Router, splitPath } from './http/router.ts';

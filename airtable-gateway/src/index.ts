@@ -1,1 +1,11 @@
-export {};
+export { createGatewayEngine, type GatewayEngine } from './engine.ts';
+export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, isGatewayError } from './errors.ts';
+export {
+  DEFAULT_GATEWAY_PORT,
+  DEFAULT_UPSTREAM_URL,
+  GATEWAY_DEFAULTS,
+  type GatewayOptions,
+} from './options.ts';
+export { PRIORITY_HEADER, type RunningGatewayServer, startGatewayServer } from './proxy/server.ts';
+export type { GatewayRequest, GatewayResponse, Priority } from './request.ts';
+export { GatewayConfigError } from './resolve-options.ts';

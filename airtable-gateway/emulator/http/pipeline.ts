@@ -7,7 +7,7 @@ import type { TokenRegistry } from './auth.ts';
 import { parseJsonBody, readBody } from './body.ts';
 import { errors } from './errors.ts';
 import { decideFault, type FaultSettings } from './faults.ts';
-import { parseQuery } from './query.ts';
+import { parseQuery } from '../../src/wire/query.ts';
 import type { RateLimitSettings, SlidingWindowLimiter } from './rate-limiter.ts';
 import { sendJson } from './respond.ts';
 import { type Router, splitPath } from './router.ts';

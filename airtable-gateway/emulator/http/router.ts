@@ -1,4 +1,4 @@
-import type { QueryValue } from './query.ts';
+import type { QueryValue } from '../../src/wire/query.ts';
 
 export interface RouteRequest<Extra> {
   params: Record<string, string>;

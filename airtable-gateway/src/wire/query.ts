@@ -1,3 +1,4 @@
+// Airtable query strings as airtable.js and pyairtable encode them; shared by the gateway and the emulator.
 /** A parsed query string value: bracket keys nest (`sort[0][field]`), `[]` and repeats make arrays. */
 export type QueryValue = string | QueryValue[] | { [key: string]: QueryValue };
 

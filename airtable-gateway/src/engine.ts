@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Coalescer } from './cache/coalescer.ts';
+import { createLocalBus, type InvalidationBus } from './cache/invalidation-bus.ts';
+import { TtlCache } from './cache/ttl-cache.ts';
+import { GatewayError } from './errors.ts';
+import type { LimitKey } from './limits/types.ts';
+import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
+import type { GatewayOptions, ResolvedGatewayOptions } from './options.ts';
+import { OwnerResolver, tokenHash } from './owner-resolver.ts';
+import type { GatewayRequest, GatewayResponse } from './request.ts';
+import { resolveGatewayOptions } from './resolve-options.ts';
+import { type RouteInfo, routeOf } from './route.ts';
+import { AdmissionScheduler } from './scheduling/admission-scheduler.ts';
+import { type AdmissionBackend, createAdmissionBackend } from './shared-state.ts';
+import { decideRetry } from './upstream/retry-policy.ts';
+import { sendOnce } from './upstream/send.ts';
+import { AIRTABLE_MAX_URL_LENGTH, listByPost } from './wire/list-by-post.ts';
+
+export interface GatewayEngine {
+  /** Sends one Airtable API call with the gateway's guarantees; Airtable's answer comes back unchanged. */
+  request(request: GatewayRequest): Promise<GatewayResponse>;
+  readonly metrics: GatewayMetrics;
+  readonly options: Readonly<ResolvedGatewayOptions>;
+  /** 'local' (in-process budgets), 'shared' (Redis) or 'fallback' (Redis unreachable). */
+  limiterMode(): 'local' | 'shared' | 'fallback';
+  close(): Promise<void>;
+}
+
+const FORWARDED_HEADERS = ['content-type', 'user-agent', 'x-airtable-user-agent', 'x-api-version'];
+const MAX_CACHE_ENTRIES = 5_000;
+
+/** Builds a gateway: budgets, queue, retries, coalescing and caches around one upstream. */
+export async function createGatewayEngine(input: GatewayOptions = {}): Promise<GatewayEngine> {
+  const options = resolveGatewayOptions(input);
+  const log = options.logger;
+  const metrics = createGatewayMetrics();
+  const backend: AdmissionBackend = await createAdmissionBackend(options, metrics);
+  const bus: InvalidationBus = backend.bus ?? createLocalBus();
+  const scheduler = new AdmissionScheduler({
+    store: backend.store,
+    maxQueueLength: options.maxQueueLength,
+    maxQueueWaitMs: options.maxQueueWaitMs,
+    ratePerSecond: (queue) => (queue.startsWith('base:') ? options.perBaseLimit : options.perOwnerLimit),
+    onQueueLength: (queue, length) => metrics.queueLength.set({ queue }, length),
+  });
+  const recordCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);
+  const schemaCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);
+  const coalescer = new Coalescer<GatewayResponse>();
+  bus.subscribe(({ baseId, scope }) => {
+    recordCache.invalidateGroup(baseId);
+    if (scope === 'schema') schemaCache.invalidateGroup(baseId);
+  });
+
+  /** Admits, sends and retries until Airtable's answer is final. */
+  async function send(request: GatewayRequest, route: RouteInfo, keys: LimitKey[], queueKey: string) {
+    const url = `${options.upstreamUrl}${request.path}${request.search}`;
+    const headers: Record<string, string> = { authorization: `Bearer ${request.token}` };
+    for (const name of FORWARDED_HEADERS) {
+      const value = request.headers?.[name];
+      if (value !== undefined) headers[name] = value;
+    }
+    if (request.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const priority = request.priority ?? 'normal';
+    const baseLabel = route.baseId ?? 'none';
+    let attempt = 0;
+    let rateLimited = 0;
+    for (;;) {
+      const waitedMs = await scheduler.admit({ queueKey, keys, priority, signal: request.signal });
+      metrics.queueWait.observe({ priority }, waitedMs / 1000);
+      attempt++;
+      const started = performance.now();
+      const outcome = await sendOnce(options.fetch, url, {
+        method: request.method,
+        headers,
+        body: request.body,
+        timeoutMs: options.requestTimeoutMs,
+        signal: request.signal,
+      });
+      metrics.upstreamLatency.observe((performance.now() - started) / 1000);
+      metrics.upstreamRequests.inc({
+        base: baseLabel,
+        status: outcome.kind === 'response' ? outcome.status : 0,
+      });
+      const decision = decideRetry(outcome, {
+        read: route.read,
+        attempt,
+        maxAttempts: options.maxAttempts,
+        rateLimited,
+        maxRateLimitRetries: options.maxRateLimitRetries,
+        backoffBaseMs: options.backoffBaseMs,
+        backoffMaxMs: options.backoffMaxMs,
+        random: options.random,
+      });
+      if (outcome.kind === 'response' && outcome.status === 429) {
+        metrics.rateLimited.inc({
+          type: outcome.body.includes('BILLING') ? 'PUBLIC_API_BILLING_LIMIT_EXCEEDED' : 'RATE_LIMIT_REACHED',
+        });
+      }
+      switch (decision.action) {
+        case 'return':
+          if (outcome.kind !== 'response') throw new GatewayError('GATEWAY_UPSTREAM_UNAVAILABLE');
+          return {
+            status: outcome.status,
+            headers: outcome.headers,
+            body: outcome.body,
+            source: 'upstream' as const,
+          };
+        case 'fail':
+          log.warn(
+            { requestId: request.requestId, code: decision.error.code, base: route.baseId },
+            'upstream request failed',
+          );
+          throw decision.error;
+        case 'penalize-and-retry': {
+          rateLimited++;
+          attempt--;
+          const penalized = route.baseId ? `base:${route.baseId}` : queueKey;
+          log.warn(
+            { requestId: request.requestId, base: route.baseId },
+            'Airtable answered 429: pausing for the penalty',
+          );
+          metrics.retries.inc({ reason: 'rate-limited' });
+          await backend.store.block(penalized, options.penaltyMs);
+          break;
+        }
+        case 'retry':
+          metrics.retries.inc({ reason: decision.reason });
+          log.debug(
+            { requestId: request.requestId, reason: decision.reason, delayMs: decision.delayMs },
+            'retrying',
+          );
+          await sleep(decision.delayMs, undefined, { signal: request.signal }).catch(() => {
+            throw new GatewayError('GATEWAY_ABORTED');
+          });
+          break;
+      }
+    }
+  }
+
+  const owners = new OwnerResolver(async (token, hash) => {
+    const ownerKey = `owner:token-${hash}`;
+    const request: GatewayRequest = {
+      method: 'GET',
+      path: '/v0/meta/whoami',
+      search: '',
+      token,
+      priority: 'interactive',
+    };
+    const answer = await send(
+      request,
+      routeOf('GET', request.path),
+      [{ key: ownerKey, limit: options.perOwnerLimit }],
+      ownerKey,
+    );
+    if (answer.status !== 200) return undefined;
+    const id = (JSON.parse(answer.body) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  }, options.ownerCacheTtlMs);
+
+  async function request(input: GatewayRequest): Promise<GatewayResponse> {
+    if (!input.token) throw new GatewayError('GATEWAY_UNAUTHENTICATED');
+    let req = { ...input, requestId: input.requestId ?? randomUUID() };
+    let route = routeOf(req.method, req.path);
+    if (
+      route.listByGet &&
+      options.upstreamUrl.length + req.path.length + req.search.length > AIRTABLE_MAX_URL_LENGTH
+    ) {
+      req = { ...req, method: 'POST', ...listByPost(req.path, req.search) };
+      route = routeOf(req.method, req.path);
+    }
+    const hash = tokenHash(req.token);
+    const identity = `${hash} ${req.method} ${req.path}${req.search} ${req.body ?? ''}`;
+    const cache =
+      route.kind === 'schema' && req.method === 'GET' && options.schemaCacheTtlMs > 0
+        ? { store: schemaCache, name: 'schema', ttl: options.schemaCacheTtlMs }
+        : route.kind === 'records' && route.read && req.allowCache !== false && options.recordCacheTtlMs > 0
+          ? { store: recordCache, name: 'records', ttl: options.recordCacheTtlMs }
+          : undefined;
+    if (cache) {
+      const hit = cache.store.get(identity);
+      metrics.cache.inc({ cache: cache.name, result: hit ? 'hit' : 'miss' });
+      if (hit) return { ...hit, source: 'cache' };
+    }
+    const run = async () => {
+      const ownerKey = await owners.ownerKey(req.token);
+      const keys: LimitKey[] = [{ key: ownerKey, limit: options.perOwnerLimit }];
+      if (route.baseId) keys.push({ key: `base:${route.baseId}`, limit: options.perBaseLimit });
+      return send(req, route, keys, route.baseId ? `base:${route.baseId}` : ownerKey);
+    };
+    let response: GatewayResponse;
+    if (route.read && options.coalesce) {
+      const { promise, joined } = coalescer.run(identity, run);
+      if (joined) metrics.coalesced.inc();
+      response = joined ? { ...(await promise), source: 'coalesced' } : await promise;
+    } else response = await run();
+    const ok = response.status >= 200 && response.status < 300;
+    if (ok && cache && route.baseId) cache.store.set(identity, route.baseId, response, cache.ttl);
+    if (ok && !route.read && route.baseId) {
+      bus.publish({ baseId: route.baseId, scope: route.kind === 'schema' ? 'schema' : 'records' });
+    }
+    return response;
+  }
+
+  return {
+    request,
+    metrics,
+    options,
+    limiterMode: backend.mode,
+    async close() {
+      await scheduler.close();
+      await bus.close();
+      await backend.close();
+    },
+  };
+}

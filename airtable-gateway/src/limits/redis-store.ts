@@ -1,0 +1,141 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { LimitsError } from './errors.ts';
+import type { Admission, AdmissionStore, LimitKey, WindowSettings } from './types.ts';
+import { blockDurationMs, checkKeyName, effectiveWindowMs, normalizeKeys } from './validate.ts';
+
+/** Every key the store writes starts with this, unless `prefix` says otherwise. */
+export const DEFAULT_REDIS_PREFIX = 'airsuite:gateway:';
+
+export interface RedisStoreOptions extends WindowSettings {
+  /**
+   * Namespace for the store's Redis keys (default `airsuite:gateway:`). On Redis Cluster,
+   * put a hash tag in it (`{airsuite}:gateway:`) so that one script's keys share a slot.
+   */
+  prefix?: string;
+  /** Unique id for each admission; injected in tests. Defaults to `crypto.randomUUID`. */
+  generateId?: () => string;
+}
+
+/**
+ * Atomically admits one request against every budget, or none.
+ *
+ * KEYS: for budget i, KEYS[2i-1] is its log (a sorted set of admissions scored by time in
+ * µs) and KEYS[2i] its block marker. ARGV[1] is the effective window in µs, ARGV[2] a
+ * member unique to this admission, ARGV[2+i] the limit of budget i.
+ * Returns {1, 0} when admitted, {0, wait in µs} when refused.
+ *
+ * Time comes from Redis `TIME`, so every process shares one clock; scripts run one at a
+ * time, so readings never go backwards between admissions. Redis ≥ 5 is needed (scripts
+ * replicate their effects, which allows `TIME` before writes).
+ */
+const ACQUIRE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = tonumber(ARGV[1])
+local member = ARGV[2]
+local budgets = #KEYS / 2
+local wait = 0
+for i = 1, budgets do
+  local log = KEYS[2 * i - 1]
+  local limit = tonumber(ARGV[2 + i])
+  local blocked = redis.call('PTTL', KEYS[2 * i])
+  if blocked > 0 then wait = math.max(wait, blocked * 1000) end
+  redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
+  local count = redis.call('ZCARD', log)
+  if count >= limit then
+    local leaving = redis.call('ZRANGE', log, count - limit, count - limit, 'WITHSCORES')
+    wait = math.max(wait, tonumber(leaving[2]) + window - now)
+  end
+end
+if wait > 0 then return {0, wait} end
+local ttl = math.ceil(window / 1000)
+for i = 1, budgets do
+  redis.call('ZADD', KEYS[2 * i - 1], now, member)
+  redis.call('PEXPIRE', KEYS[2 * i - 1], ttl)
+end
+return {1, 0}
+`;
+
+/** Sets a block marker for ARGV[1] ms, never shortening a longer block already there. */
+const BLOCK_SCRIPT = `
+local ms = tonumber(ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
+return 1
+`;
+
+/**
+ * The shared store: a sliding-window log per key in Redis, exact across any number of
+ * processes. For each key, no interval of `windowMs + safetyMarginMs` ms (by Redis's clock)
+ * holds more than `limit` admissions.
+ *
+ * Each key's log expires one window after its last admission and block markers expire
+ * with the block, so idle keys leave nothing behind; a key that comes back simply starts
+ * empty (no settings key to lose, unlike Bottleneck's `SETTINGS_KEY_NOT_FOUND`).
+ *
+ * The Redis client is injected and stays the caller's: `close()` does not disconnect it.
+ * Redis failures reject with `LIMITS_STORE_FAILED` (the cause attached).
+ */
+export function createRedisStore(redis: Redis, options: RedisStoreOptions): AdmissionStore {
+  const windowMicros = Math.round(effectiveWindowMs(options) * 1000);
+  const prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
+  const generateId = options.generateId ?? randomUUID;
+  const acquireScript = loadable(ACQUIRE_SCRIPT);
+  const blockScript = loadable(BLOCK_SCRIPT);
+  let closed = false;
+
+  const logKey = (key: string): string => `${prefix}${key}:log`;
+  const blockKey = (key: string): string => `${prefix}${key}:block`;
+
+  async function run(script: Loadable, keys: string[], args: (string | number)[]): Promise<unknown> {
+    if (closed) throw new LimitsError('LIMITS_STORE_CLOSED');
+    try {
+      try {
+        return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!String((error as Error | undefined)?.message).includes('NOSCRIPT')) throw error;
+        // Redis restarted or flushed its script cache: send the body, which reloads it.
+        return await redis.eval(script.body, keys.length, ...keys, ...args);
+      }
+    } catch (error) {
+      throw new LimitsError('LIMITS_STORE_FAILED', { cause: error });
+    }
+  }
+
+  return {
+    async acquire(keys: LimitKey[]): Promise<Admission> {
+      const wanted = normalizeKeys(keys);
+      if (wanted.length === 0) return { admitted: true };
+      const redisKeys = wanted.flatMap(({ key }) => [logKey(key), blockKey(key)]);
+      const args = [windowMicros, generateId(), ...wanted.map(({ limit }) => limit)];
+      const reply = await run(acquireScript, redisKeys, args);
+      if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
+        throw new LimitsError('LIMITS_STORE_FAILED', {
+          message: `Unexpected script reply: ${String(reply)}`,
+        });
+      }
+      if (reply[0] === 1) return { admitted: true };
+      return { admitted: false, retryInMs: Math.max(1, Math.ceil(reply[1] / 1000)) };
+    },
+
+    async block(key: string, ms: number): Promise<void> {
+      checkKeyName(key);
+      const duration = blockDurationMs(ms);
+      if (duration === 0) return;
+      await run(blockScript, [blockKey(key)], [duration]);
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+    },
+  };
+}
+
+interface Loadable {
+  body: string;
+  sha: string;
+}
+
+function loadable(body: string): Loadable {
+  return { body, sha: createHash('sha1').update(body).digest('hex') };
+}

@@ -1,0 +1,38 @@
+/**
+ * The contract between the gateway's scheduler and the stores that hold Airtable's
+ * budgets. A store answers one question atomically: may a request spend one unit of every
+ * one of these budgets right now, and if not, how long until it might?
+ */
+
+/** One budget: at most `limit` admissions in any sliding window for `key`. */
+export interface LimitKey {
+  /** e.g. `base:appXXXXXXXXXXXXXX` or `owner:usrXXXXXXXXXXXXXX`. */
+  key: string;
+  limit: number;
+}
+
+export type Admission =
+  | { admitted: true }
+  | { admitted: false /** When trying again may succeed. */; retryInMs: number };
+
+export interface AdmissionStore {
+  /**
+   * Admits one request against every key, all or nothing: if any key is full or blocked,
+   * nothing is spent. Never throws for a full budget; throws only when the store itself
+   * fails (a resilient wrapper turns that into a local fallback).
+   */
+  acquire(keys: LimitKey[]): Promise<Admission>;
+  /** Refuses every admission for `key` during `ms` (Airtable's 30-second penalty after a 429). */
+  block(key: string, ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WindowSettings {
+  /** The sliding window Airtable counts over: 1000 ms. */
+  windowMs: number;
+  /**
+   * Extra spacing added to the window, so that jitter between admission here and arrival
+   * at Airtable can never squeeze limit+1 requests into Airtable's one second.
+   */
+  safetyMarginMs: number;
+}

@@ -1,0 +1,75 @@
+import type { Logger } from 'pino';
+
+export const DEFAULT_GATEWAY_PORT = 8002;
+export const DEFAULT_UPSTREAM_URL = 'https://api.airtable.com';
+
+/** Every tunable of the gateway, with Airtable's figures as defaults. */
+export interface GatewayOptions {
+  /** Airtable's API origin, or the emulator's. Default https://api.airtable.com. */
+  upstreamUrl?: string;
+  /** Requests per sliding second per base (Airtable: 5). */
+  perBaseLimit?: number;
+  /** Requests per sliding second per token owner (Airtable: 50). */
+  perOwnerLimit?: number;
+  /** Extra spacing on the one-second window against jitter between here and Airtable. Default 20 ms. */
+  safetyMarginMs?: number;
+  /** Pause after Airtable answers 429 (Airtable: 30 s). */
+  penaltyMs?: number;
+  /** Requests waiting per base (or per owner for base-less calls) before new ones are refused. Default 1000. */
+  maxQueueLength?: number;
+  /** Longest a request may wait for its turn before a 429 of the gateway's own. Default 60 s. */
+  maxQueueWaitMs?: number;
+  /** One upstream attempt's timeout. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** Attempts per request for retriable failures (reads; writes only when provably unsent). Default 5. */
+  maxAttempts?: number;
+  /** Backoff: full jitter over base·2^attempt, capped. Defaults 200 ms and 5 s. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Attempts after an upstream 429 (each waits out the penalty). Default 3. */
+  maxRateLimitRetries?: number;
+  /** Merge identical concurrent GETs into one upstream call. Default true. */
+  coalesce?: boolean;
+  /** Record-read cache TTL; 0 turns it off. Default 0 (the proxy); in-process clients pass their own. */
+  recordCacheTtlMs?: number;
+  /** Base-schema cache TTL; 0 turns it off. Default 60 s. */
+  schemaCacheTtlMs?: number;
+  /** Owner (whoami) cache TTL per token. Default 1 h. */
+  ownerCacheTtlMs?: number;
+  /** Shares budgets and cache invalidations across processes. */
+  redisUrl?: string;
+  /** When Redis is unreachable, the share of each budget this process may use on its own. Default 0.2. */
+  fallbackBudgetFraction?: number;
+  logger?: Logger;
+  /** Injected for tests. */
+  fetch?: typeof fetch;
+  random?: () => number;
+}
+
+export interface ResolvedGatewayOptions
+  extends Required<Omit<GatewayOptions, 'redisUrl' | 'logger' | 'fetch' | 'random'>> {
+  redisUrl: string | undefined;
+  logger: Logger;
+  fetch: typeof fetch;
+  random: () => number;
+}
+
+export const GATEWAY_DEFAULTS = Object.freeze({
+  upstreamUrl: DEFAULT_UPSTREAM_URL,
+  perBaseLimit: 5,
+  perOwnerLimit: 50,
+  safetyMarginMs: 20,
+  penaltyMs: 30_000,
+  maxQueueLength: 1000,
+  maxQueueWaitMs: 60_000,
+  requestTimeoutMs: 30_000,
+  maxAttempts: 5,
+  backoffBaseMs: 200,
+  backoffMaxMs: 5_000,
+  maxRateLimitRetries: 3,
+  coalesce: true,
+  recordCacheTtlMs: 0,
+  schemaCacheTtlMs: 60_000,
+  ownerCacheTtlMs: 3_600_000,
+  fallbackBudgetFraction: 0.2,
+});

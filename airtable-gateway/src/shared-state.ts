@@ -1,0 +1,73 @@
+import { Redis } from 'ioredis';
+import { createRedisBus, type InvalidationBus } from './cache/invalidation-bus.ts';
+import { createMemoryStore, createRedisStore, createResilientStore, scaleLimits } from './limits/index.ts';
+import type { AdmissionStore } from './limits/types.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import type { ResolvedGatewayOptions } from './options.ts';
+
+/** Where the budgets live and how cache invalidations travel, chosen once at start. */
+export interface AdmissionBackend {
+  store: AdmissionStore;
+  /** Present with Redis: invalidations reach every gateway process. */
+  bus?: InvalidationBus;
+  mode(): 'local' | 'shared' | 'fallback';
+  close(): Promise<void>;
+}
+
+/**
+ * Without Redis, budgets are in-process (exact for one process). With Redis, every process
+ * shares them exactly; if Redis goes away, each process carries on with a conservative
+ * share of the budgets, logs it once, and rejoins when Redis answers again.
+ */
+export async function createAdmissionBackend(
+  options: Readonly<ResolvedGatewayOptions>,
+  metrics: GatewayMetrics,
+): Promise<AdmissionBackend> {
+  const windowSettings = { windowMs: 1000, safetyMarginMs: options.safetyMarginMs };
+  const local = createMemoryStore(windowSettings);
+  if (!options.redisUrl) {
+    return { store: local, mode: () => 'local', close: () => local.close() };
+  }
+  const log = options.logger;
+  // Fail fast while Redis is down: the resilient store falls back instead of waiting.
+  const redis = new Redis(options.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    lazyConnect: true,
+  });
+  let reportedError = false;
+  redis.on('error', (error: Error) => {
+    if (!reportedError) log.warn({ err: { message: error.message } }, 'redis connection error');
+    reportedError = true;
+  });
+  redis.on('ready', () => {
+    reportedError = false;
+  });
+  await redis
+    .connect()
+    .catch((error: Error) => log.warn({ err: { message: error.message } }, 'redis unavailable at start'));
+  const store = createResilientStore({
+    primary: createRedisStore(redis, windowSettings),
+    fallback: scaleLimits(local, options.fallbackBudgetFraction),
+    isPrimaryHealthy: () => redis.status === 'ready',
+    log: (event, detail) => {
+      metrics.limiterFallback.set(event === 'fallback' ? 1 : 0);
+      if (event === 'fallback')
+        log.warn({ detail }, 'shared rate limits unreachable: using a conservative local budget');
+      else log.info({ detail }, 'shared rate limits reachable again');
+    },
+  });
+  const bus = createRedisBus(redis, (error) =>
+    log.warn({ err: { message: error.message } }, 'cache invalidation bus error'),
+  );
+  return {
+    store,
+    bus,
+    mode: () => (store.mode() === 'primary' ? 'shared' : 'fallback'),
+    async close() {
+      await store.close();
+      await bus.close();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator.ts';
+import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerSnapshotCommand } from './commands/snapshot.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { ConfigError } from './config-error.ts';
@@ -15,6 +16,7 @@ export function createProgram(io: CliIo, env: Env): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) });
   registerStartCommand(program, io, env);
   registerEmulatorCommand(program, io, env);
+  registerGatewayCommand(program, io, env);
   registerSnapshotCommand(program, io, env);
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -37,7 +37,8 @@ const CHANNEL = 'airsuite:gateway:invalidate';
 export function createRedisBus(publisher: Redis, onError: (error: Error) => void): InvalidationBus {
   const origin = randomUUID();
   const local = createLocalBus();
-  const subscriber = publisher.duplicate();
+  // Subscriptions are re-sent by ioredis after a reconnect, so queue them while offline.
+  const subscriber = publisher.duplicate({ lazyConnect: false, enableOfflineQueue: true });
   subscriber.on('error', onError);
   subscriber.subscribe(CHANNEL).catch(onError);
   subscriber.on('message', (_channel: string, raw: string) => {

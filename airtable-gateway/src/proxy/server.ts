@@ -136,7 +136,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     });
   };
 
-  const server = createServer((req, res) => {
+  // Node's default 16 KiB header limit would refuse long list URLs that the gateway can move to POST.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) return;
       if (error instanceof GatewayError) {

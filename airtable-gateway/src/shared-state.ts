@@ -57,9 +57,15 @@ export async function createAdmissionBackend(
       else log.info({ detail }, 'shared rate limits reachable again');
     },
   });
-  const bus = createRedisBus(redis, (error) =>
-    log.warn({ err: { message: error.message } }, 'cache invalidation bus error'),
-  );
+  // Redis errors repeat on every reconnect attempt: say it once per outage.
+  let busErrorLogged = false;
+  redis.on('ready', () => {
+    busErrorLogged = false;
+  });
+  const bus = createRedisBus(redis, (error) => {
+    if (!busErrorLogged) log.warn({ err: { message: error.message } }, 'cache invalidation bus error');
+    busErrorLogged = true;
+  });
   return {
     store,
     bus,

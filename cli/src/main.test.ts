@@ -23,10 +23,10 @@ describe('airsuite command', () => {
   it('runs from its bin with no build step and lists its commands', async () => {
     const { stdout } = await run(process.execPath, [bin, '--help']);
     expect(stdout).toMatch(/Usage: airsuite/);
-    for (const command of ['start', 'emulator', 'snapshot']) expect(stdout).toContain(command);
+    for (const command of ['start', 'emulator', 'gateway', 'snapshot']) expect(stdout).toContain(command);
   });
 
-  it.each(['start', 'emulator', 'snapshot'])('has --help for %s', async (command) => {
+  it.each(['start', 'emulator', 'gateway', 'snapshot'])('has --help for %s', async (command) => {
     const { io, out } = recordingIo();
     expect(await main(['node', 'airsuite', command, '--help'], io, {})).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`Usage: airsuite ${command}`));
@@ -41,12 +41,17 @@ describe('airsuite command', () => {
 
   it('start serves the sample bases and prints the URL and a working token', async () => {
     const { io, out, stop } = recordingIo();
-    const exit = main(['node', 'airsuite', 'start', '--port', '0'], io, {});
-    const url = (await untilPrinted(out, /listening on/)).replace(/.*listening on /, '');
+    const exit = main(['node', 'airsuite', 'start', '--port', '0', '--gateway-port', '0'], io, {});
+    const url = (await untilPrinted(out, /emulator listening on/)).replace(/.*listening on /, '');
     const token = (await untilPrinted(out, /Token:/)).replace(/.*Token:\s+/, '');
-    const response = await fetch(`${url}/v0/meta/bases`, { headers: { authorization: `Bearer ${token}` } });
-    const body = (await response.json()) as { bases: { name: string }[] };
-    expect(body.bases.map((b) => b.name)).toEqual(['Sales CRM', 'Product Roadmap']);
+    const gateway = (await untilPrinted(out, /gateway listening on/)).replace(/.*listening on (\S+).*/, '$1');
+    for (const origin of [url, gateway]) {
+      const response = await fetch(`${origin}/v0/meta/bases`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await response.json()) as { bases: { name: string }[] };
+      expect(body.bases.map((b) => b.name)).toEqual(['Sales CRM', 'Product Roadmap']);
+    }
     stop();
     expect(await exit).toBe(0);
   });

@@ -14,7 +14,7 @@ import { type RouteInfo, routeOf } from './route.ts';
 import { AdmissionScheduler } from './scheduling/admission-scheduler.ts';
 import { type AdmissionBackend, createAdmissionBackend } from './shared-state.ts';
 import { decideRetry } from './upstream/retry-policy.ts';
-import { sendOnce } from './upstream/send.ts';
+import { airtableErrorType, sendOnce } from './upstream/send.ts';
 import { AIRTABLE_MAX_URL_LENGTH, listByPost } from './wire/list-by-post.ts';
 
 export interface GatewayEngine {
@@ -93,9 +93,7 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
         random: options.random,
       });
       if (outcome.kind === 'response' && outcome.status === 429) {
-        metrics.rateLimited.inc({
-          type: outcome.body.includes('BILLING') ? 'PUBLIC_API_BILLING_LIMIT_EXCEEDED' : 'RATE_LIMIT_REACHED',
-        });
+        metrics.rateLimited.inc({ type: airtableErrorType(outcome.body) ?? 'unknown' });
       }
       switch (decision.action) {
         case 'return':

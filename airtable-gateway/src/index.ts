@@ -1,3 +1,16 @@
+export {
+  type AirtableGateway,
+  type AirtableGatewayOptions,
+  type AirtableRecord,
+  type BatchProgress,
+  type BatchWriteResult,
+  createAirtableGateway,
+  type Fields,
+  type ListParams,
+  type RecordWriteOutcome,
+  type UpsertResult,
+  type WriteFailure,
+} from './client/index.ts';
 export { createGatewayEngine, type GatewayEngine } from './engine.ts';
 export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, isGatewayError } from './errors.ts';
 export {

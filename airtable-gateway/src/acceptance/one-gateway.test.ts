@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGatewayEngine, type GatewayEngine, type RunningGatewayServer, startGatewayServer } from '../index.ts';
+import {
+  createGatewayEngine,
+  type GatewayEngine,
+  type RunningGatewayServer,
+  startGatewayServer,
+} from '../index.ts';
 import {
   AUTH,
   distinctListQuery,
@@ -7,7 +12,7 @@ import {
   type LimitedEmulator,
   maxInAnyWindow,
   recordingFetch,
-  round2,
+  round3,
   startLimitedEmulator,
   steadyRate,
   sustainedRate,
@@ -65,8 +70,8 @@ describe('one gateway, one base, real limits (5/s, 30 s penalty)', () => {
     const rate = sustainedRate(times);
     const steady = steadyRate(times, 5);
     console.info(
-      `one-gateway: ${REQUESTS} lists in ${round2(elapsedS)} s; upstream (n-1)/span ${round2(rate)} req/s, ` +
-        `steady ${round2(steady)} req/s, max in any 1 s ${maxInAnyWindow(times, 1000)}, 429s ${stats.rateLimited}`,
+      `one-gateway: ${REQUESTS} lists in ${round3(elapsedS)} s; upstream (n-1)/span ${round3(rate)} req/s, ` +
+        `steady ${round3(steady)} req/s, max in any 1 s ${maxInAnyWindow(times, 1000)}, 429s ${stats.rateLimited}`,
     );
     expect(rate).toBeGreaterThanOrEqual(4.5);
     expect(steady).toBeLessThanOrEqual(5);

@@ -145,4 +145,4 @@ export function steadyRate(sorted: number[], limit: number): number {
   return ((sorted.length - limit) * 1000) / ((sorted.at(-1) as number) - from);
 }
 
-export const round2 = (n: number): number => Math.round(n * 100) / 100;
+export const round3 = (n: number): number => Math.round(n * 1000) / 1000;

@@ -42,7 +42,8 @@ export function errorFromAnswer(status: number, body: string, token: string): Ga
   const { type, message } = parseErrorBody(body);
   const said = message ? `: ${redact(message, token)}` : '';
   if (status === 429) {
-    const code = type === 'PUBLIC_API_BILLING_LIMIT_EXCEEDED' ? 'AIRTABLE_BILLING_LIMIT' : 'AIRTABLE_RATE_LIMITED';
+    const code =
+      type === 'PUBLIC_API_BILLING_LIMIT_EXCEEDED' ? 'AIRTABLE_BILLING_LIMIT' : 'AIRTABLE_RATE_LIMITED';
     return new GatewayError(code, { upstreamStatus: 429, airtableType: type });
   }
   return new GatewayError('AIRTABLE_ERROR', {
@@ -80,7 +81,8 @@ export function errorFromAirtableJs(error: unknown, write: boolean, token: strin
       message: write ? undefined : `The gateway proxy could not be reached (${message ?? 'no detail'})`,
     });
   }
-  if (status === 429) return new GatewayError('AIRTABLE_RATE_LIMITED', { upstreamStatus: 429, airtableType: type });
+  if (status === 429)
+    return new GatewayError('AIRTABLE_RATE_LIMITED', { upstreamStatus: 429, airtableType: type });
   return new GatewayError('AIRTABLE_ERROR', {
     message: `Airtable answered ${status}${type ? ` ${type}` : ''}${message ? `: ${message}` : ''}`,
     upstreamStatus: status,

@@ -1,0 +1,222 @@
+import type { GatewayEngine } from '../engine.ts';
+import { GatewayError } from '../errors.ts';
+import { PRIORITIES, type Priority } from '../request.ts';
+import type { BatchRunOptions, BatchWriteResult, UpsertResult } from './batch-runner.ts';
+import { commentsApi } from './comments.ts';
+import type { EngineCaller } from './engine-call.ts';
+import { externalProxy, loopbackProxy, type ProxyEndpoint } from './loopback.ts';
+import { metadataApi } from './metadata.ts';
+import { getOneRecord, listAllRecords, listPages } from './record-reads.ts';
+import {
+  type NewRecord,
+  type RecordUpdate,
+  recordWrites,
+  type UpdateOptions,
+  type UpsertRecord,
+  type WriteOptions,
+} from './record-writes.ts';
+import { createRecordsTransport } from './records-transport.ts';
+import type {
+  AirtableRecord,
+  BaseSchema,
+  BaseSummary,
+  CallOptions,
+  FieldDefinition,
+  FieldSchema,
+  GetRecordParams,
+  ListParams,
+  NewTable,
+  RecordComment,
+  SchemaChange,
+  TableSchema,
+  WhoAmI,
+} from './types.ts';
+
+export const DEFAULT_CLIENT_PRIORITY: Priority = 'interactive';
+export const DEFAULT_CLIENT_CACHE = true;
+
+export interface AirtableGatewayOptions {
+  /** The engine every call goes through (budgets, queue, retries, caches). Not closed by the client. */
+  engine: GatewayEngine;
+  /** The caller's Airtable token: sent upstream, never logged, never in an error message. */
+  token: string;
+  /** Queue priority of every call. Default 'interactive'. */
+  priority?: Priority;
+  /** May record reads be answered from the engine's record cache (when its TTL is > 0)? Default true. */
+  cache?: boolean;
+  /**
+   * A running gateway proxy for the record calls. By default the client starts its own on
+   * 127.0.0.1 (lazily, once) over `engine` and stops it in `close()`. With an external proxy,
+   * errors that airtable.js relabels (401, 403, 429, 500, 503) lose Airtable's exact type.
+   */
+  proxyUrl?: string;
+}
+
+/**
+ * A typed Airtable client whose every call goes through the gateway engine. Record calls use the
+ * official airtable.js client against the gateway proxy; metadata and comments call the engine
+ * directly. Reads and schema calls throw GatewayError; multi-record writes never throw for a
+ * rejected batch and report per record instead.
+ */
+export interface AirtableGateway {
+  readonly priority: Priority;
+  /** A client with another priority, sharing this one's proxy (closing either closes it for both). */
+  withPriority(priority: Priority): AirtableGateway;
+
+  /** Pages of a records list: offsets followed, `maxRecords` honoured, an expired cursor survived. */
+  listAll(
+    baseId: string,
+    table: string,
+    params?: ListParams,
+    options?: CallOptions,
+  ): AsyncIterable<AirtableRecord[]>;
+  /** Every record of a list, all pages collected. */
+  listRecords(
+    baseId: string,
+    table: string,
+    params?: ListParams,
+    options?: CallOptions,
+  ): Promise<AirtableRecord[]>;
+  /** One record; a missing one throws AIRTABLE_ERROR with upstreamStatus 404. */
+  getRecord(
+    baseId: string,
+    table: string,
+    recordId: string,
+    params?: GetRecordParams,
+    options?: CallOptions,
+  ): Promise<AirtableRecord>;
+
+  /** Creates any number of records, in batches of 10 sent in order; stops at the first failed batch. */
+  createMany(
+    baseId: string,
+    table: string,
+    records: readonly NewRecord[],
+    options?: WriteOptions,
+  ): Promise<BatchWriteResult>;
+  /** Updates (PATCH, or PUT with `replace`) any number of records, in batches of 10. */
+  updateMany(
+    baseId: string,
+    table: string,
+    records: readonly RecordUpdate[],
+    options?: UpdateOptions,
+  ): Promise<BatchWriteResult>;
+  /** Creates or updates, matching on 1–3 `fieldsToMergeOn`; says which records were created and which updated. */
+  upsertMany(
+    baseId: string,
+    table: string,
+    records: readonly UpsertRecord[],
+    fieldsToMergeOn: readonly string[],
+    options?: WriteOptions,
+  ): Promise<UpsertResult>;
+  /** Deletes any number of records by id, in batches of 10. */
+  deleteMany(
+    baseId: string,
+    table: string,
+    recordIds: readonly string[],
+    options?: BatchRunOptions,
+  ): Promise<BatchWriteResult>;
+
+  whoami(options?: CallOptions): Promise<WhoAmI>;
+  /** Every base the token reaches (all pages). */
+  listBases(options?: CallOptions): Promise<BaseSummary[]>;
+  getBaseSchema(baseId: string, options?: CallOptions): Promise<BaseSchema>;
+  createTable(baseId: string, table: NewTable, options?: CallOptions): Promise<TableSchema>;
+  updateTable(
+    baseId: string,
+    tableIdOrName: string,
+    change: SchemaChange,
+    options?: CallOptions,
+  ): Promise<TableSchema>;
+  createField(
+    baseId: string,
+    tableId: string,
+    field: FieldDefinition,
+    options?: CallOptions,
+  ): Promise<FieldSchema>;
+  updateField(
+    baseId: string,
+    tableId: string,
+    fieldId: string,
+    change: SchemaChange,
+    options?: CallOptions,
+  ): Promise<FieldSchema>;
+
+  /** Every comment of a record, newest first (all pages). */
+  listComments(
+    baseId: string,
+    table: string,
+    recordId: string,
+    options?: CallOptions,
+  ): Promise<RecordComment[]>;
+  createComment(
+    baseId: string,
+    table: string,
+    recordId: string,
+    text: string,
+    options?: CallOptions & { parentCommentId?: string },
+  ): Promise<RecordComment>;
+  updateComment(
+    baseId: string,
+    table: string,
+    recordId: string,
+    commentId: string,
+    text: string,
+    options?: CallOptions,
+  ): Promise<RecordComment>;
+  deleteComment(
+    baseId: string,
+    table: string,
+    recordId: string,
+    commentId: string,
+    options?: CallOptions,
+  ): Promise<{ id: string; deleted: boolean }>;
+
+  /** Stops the loopback proxy, if this client (or a sibling) started one; later calls throw GATEWAY_INVALID_REQUEST. */
+  close(): Promise<void>;
+}
+
+function checkPriority(priority: Priority): Priority {
+  if (!(PRIORITIES as readonly string[]).includes(priority))
+    throw new GatewayError('GATEWAY_INVALID_REQUEST', {
+      message: `priority must be one of ${PRIORITIES.join(', ')}`,
+    });
+  return priority;
+}
+
+function build(
+  options: Readonly<Required<Omit<AirtableGatewayOptions, 'proxyUrl'>>>,
+  proxy: ProxyEndpoint,
+): AirtableGateway {
+  const { engine, token, priority, cache } = options;
+  const transport = createRecordsTransport({ proxy, token, priority, cache });
+  const caller: EngineCaller = { engine, token, priority, assertOpen: proxy.assertOpen };
+  return {
+    priority,
+    withPriority: (next) => build({ ...options, priority: checkPriority(next) }, proxy),
+    listAll: (baseId, table, params, callOptions) => listPages(transport, baseId, table, params, callOptions),
+    listRecords: (baseId, table, params, callOptions) =>
+      listAllRecords(transport, baseId, table, params, callOptions),
+    getRecord: (baseId, table, recordId, params, callOptions) =>
+      getOneRecord(transport, baseId, table, recordId, params, callOptions),
+    ...recordWrites(transport),
+    ...metadataApi(caller),
+    ...commentsApi(caller),
+    close: () => proxy.close(),
+  };
+}
+
+/**
+ * Builds a client over `options.engine`. Nothing starts until the first record call, which
+ * starts the loopback proxy (unless `proxyUrl` is given); `close()` stops it.
+ */
+export function createAirtableGateway(options: AirtableGatewayOptions): AirtableGateway {
+  if (!options.token) throw new GatewayError('GATEWAY_UNAUTHENTICATED');
+  const resolved = Object.freeze({
+    engine: options.engine,
+    token: options.token,
+    priority: checkPriority(options.priority ?? DEFAULT_CLIENT_PRIORITY),
+    cache: options.cache ?? DEFAULT_CLIENT_CACHE,
+  });
+  const proxy = options.proxyUrl ? externalProxy(options.proxyUrl) : loopbackProxy(options.engine);
+  return build(resolved, proxy);
+}

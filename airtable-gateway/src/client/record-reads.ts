@@ -1,0 +1,113 @@
+import { GatewayError } from '../errors.ts';
+import type { RecordsTransport } from './records-transport.ts';
+import type { AirtableRecord, CallOptions, GetRecordParams, ListParams } from './types.ts';
+
+/** Restarts in a row, without a new record in between, before an expiring iterator is given up on. */
+const MAX_RESTARTS_WITHOUT_PROGRESS = 3;
+
+interface ListPage {
+  records: AirtableRecord[];
+  offset?: string;
+}
+
+/** Query parameters in airtable.js notation, without the unset ones (airtable.js would send `key=`). */
+export function queryOf(params: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+}
+
+export function tablePath(table: string, ...rest: string[]): string {
+  return ['', table, ...rest].map((part) => encodeURIComponent(part)).join('/');
+}
+
+/** Airtable forgot the list cursor (idle too long, or a restart on its side). */
+export function isIteratorExpired(error: unknown): boolean {
+  return (
+    error instanceof GatewayError &&
+    error.upstreamStatus === 422 &&
+    error.airtableType === 'LIST_RECORDS_ITERATOR_NOT_AVAILABLE'
+  );
+}
+
+/**
+ * Every page of a records list, following offsets and stopping at `maxRecords`. When Airtable
+ * forgets the cursor mid-listing (422 LIST_RECORDS_ITERATOR_NOT_AVAILABLE) the listing starts
+ * again from the first page, bypassing the record cache (a cached page would carry the dead
+ * cursor), and skips the records already yielded: none twice, none lost. Pages are never
+ * empty, so an empty table yields no page at all.
+ */
+export async function* listPages(
+  transport: RecordsTransport,
+  baseId: string,
+  table: string,
+  params: ListParams = {},
+  options: CallOptions = {},
+): AsyncGenerator<AirtableRecord[], void, undefined> {
+  const query = queryOf(params);
+  const limit = params.maxRecords;
+  const yielded = new Set<string>();
+  let offset: string | undefined;
+  let restarted = false;
+  let restartsWithoutProgress = 0;
+  for (;;) {
+    if (limit !== undefined && yielded.size >= limit) return;
+    let page: ListPage;
+    try {
+      page = await transport.send<ListPage>({
+        baseId,
+        method: 'GET',
+        path: tablePath(table),
+        qs: offset === undefined ? query : { ...query, offset },
+        cache: restarted ? false : undefined,
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (offset === undefined || !isIteratorExpired(error)) throw error;
+      if (restartsWithoutProgress >= MAX_RESTARTS_WITHOUT_PROGRESS) throw error;
+      restartsWithoutProgress++;
+      restarted = true;
+      offset = undefined;
+      continue;
+    }
+    const fresh = page.records.filter((record) => !yielded.has(record.id));
+    const room = limit === undefined ? fresh.length : limit - yielded.size;
+    const out = fresh.slice(0, room);
+    if (out.length > 0) {
+      for (const record of out) yielded.add(record.id);
+      restartsWithoutProgress = 0;
+      yield out;
+    }
+    if (!page.offset) return;
+    offset = page.offset;
+  }
+}
+
+/** Every record of a list, all pages collected. */
+export async function listAllRecords(
+  transport: RecordsTransport,
+  baseId: string,
+  table: string,
+  params?: ListParams,
+  options?: CallOptions,
+): Promise<AirtableRecord[]> {
+  const records: AirtableRecord[] = [];
+  for await (const page of listPages(transport, baseId, table, params, options)) records.push(...page);
+  return records;
+}
+
+/** One record by id; a missing one is AIRTABLE_ERROR with upstreamStatus 404. */
+export function getOneRecord(
+  transport: RecordsTransport,
+  baseId: string,
+  table: string,
+  recordId: string,
+  params: GetRecordParams = {},
+  options: CallOptions = {},
+): Promise<AirtableRecord> {
+  return transport.send<AirtableRecord>({
+    baseId,
+    method: 'GET',
+    path: tablePath(table, recordId),
+    qs: queryOf(params),
+    signal: options.signal,
+  });
+}

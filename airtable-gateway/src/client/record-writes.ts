@@ -1,0 +1,150 @@
+import {
+  type BatchAnswer,
+  type BatchRunOptions,
+  type BatchWriteResult,
+  runBatches,
+  type UpsertResult,
+} from './batch-runner.ts';
+import { queryOf, tablePath } from './record-reads.ts';
+import type { RecordsTransport } from './records-transport.ts';
+import type { Fields } from './types.ts';
+
+export interface NewRecord {
+  fields: Fields;
+}
+
+export interface RecordUpdate {
+  id: string;
+  fields: Fields;
+}
+
+/** An upsert: matched on the merge fields, or on `id` when given. */
+export interface UpsertRecord {
+  id?: string;
+  fields: Fields;
+}
+
+export interface WriteOptions extends BatchRunOptions {
+  /** Let Airtable convert strings to the field's type (and create missing select options). */
+  typecast?: boolean;
+  returnFieldsByFieldId?: boolean;
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /** PUT instead of PATCH: cells not sent are cleared. */
+  replace?: boolean;
+}
+
+function withoutUpsertCounts(result: UpsertResult): BatchWriteResult {
+  const { created: _created, updated: _updated, ...rest } = result;
+  return rest;
+}
+
+function writeBody(records: unknown[], options: WriteOptions, extra: object = {}) {
+  return queryOf({
+    records,
+    typecast: options.typecast,
+    returnFieldsByFieldId: options.returnFieldsByFieldId,
+    ...extra,
+  });
+}
+
+/** The four multi-record writes, sent in order through one records transport. */
+export function recordWrites(transport: RecordsTransport) {
+  const send = (baseId: string, table: string, method: 'POST' | 'PATCH' | 'PUT', body: unknown) =>
+    transport.send<BatchAnswer>({ baseId, method, path: tablePath(table), body });
+
+  return {
+    async createMany(
+      baseId: string,
+      table: string,
+      records: readonly NewRecord[],
+      options: WriteOptions = {},
+    ): Promise<BatchWriteResult> {
+      const result = await runBatches(
+        records,
+        (batch) =>
+          send(
+            baseId,
+            table,
+            'POST',
+            writeBody(
+              batch.map((r) => ({ fields: r.fields })),
+              options,
+            ),
+          ),
+        options,
+      );
+      return withoutUpsertCounts(result);
+    },
+
+    async updateMany(
+      baseId: string,
+      table: string,
+      records: readonly RecordUpdate[],
+      options: UpdateOptions = {},
+    ): Promise<BatchWriteResult> {
+      const method = options.replace ? 'PUT' : 'PATCH';
+      const result = await runBatches(
+        records,
+        (batch) =>
+          send(
+            baseId,
+            table,
+            method,
+            writeBody(
+              batch.map((r) => ({ id: r.id, fields: r.fields })),
+              options,
+            ),
+          ),
+        options,
+      );
+      return withoutUpsertCounts(result);
+    },
+
+    upsertMany(
+      baseId: string,
+      table: string,
+      records: readonly UpsertRecord[],
+      fieldsToMergeOn: readonly string[],
+      options: WriteOptions = {},
+    ): Promise<UpsertResult> {
+      const performUpsert = { fieldsToMergeOn: [...fieldsToMergeOn] };
+      return runBatches(
+        records,
+        (batch) =>
+          send(
+            baseId,
+            table,
+            'PATCH',
+            writeBody(
+              batch.map((r) => (r.id === undefined ? { fields: r.fields } : { id: r.id, fields: r.fields })),
+              options,
+              { performUpsert },
+            ),
+          ),
+        options,
+      );
+    },
+
+    async deleteMany(
+      baseId: string,
+      table: string,
+      recordIds: readonly string[],
+      options: BatchRunOptions = {},
+    ): Promise<BatchWriteResult> {
+      const result = await runBatches(
+        recordIds,
+        (batch) =>
+          transport.send<BatchAnswer>({
+            baseId,
+            method: 'DELETE',
+            path: tablePath(table),
+            qs: { records: batch },
+          }),
+        options,
+      );
+      return withoutUpsertCounts(result);
+    },
+  };
+}

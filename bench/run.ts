@@ -2,9 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEmulator } from './emulator.ts';
+import { benchGateway } from './gateway.ts';
 
 /** Runs every benchmark and writes one JSON file per benchmark to bench/results/. */
-const benches: Record<string, () => Promise<unknown>> = { emulator: benchEmulator };
+const benches: Record<string, () => Promise<unknown>> = { emulator: benchEmulator, gateway: benchGateway };
 const only = process.argv[2];
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 await mkdir(resultsDir, { recursive: true });

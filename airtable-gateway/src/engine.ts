@@ -47,7 +47,10 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
   const recordCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);
   const schemaCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);
   const coalescer = new Coalescer<GatewayResponse>();
+  /** Bumped on every invalidation of a base, so reads that straddle a write are not cached. */
+  const generations = new Map<string, number>();
   bus.subscribe(({ baseId, scope }) => {
+    generations.set(baseId, (generations.get(baseId) ?? 0) + 1);
     recordCache.invalidateGroup(baseId);
     if (scope === 'schema') schemaCache.invalidateGroup(baseId);
   });
@@ -113,13 +116,14 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
         case 'penalize-and-retry': {
           rateLimited++;
           attempt--;
-          const penalized = route.baseId ? `base:${route.baseId}` : queueKey;
           log.warn(
             { requestId: request.requestId, base: route.baseId },
             'Airtable answered 429: pausing for the penalty',
           );
           metrics.retries.inc({ reason: 'rate-limited' });
-          await backend.store.block(penalized, options.penaltyMs);
+          // Airtable's 429 does not say whether the base or the owner budget was passed, and
+          // either way it refuses for 30 s: pause every budget the request spends.
+          await Promise.all(keys.map((k) => backend.store.block(k.key, options.penaltyMs)));
           break;
         }
         case 'retry':
@@ -153,7 +157,15 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     );
     if (answer.status !== 200) return undefined;
     const id = (JSON.parse(answer.body) as { id?: unknown }).id;
-    return typeof id === 'string' ? id : undefined;
+    if (typeof id !== 'string') return undefined;
+    // Airtable counted that whoami against the owner: spend the owner's budget for it too.
+    const owner = `owner:${id}`;
+    await scheduler.admit({
+      queueKey: owner,
+      keys: [{ key: owner, limit: options.perOwnerLimit }],
+      priority: 'interactive',
+    });
+    return id;
   }, options.ownerCacheTtlMs);
 
   async function request(input: GatewayRequest): Promise<GatewayResponse> {
@@ -180,6 +192,7 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
       metrics.cache.inc({ cache: cache.name, result: hit ? 'hit' : 'miss' });
       if (hit) return { ...hit, source: 'cache' };
     }
+    const generation = route.baseId ? (generations.get(route.baseId) ?? 0) : 0;
     const run = async () => {
       const ownerKey = await owners.ownerKey(req.token);
       const keys: LimitKey[] = [{ key: ownerKey, limit: options.perOwnerLimit }];
@@ -193,7 +206,10 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
       response = joined ? { ...(await promise), source: 'coalesced' } : await promise;
     } else response = await run();
     const ok = response.status >= 200 && response.status < 300;
-    if (ok && cache && route.baseId) cache.store.set(identity, route.baseId, response, cache.ttl);
+    // A write to the base while this read was in flight makes its answer stale: do not keep it.
+    const unchanged = route.baseId !== undefined && (generations.get(route.baseId) ?? 0) === generation;
+    if (ok && cache && route.baseId && unchanged)
+      cache.store.set(identity, route.baseId, response, cache.ttl);
     if (ok && !route.read && route.baseId) {
       bus.publish({ baseId: route.baseId, scope: route.kind === 'schema' ? 'schema' : 'records' });
     }

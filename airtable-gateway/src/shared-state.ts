@@ -23,7 +23,7 @@ export async function createAdmissionBackend(
   options: Readonly<ResolvedGatewayOptions>,
   metrics: GatewayMetrics,
 ): Promise<AdmissionBackend> {
-  const windowSettings = { windowMs: 1000, safetyMarginMs: options.safetyMarginMs };
+  const windowSettings = { windowMs: 1000, safetyMarginMs: options.safetyMarginMs, paced: true };
   const local = createMemoryStore(windowSettings);
   if (!options.redisUrl) {
     return { store: local, mode: () => 'local', close: () => local.close() };

@@ -4,7 +4,8 @@
  * through the admin API, a fetch that records when each upstream call left, and the
  * arithmetic the tests assert on.
  */
-import { createEmulator, type Fixture, type RunningEmulator } from '../../emulator/index.ts';
+import type { Fixture } from '../../emulator/index.ts';
+import { spawnCli } from './cli-process.ts';
 
 export type FixtureBase = Fixture['bases'][number];
 
@@ -21,7 +22,6 @@ export interface EmulatorStats {
 }
 
 export interface LimitedEmulator {
-  emulator: RunningEmulator;
   url: string;
   /** `/__emulator/...`; JSON in, JSON out; throws on a non-2xx answer. */
   admin<T = unknown>(path: string, init?: { method?: string; body?: unknown }): Promise<T>;
@@ -31,23 +31,29 @@ export interface LimitedEmulator {
   close(): Promise<void>;
 }
 
-/** An emulator with rate limits ON: Airtable's 5/s per base and 50/s per owner unless told. */
+/**
+ * An emulator with rate limits ON (Airtable's 5/s per base and 50/s per owner unless told),
+ * in a process of its own, as Airtable is: sharing the test's event loop with hundreds of
+ * concurrent callers would delay the moments it counts arrivals by tens of milliseconds,
+ * unevenly, and produce 429s no real network path would.
+ */
 export async function startLimitedEmulator(
   limits: { perBase?: number; perOwner?: number } = {},
 ): Promise<LimitedEmulator> {
-  const emulator = await createEmulator({
-    port: 0,
-    seed: 'empty',
-    tokens: [TOKEN],
-    rateLimits: {
-      enabled: true,
-      perBase: limits.perBase ?? 5,
-      perOwner: limits.perOwner ?? 50,
-      penaltyMs: AIRTABLE_PENALTY_MS,
-    },
-  });
+  const child = await spawnCli('emulator', [
+    '--seed',
+    'empty',
+    '--token',
+    TOKEN,
+    '--per-base',
+    String(limits.perBase ?? 5),
+    '--per-owner',
+    String(limits.perOwner ?? 50),
+    '--penalty-ms',
+    String(AIRTABLE_PENALTY_MS),
+  ]);
   const admin = async <T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> => {
-    const response = await fetch(`${emulator.url}/__emulator${path}`, {
+    const response = await fetch(`${child.url}/__emulator${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
@@ -56,16 +62,20 @@ export async function startLimitedEmulator(
     if (!response.ok) throw new Error(`admin ${path}: ${response.status} ${text}`);
     return JSON.parse(text) as T;
   };
+  const limitsNow = await admin<{ enabled: boolean; penaltyMs: number }>('/rate-limits');
+  if (!limitsNow.enabled || limitsNow.penaltyMs !== AIRTABLE_PENALTY_MS) {
+    await child.stop();
+    throw new Error(`the emulator did not start with real rate limits: ${JSON.stringify(limitsNow)}`);
+  }
   return {
-    emulator,
-    url: emulator.url,
+    url: child.url,
     admin,
     stats: () => admin<EmulatorStats>('/stats'),
     async loadBases(bases) {
       const { baseIds } = await admin<{ baseIds: string[] }>('/bases', { body: { version: 1, bases } });
       return baseIds;
     },
-    close: () => emulator.close(),
+    close: () => child.stop(),
   };
 }
 

@@ -227,6 +227,32 @@ describe('createMemoryStore', () => {
   });
 });
 
+describe('createMemoryStore, paced', () => {
+  it('spaces admissions at least window/limit apart and still holds the window bound', async () => {
+    const c = clock();
+    const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 20, paced: true, now: c.now });
+    const key = [{ key: 'base:appPaced', limit: 5 }];
+    const admitted: number[] = [];
+    while (c.now() < 10_000) {
+      const result = await store.acquire(key);
+      if (result.admitted) admitted.push(c.now());
+      c.advance(result.admitted ? 1 : result.retryInMs);
+    }
+    const gaps = admitted.slice(1).map((t, i) => t - (admitted[i] as number));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(204);
+    expect(maxInAnyWindow(admitted, 1020)).toBeLessThanOrEqual(5);
+    // 1020 ms / 5 = one admission per 204 ms: 98% of the limit.
+    expect(admitted.length).toBeGreaterThanOrEqual(48);
+  });
+
+  it('tells a refused caller when the next paced slot opens', async () => {
+    const c = clock();
+    const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 0, paced: true, now: c.now });
+    expect(await store.acquire([{ key: 'owner:u', limit: 50 }])).toEqual({ admitted: true });
+    expect(await store.acquire([{ key: 'owner:u', limit: 50 }])).toEqual({ admitted: false, retryInMs: 20 });
+  });
+});
+
 describe('conservativeKeys / scaleLimits', () => {
   it('scales limits down, never below 1', async () => {
     const keys = [

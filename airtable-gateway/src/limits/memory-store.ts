@@ -35,6 +35,7 @@ interface KeyState {
 export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   const windowMs = effectiveWindowMs(options);
   const now = options.now ?? (() => performance.now());
+  const paced = options.paced === true;
   const states = new Map<string, KeyState>();
   let lastSweep = Number.NEGATIVE_INFINITY;
   let closed = false;
@@ -60,6 +61,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   function waitFor(state: KeyState, limit: number, at: number): number {
     let wait = state.blockedUntil - at;
     const count = state.times.length;
+    if (paced && count > 0) wait = Math.max(wait, (state.times[count - 1] as number) + windowMs / limit - at);
     if (count >= limit) {
       // After this admission, `limit` admissions must fit in the window: the one at index
       // `count - limit` is the newest that has to leave first.

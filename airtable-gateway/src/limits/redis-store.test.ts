@@ -136,6 +136,16 @@ describe.skipIf(!url)('createRedisStore (real Redis)', () => {
     expect((await store.acquire([{ key: 'base:appB', limit: 5 }])).admitted).toBe(false);
   });
 
+  it('paces admissions window/limit apart when asked', async () => {
+    const store = createRedisStore(redis, { windowMs: 1000, safetyMarginMs: 0, paced: true, prefix });
+    const key = [{ key: 'base:appPaced', limit: 5 }];
+    expect(await store.acquire(key)).toEqual({ admitted: true });
+    const refused = await store.acquire(key);
+    expect(refused.admitted).toBe(false);
+    expect(refused.admitted === false && refused.retryInMs).toBeGreaterThan(150);
+    expect(refused.admitted === false && refused.retryInMs).toBeLessThanOrEqual(200);
+  });
+
   it('gives a wait no longer than the window and never 0, and keeps keys independent', async () => {
     const store = createRedisStore(redis, { windowMs: 1000, safetyMarginMs: 50, prefix });
     for (let i = 0; i < 3; i++) await store.acquire([{ key: 'base:appWait', limit: 3 }]);

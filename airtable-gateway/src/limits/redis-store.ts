@@ -22,7 +22,8 @@ export interface RedisStoreOptions extends WindowSettings {
  *
  * KEYS: for budget i, KEYS[2i-1] is its log (a sorted set of admissions scored by time in
  * µs) and KEYS[2i] its block marker. ARGV[1] is the effective window in µs, ARGV[2] a
- * member unique to this admission, ARGV[2+i] the limit of budget i.
+ * member unique to this admission, ARGV[3] '1' to pace admissions window/limit apart,
+ * ARGV[3+i] the limit of budget i.
  * Returns {1, 0} when admitted, {0, wait in µs} when refused.
  *
  * Time comes from Redis `TIME`, so every process shares one clock; scripts run one at a
@@ -34,15 +35,20 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[1])
 local member = ARGV[2]
+local paced = ARGV[3] == '1'
 local budgets = #KEYS / 2
 local wait = 0
 for i = 1, budgets do
   local log = KEYS[2 * i - 1]
-  local limit = tonumber(ARGV[2 + i])
+  local limit = tonumber(ARGV[3 + i])
   local blocked = redis.call('PTTL', KEYS[2 * i])
   if blocked > 0 then wait = math.max(wait, blocked * 1000) end
   redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
   local count = redis.call('ZCARD', log)
+  if paced and count > 0 then
+    local newest = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
+    wait = math.max(wait, tonumber(newest[2]) + window / limit - now)
+  end
   if count >= limit then
     local leaving = redis.call('ZRANGE', log, count - limit, count - limit, 'WITHSCORES')
     wait = math.max(wait, tonumber(leaving[2]) + window - now)
@@ -107,7 +113,12 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
       const wanted = normalizeKeys(keys);
       if (wanted.length === 0) return { admitted: true };
       const redisKeys = wanted.flatMap(({ key }) => [logKey(key), blockKey(key)]);
-      const args = [windowMicros, generateId(), ...wanted.map(({ limit }) => limit)];
+      const args = [
+        windowMicros,
+        generateId(),
+        options.paced ? '1' : '0',
+        ...wanted.map(({ limit }) => limit),
+      ];
       const reply = await run(acquireScript, redisKeys, args);
       if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
         throw new LimitsError('LIMITS_STORE_FAILED', {

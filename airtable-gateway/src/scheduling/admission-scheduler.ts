@@ -29,15 +29,15 @@ export interface AdmitRequest {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -50,6 +50,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export class AdmissionScheduler {
   readonly #group: Bottleneck.Group;
   readonly #now: () => number;
+  readonly #fastPathBusy = new Set<string>();
 
   constructor(private readonly options: SchedulerOptions) {
     this.#now = options.now ?? Date.now;
@@ -68,9 +69,16 @@ export class AdmissionScheduler {
     // Fast path: with nobody waiting there is no order to keep, so skip the queue's own
     // scheduling cost (milliseconds per job) and ask the store directly.
     const counts = limiter.counts();
-    if (counts.RECEIVED + counts.QUEUED + counts.RUNNING + counts.EXECUTING === 0) {
+    const waiting = counts.RECEIVED + counts.QUEUED + counts.RUNNING + counts.EXECUTING;
+    // One fast-path try per queue at a time, so a crowd arriving together does not all ask the store.
+    if (waiting === 0 && !this.#fastPathBusy.has(request.queueKey)) {
       if (request.signal?.aborted) throw new GatewayError('GATEWAY_ABORTED');
-      if ((await this.options.store.acquire(request.keys)).admitted) return this.#now() - started;
+      this.#fastPathBusy.add(request.queueKey);
+      try {
+        if ((await this.options.store.acquire(request.keys)).admitted) return this.#now() - started;
+      } finally {
+        this.#fastPathBusy.delete(request.queueKey);
+      }
     }
     const giveUp = new AbortController();
     const onCallerAbort = () => giveUp.abort();

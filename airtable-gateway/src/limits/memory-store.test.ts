@@ -228,7 +228,7 @@ describe('createMemoryStore', () => {
 });
 
 describe('createMemoryStore, paced', () => {
-  it('spaces admissions at least window/limit apart and still holds the window bound', async () => {
+  it('keeps admissions on an even schedule of window/limit (half an interval of slack), within the window bound', async () => {
     const c = clock();
     const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 20, paced: true, now: c.now });
     const key = [{ key: 'base:appPaced', limit: 5 }];
@@ -239,17 +239,31 @@ describe('createMemoryStore, paced', () => {
       c.advance(result.admitted ? 1 : result.retryInMs);
     }
     const gaps = admitted.slice(1).map((t, i) => t - (admitted[i] as number));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(204);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(102);
     expect(maxInAnyWindow(admitted, 1020)).toBeLessThanOrEqual(5);
     // 1020 ms / 5 = one admission per 204 ms: 98% of the limit.
     expect(admitted.length).toBeGreaterThanOrEqual(48);
+  });
+
+  it('does not lose throughput when callers come back late', async () => {
+    const c = clock();
+    const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 20, paced: true, now: c.now });
+    const key = [{ key: 'owner:late', limit: 50 }];
+    let admitted = 0;
+    while (c.now() < 10_000) {
+      const result = await store.acquire(key);
+      if (result.admitted) admitted++;
+      // Every wake-up is 3 ms late, as timers on a busy event loop are.
+      c.advance(result.admitted ? 3 : result.retryInMs + 3);
+    }
+    expect(admitted).toBeGreaterThanOrEqual(480);
   });
 
   it('tells a refused caller when the next paced slot opens', async () => {
     const c = clock();
     const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 0, paced: true, now: c.now });
     expect(await store.acquire([{ key: 'owner:u', limit: 50 }])).toEqual({ admitted: true });
-    expect(await store.acquire([{ key: 'owner:u', limit: 50 }])).toEqual({ admitted: false, retryInMs: 20 });
+    expect(await store.acquire([{ key: 'owner:u', limit: 50 }])).toEqual({ admitted: false, retryInMs: 10 });
   });
 });
 

@@ -20,6 +20,8 @@ interface KeyState {
   times: number[];
   /** Admissions are refused until this time (0: not blocked). */
   blockedUntil: number;
+  /** Paced stores: when the next admission is due on the ideal, evenly spaced schedule. */
+  tat?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     let gone = 0;
     while (gone < times.length && (times[gone] as number) + windowMs <= at) gone++;
     if (gone > 0) times.splice(0, gone);
-    return times.length === 0 && state.blockedUntil <= at;
+    return times.length === 0 && state.blockedUntil <= at && (state.tat ?? 0) <= at;
   }
 
   function sweep(at: number): void {
@@ -61,7 +63,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   function waitFor(state: KeyState, limit: number, at: number): number {
     let wait = state.blockedUntil - at;
     const count = state.times.length;
-    if (paced && count > 0) wait = Math.max(wait, (state.times[count - 1] as number) + windowMs / limit - at);
+    // Pacing is measured against the ideal schedule (`tat`), not the last admission, so
+    // timer lateness does not pile up into lost throughput; half an interval of slack.
+    if (paced && state.tat !== undefined) wait = Math.max(wait, state.tat - windowMs / limit / 2 - at);
     if (count >= limit) {
       // After this admission, `limit` admissions must fit in the window: the one at index
       // `count - limit` is the newest that has to leave first.
@@ -98,7 +102,11 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
         wait = Math.max(wait, waitFor(state, limit, at));
       }
       if (wait > 0) return { admitted: false, retryInMs: Math.max(1, Math.ceil(wait)) };
-      for (const { key } of wanted) stateOf(key).times.push(at);
+      for (const { key, limit } of wanted) {
+        const state = stateOf(key);
+        state.times.push(at);
+        if (paced) state.tat = Math.max(state.tat ?? at, at) + windowMs / limit;
+      }
       return { admitted: true };
     },
 

@@ -142,8 +142,9 @@ describe.skipIf(!url)('createRedisStore (real Redis)', () => {
     expect(await store.acquire(key)).toEqual({ admitted: true });
     const refused = await store.acquire(key);
     expect(refused.admitted).toBe(false);
-    expect(refused.admitted === false && refused.retryInMs).toBeGreaterThan(150);
-    expect(refused.admitted === false && refused.retryInMs).toBeLessThanOrEqual(200);
+    // The next slot is due 200 ms after the first; half an interval of slack makes it 100.
+    expect(refused.admitted === false && refused.retryInMs).toBeGreaterThan(50);
+    expect(refused.admitted === false && refused.retryInMs).toBeLessThanOrEqual(100);
   });
 
   it('gives a wait no longer than the window and never 0, and keeps keys independent', async () => {

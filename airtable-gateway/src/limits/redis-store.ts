@@ -20,8 +20,9 @@ export interface RedisStoreOptions extends WindowSettings {
 /**
  * Atomically admits one request against every budget, or none.
  *
- * KEYS: for budget i, KEYS[2i-1] is its log (a sorted set of admissions scored by time in
- * µs) and KEYS[2i] its block marker. ARGV[1] is the effective window in µs, ARGV[2] a
+ * KEYS: for budget i, KEYS[3i-2] is its log (a sorted set of admissions scored by time in
+ * µs), KEYS[3i-1] its block marker and KEYS[3i] its pacing schedule (the time, in µs, the
+ * next admission is due; admissions may come half an interval early). ARGV[1] is the effective window in µs, ARGV[2] a
  * member unique to this admission, ARGV[3] '1' to pace admissions window/limit apart,
  * ARGV[3+i] the limit of budget i.
  * Returns {1, 0} when admitted, {0, wait in µs} when refused.
@@ -36,18 +37,18 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[1])
 local member = ARGV[2]
 local paced = ARGV[3] == '1'
-local budgets = #KEYS / 2
+local budgets = #KEYS / 3
 local wait = 0
 for i = 1, budgets do
-  local log = KEYS[2 * i - 1]
+  local log = KEYS[3 * i - 2]
   local limit = tonumber(ARGV[3 + i])
-  local blocked = redis.call('PTTL', KEYS[2 * i])
+  local blocked = redis.call('PTTL', KEYS[3 * i - 1])
   if blocked > 0 then wait = math.max(wait, blocked * 1000) end
   redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
   local count = redis.call('ZCARD', log)
-  if paced and count > 0 then
-    local newest = redis.call('ZRANGE', log, -1, -1, 'WITHSCORES')
-    wait = math.max(wait, tonumber(newest[2]) + window / limit - now)
+  if paced then
+    local tat = tonumber(redis.call('GET', KEYS[3 * i]) or '0')
+    wait = math.max(wait, tat - window / limit / 2 - now)
   end
   if count >= limit then
     local leaving = redis.call('ZRANGE', log, count - limit, count - limit, 'WITHSCORES')
@@ -57,8 +58,13 @@ end
 if wait > 0 then return {0, wait} end
 local ttl = math.ceil(window / 1000)
 for i = 1, budgets do
-  redis.call('ZADD', KEYS[2 * i - 1], now, member)
-  redis.call('PEXPIRE', KEYS[2 * i - 1], ttl)
+  redis.call('ZADD', KEYS[3 * i - 2], now, member)
+  redis.call('PEXPIRE', KEYS[3 * i - 2], ttl)
+  if paced then
+    local limit = tonumber(ARGV[3 + i])
+    local tat = math.max(tonumber(redis.call('GET', KEYS[3 * i]) or '0'), now) + window / limit
+    redis.call('SET', KEYS[3 * i], string.format('%.0f', tat), 'PX', ttl)
+  end
 end
 return {1, 0}
 `;
@@ -112,7 +118,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
     async acquire(keys: LimitKey[]): Promise<Admission> {
       const wanted = normalizeKeys(keys);
       if (wanted.length === 0) return { admitted: true };
-      const redisKeys = wanted.flatMap(({ key }) => [logKey(key), blockKey(key)]);
+      const redisKeys = wanted.flatMap(({ key }) => [logKey(key), blockKey(key), `${prefix}${key}:pace`]);
       const args = [
         windowMicros,
         generateId(),

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseQuery } from '../src/wire/query.ts';
 import type { EmulatorContext } from './context.ts';
 import { FormulaCache } from './fields/formula-cache.ts';
 import { AirtableApiError } from './http/airtable-error.ts';
@@ -9,7 +10,6 @@ import { parseJsonBody, readBody } from './http/body.ts';
 import { errors } from './http/errors.ts';
 import { type FaultSettings, NO_FAULTS } from './http/faults.ts';
 import { serveV0 } from './http/pipeline.ts';
-import { parseQuery } from '../src/wire/query.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings, SlidingWindowLimiter } from './http/rate-limiter.ts';
 import { sendJson } from './http/respond.ts';
 import { Router, splitPath } from './http/router.ts';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseQuery } from '../../src/wire/query.ts';
 import type { EmulatorContext } from '../context.ts';
 import type { V0Extra } from '../routes/v0-request.ts';
 import { AirtableApiError } from './airtable-error.ts';
@@ -7,7 +8,6 @@ import type { TokenRegistry } from './auth.ts';
 import { parseJsonBody, readBody } from './body.ts';
 import { errors } from './errors.ts';
 import { decideFault, type FaultSettings } from './faults.ts';
-import { parseQuery } from '../../src/wire/query.ts';
 import type { RateLimitSettings, SlidingWindowLimiter } from './rate-limiter.ts';
 import { sendJson } from './respond.ts';
 import { type Router, splitPath } from './router.ts';

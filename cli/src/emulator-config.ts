@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_EMULATOR_PORT, type EmulatorOptions } from '@airsuite/airtable-gateway/emulator';
 import { ConfigError } from './config-error.ts';
+import { integerSetting as integer } from './parse-setting.ts';
 
 /** Flags of `airsuite emulator`, as commander hands them over (strings until validated here). */
 export interface EmulatorFlags {
@@ -17,15 +18,6 @@ export interface EmulatorFlags {
 }
 
 export type Env = Record<string, string | undefined>;
-
-function integer(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
 function seedFrom(raw: string | undefined): EmulatorOptions['seed'] {
   if (raw === undefined || raw === '' || raw === 'empty') return 'empty';

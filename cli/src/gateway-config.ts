@@ -1,6 +1,7 @@
 import { DEFAULT_GATEWAY_PORT, DEFAULT_UPSTREAM_URL, type GatewayOptions } from '@airsuite/airtable-gateway';
 import { ConfigError } from './config-error.ts';
 import type { Env } from './emulator-config.ts';
+import { integerSetting as integer } from './parse-setting.ts';
 
 /** Flags of `airsuite gateway`, as commander hands them over. */
 export interface GatewayFlags {
@@ -20,15 +21,6 @@ export interface GatewayCliSettings {
   port: number;
   host: string;
   engine: GatewayOptions;
-}
-
-function integer(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }
 
 function url(name: string, raw: string, protocols: string[]): string {

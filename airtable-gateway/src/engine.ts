@@ -184,7 +184,7 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     const cache =
       route.kind === 'schema' && req.method === 'GET' && options.schemaCacheTtlMs > 0
         ? { store: schemaCache, name: 'schema', ttl: options.schemaCacheTtlMs }
-        : route.kind === 'records' && route.read && req.allowCache !== false && options.recordCacheTtlMs > 0
+        : route.kind === 'records' && route.read && req.allowCache === true && options.recordCacheTtlMs > 0
           ? { store: recordCache, name: 'records', ttl: options.recordCacheTtlMs }
           : undefined;
     if (cache) {

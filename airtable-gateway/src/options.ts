@@ -30,7 +30,11 @@ export interface GatewayOptions {
   maxRateLimitRetries?: number;
   /** Merge identical concurrent GETs into one upstream call. Default true. */
   coalesce?: boolean;
-  /** Record-read cache TTL; 0 turns it off. Default 0 (the proxy); in-process clients pass their own. */
+  /**
+   * How long a cached record read stays fresh; 0 turns the cache off. Default 5 s. Only
+   * requests that opt in (`allowCache`) use it: in-process clients do by default, the
+   * proxy only when started with `recordCache: true`.
+   */
   recordCacheTtlMs?: number;
   /** Base-schema cache TTL; 0 turns it off. Default 60 s. */
   schemaCacheTtlMs?: number;
@@ -68,7 +72,7 @@ export const GATEWAY_DEFAULTS = Object.freeze({
   backoffMaxMs: 5_000,
   maxRateLimitRetries: 3,
   coalesce: true,
-  recordCacheTtlMs: 0,
+  recordCacheTtlMs: 5_000,
   schemaCacheTtlMs: 60_000,
   ownerCacheTtlMs: 3_600_000,
   fallbackBudgetFraction: 0.2,

@@ -16,7 +16,7 @@ export interface GatewayRequest {
   /** Headers to forward upstream (content-type, user agents); authorization comes from `token`. */
   headers?: Record<string, string>;
   priority?: Priority;
-  /** May this read be answered from the record cache? */
+  /** May this read be answered from the record cache (a few seconds old at most)? Default false. */
   allowCache?: boolean;
   signal?: AbortSignal;
   requestId?: string;

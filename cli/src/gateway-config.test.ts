@@ -11,6 +11,7 @@ describe('gateway settings', () => {
       engine: { upstreamUrl: 'https://api.airtable.com' },
     });
     expect(settings.engine.redisUrl).toBeUndefined();
+    expect(settings.recordCache).toBe(false);
   });
 
   it('reads the environment, and flags win over it', () => {
@@ -38,6 +39,7 @@ describe('gateway settings', () => {
         requestTimeoutMs: 2000,
         recordCacheTtlMs: 500,
       },
+      recordCache: true,
     });
     expect(gatewaySettingsFrom({ port: '0', perBase: '2' }, env)).toMatchObject({
       port: 0,

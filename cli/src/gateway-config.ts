@@ -21,6 +21,8 @@ export interface GatewayCliSettings {
   port: number;
   host: string;
   engine: GatewayOptions;
+  /** Whether proxied record reads may be served from the short-lived cache. */
+  recordCache: boolean;
 }
 
 function url(name: string, raw: string, protocols: string[]): string {
@@ -38,6 +40,12 @@ function url(name: string, raw: string, protocols: string[]): string {
 /** Gateway settings: flag, then environment variable, then default; validated once. */
 export function gatewaySettingsFrom(flags: GatewayFlags, env: Env): GatewayCliSettings {
   const redis = flags.redis ?? env.REDIS_URL;
+  const cacheTtlMs = integer(
+    '--cache-ttl-ms / GATEWAY_RECORD_CACHE_TTL_MS',
+    flags.cacheTtlMs ?? env.GATEWAY_RECORD_CACHE_TTL_MS,
+    0,
+    3_600_000,
+  );
   return {
     port: integer('--port / GATEWAY_PORT', flags.port ?? env.GATEWAY_PORT, 0, 65_535) ?? DEFAULT_GATEWAY_PORT,
     host: flags.host ?? env.GATEWAY_HOST ?? '127.0.0.1',
@@ -78,12 +86,8 @@ export function gatewaySettingsFrom(flags: GatewayFlags, env: Env): GatewayCliSe
         1,
         600_000,
       ),
-      recordCacheTtlMs: integer(
-        '--cache-ttl-ms / GATEWAY_RECORD_CACHE_TTL_MS',
-        flags.cacheTtlMs ?? env.GATEWAY_RECORD_CACHE_TTL_MS,
-        0,
-        3_600_000,
-      ),
+      recordCacheTtlMs: cacheTtlMs,
     },
+    recordCache: cacheTtlMs !== undefined && cacheTtlMs > 0,
   };
 }

@@ -9,6 +9,8 @@ export interface GatewayServerOptions {
   engine: GatewayEngine;
   port?: number;
   host?: string;
+  /** Let proxied record reads use the engine's short-lived record cache. Default false. */
+  recordCache?: boolean;
   /** Largest request body accepted (Airtable's own limit is undocumented). Default 10 MiB. */
   maxBodyBytes?: number;
 }
@@ -82,7 +84,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     }
     let path = url.pathname;
     let priority: Priority = 'normal';
-    let allowCache = false;
+    let allowCache = options.recordCache ?? false;
     const internal = INTERNAL_PREFIX.exec(path);
     if (internal) {
       priority = internal[1] as Priority;

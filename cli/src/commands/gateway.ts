@@ -43,7 +43,12 @@ export function registerGatewayCommand(program: Command, io: CliIo, env: Env): v
       const settings = gatewaySettingsFrom(flags, env);
       const logger = pino({ level: env.LOG_LEVEL ?? 'info' }, pino.destination(2));
       const engine = await createGatewayEngine({ ...settings.engine, logger });
-      const server = await startGatewayServer({ engine, port: settings.port, host: settings.host });
+      const server = await startGatewayServer({
+        engine,
+        port: settings.port,
+        host: settings.host,
+        recordCache: settings.recordCache,
+      });
       io.stdout(`Airtable gateway listening on ${server.url}`);
       io.stdout(`  Upstream: ${engine.options.upstreamUrl}`);
       io.stdout(

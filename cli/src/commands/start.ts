@@ -33,7 +33,12 @@ export function registerStartCommand(program: Command, io: CliIo, env: Env): voi
       );
       const logger = pino({ level: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
       const engine = await createGatewayEngine({ ...settings.engine, logger });
-      const gateway = await startGatewayServer({ engine, port: settings.port, host: settings.host });
+      const gateway = await startGatewayServer({
+        engine,
+        port: settings.port,
+        host: settings.host,
+        recordCache: settings.recordCache,
+      });
       io.stdout(`Airtable gateway listening on ${gateway.url} (upstream ${engine.options.upstreamUrl})`);
       io.stdout('AirSuite is running. Press Ctrl-C to stop.');
       await io.waitForShutdown();

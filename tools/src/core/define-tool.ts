@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import type { ToolContext } from './tool-context.ts';
+
+/** MCP tool annotations: hints a client uses to decide on confirmations. */
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/**
+ * One tool: plain data plus a handler. The MCP server, the orchestrator and the REST API
+ * all serve the same definitions.
+ */
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  /** snake_case, starts with a verb: `list_records`. */
+  name: string;
+  title: string;
+  /** For a model: what it does, when to use it, what it returns, its limits. */
+  description: string;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  /** True for tools that change Airtable; hidden in read-only deployments. */
+  writes: boolean;
+  handler(input: z.output<I>, context: ToolContext): Promise<z.output<O>>;
+  /** A compact text rendering of the output for the model (defaults to JSON). */
+  render?(output: z.output<O>): string;
+}
+
+/** Identity helper that keeps the input and output types tied to their schemas. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(
+  tool: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return tool;
+}

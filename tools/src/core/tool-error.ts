@@ -1,0 +1,39 @@
+/**
+ * Failures a model can act on. A tool throws one; every face (MCP, orchestrator, REST)
+ * turns it into an error result whose message tells the model how to fix its call.
+ * Codes are stable and never reused.
+ */
+export const TOOL_ERROR_CODES = [
+  'TOOL_INVALID_INPUT',
+  'TOOL_UNKNOWN_BASE',
+  'TOOL_UNKNOWN_TABLE',
+  'TOOL_UNKNOWN_FIELD',
+  'TOOL_INVALID_FILTER',
+  'TOOL_INVALID_CURSOR',
+  'TOOL_NOT_ALLOWED',
+  'TOOL_READ_ONLY',
+  'TOOL_RATE_LIMITED',
+  'TOOL_AIRTABLE_ERROR',
+  'TOOL_WRITE_PARTIAL',
+  'TOOL_UNAVAILABLE',
+  'TOOL_CANCELLED',
+] as const;
+
+export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
+
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+  constructor(
+    readonly code: ToolErrorCode,
+    /** Written for the model: what was wrong and what to send instead. */
+    message: string,
+    /** Extra facts for programs (e.g. `{ validFields: [...] }`); never secrets. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function isToolError(value: unknown): value is ToolError {
+  return value instanceof ToolError;
+}

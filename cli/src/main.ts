@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
+import { registerMcpCommand } from './commands/mcp.ts';
 import { registerSnapshotCommand } from './commands/snapshot.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { ConfigError } from './config-error.ts';
@@ -18,6 +19,7 @@ export function createProgram(io: CliIo, env: Env): Command {
   registerEmulatorCommand(program, io, env);
   registerGatewayCommand(program, io, env);
   registerSnapshotCommand(program, io, env);
+  registerMcpCommand(program, io, env);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

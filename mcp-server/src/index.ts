@@ -1,1 +1,25 @@
-export {};
+export {
+  type CreateMcpServerOptions,
+  createMcpServer,
+  MCP_SERVER_NAME,
+  MCP_SERVER_VERSION,
+} from './create-mcp-server.ts';
+export { MCP_CONFIG_ERROR_CODES, McpConfigError, type McpConfigErrorCode } from './errors.ts';
+export {
+  DEFAULT_MCP_HOST,
+  DEFAULT_MCP_PORT,
+  MCP_PATH,
+  type McpHttpServerOptions,
+  type RunningMcpHttpServer,
+  startMcpHttpServer,
+} from './http-server.ts';
+export {
+  httpSettingsFromEnv,
+  type McpHttpSettings,
+  startMcpHttpServerFromEnv,
+} from './http-settings-from-env.ts';
+export { type Env, policyFromEnv } from './policy-from-env.ts';
+export { BASE_SCHEMA_TEMPLATE, baseSchemaUri } from './register-resources.ts';
+export { INTERNAL_TOOL_ERROR } from './register-tools.ts';
+export { type RunningStdioServer, runStdioServer, type StdioServerOptions } from './stdio.ts';
+export type { CallerContext, ContextFor } from './tool-context-factory.ts';

@@ -1,0 +1,176 @@
+import { createCatalogue, OPEN_POLICY, type SafetyPolicy, type ToolDefinition } from '@airsuite/tools';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import {
+  type LoggingMessageNotification,
+  LoggingMessageNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it } from 'vitest';
+import { createMcpServer } from './create-mcp-server.ts';
+import { INTERNAL_TOOL_ERROR } from './register-tools.ts';
+import { stubAirtable, testTools } from './test-kit.ts';
+
+async function connect(
+  options: { tools?: ToolDefinition[]; policy?: SafetyPolicy; onSignal?: (s: AbortSignal) => void } = {},
+) {
+  const internalErrors: unknown[] = [];
+  const server = createMcpServer({
+    tools: options.tools ?? [...createCatalogue(options.policy ?? OPEN_POLICY), ...testTools(options)],
+    policy: options.policy ?? OPEN_POLICY,
+    contextFor: () => ({ airtable: stubAirtable(), caller: { id: 'test' } }),
+    onInternalError: (error) => internalErrors.push(error),
+  });
+  const client = new Client({ name: 'test', version: '1.0.0' });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  return { client, server, internalErrors };
+}
+
+describe('createMcpServer over an in-memory transport', () => {
+  it('lists every catalogue tool with schemas and annotations', async () => {
+    const { client } = await connect();
+    const { tools } = await client.listTools();
+    const expected = [...createCatalogue(OPEN_POLICY), ...testTools()];
+    expect(tools.map((t) => t.name).sort()).toEqual(expected.map((t) => t.name).sort());
+    for (const tool of tools) {
+      const definition = expected.find((t) => t.name === tool.name)!;
+      expect(tool.inputSchema.type).toBe('object');
+      expect(tool.outputSchema?.type).toBe('object');
+      expect(tool.title).toBe(definition.title);
+      expect(tool.annotations?.readOnlyHint).toBe(definition.annotations.readOnlyHint);
+      expect(tool.annotations?.destructiveHint).toBe(definition.annotations.destructiveHint);
+    }
+    expect(client.getServerVersion()?.name).toBe('airsuite');
+  });
+
+  it('returns structuredContent (validated by the client) and the compact rendering', async () => {
+    const { client } = await connect();
+    const result = await client.callTool({ name: 'echo_text', arguments: { text: 'hello' } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ text: 'hello', length: 5 });
+    expect(result.content).toEqual([{ type: 'text', text: 'echo: hello' }]);
+  });
+
+  it('turns a ToolError into an isError result carrying its code', async () => {
+    const { client } = await connect();
+    const result = await client.callTool({ name: 'fail_politely', arguments: {} });
+    expect(result.isError).toBe(true);
+    expect((result.content as { text: string }[])[0]?.text).toMatch(/^TOOL_UNKNOWN_BASE: /);
+    expect(result._meta).toEqual({
+      airsuite: { code: 'TOOL_UNKNOWN_BASE', details: { validBases: ['appA'] } },
+    });
+  });
+
+  it('hides unexpected errors behind a generic message and reports them to the operator', async () => {
+    const { client, internalErrors } = await connect();
+    const result = await client.callTool({ name: 'crash_badly', arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(result.content).toEqual([{ type: 'text', text: INTERNAL_TOOL_ERROR }]);
+    expect(JSON.stringify(result)).not.toContain('SECRET');
+    expect(result._meta).toEqual({ airsuite: { code: 'TOOL_INTERNAL_ERROR' } });
+    expect(internalErrors).toHaveLength(1);
+  });
+
+  it('sends increasing progress notifications and logging notifications', async () => {
+    const { client } = await connect();
+    const logs: LoggingMessageNotification['params'][] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      logs.push(n.params);
+    });
+    const progress: number[] = [];
+    const result = await client.callTool(
+      { name: 'count_slowly', arguments: { steps: 3, delayMs: 1 } },
+      undefined,
+      {
+        onprogress: (p) => progress.push(p.progress),
+      },
+    );
+    expect(result.structuredContent).toEqual({ done: 3 });
+    expect(progress).toEqual([1, 2, 3]);
+    expect(logs).toContainEqual({
+      level: 'info',
+      logger: 'count_slowly',
+      data: { message: 'counting', steps: 3 },
+    });
+  });
+
+  it('honours logging/setLevel', async () => {
+    const { client } = await connect();
+    const logs: unknown[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+      logs.push(n.params);
+    });
+    await client.setLoggingLevel('error');
+    await client.callTool({ name: 'count_slowly', arguments: { steps: 1, delayMs: 0 } });
+    expect(logs).toEqual([]);
+  });
+
+  it('passes cancellation through to ctx.signal', async () => {
+    let seen: AbortSignal | undefined;
+    const { client } = await connect({ onSignal: (s) => (seen = s) });
+    const controller = new AbortController();
+    const call = client.callTool(
+      { name: 'count_slowly', arguments: { steps: 100, delayMs: 20 } },
+      undefined,
+      {
+        signal: controller.signal,
+      },
+    );
+    while (!seen) await new Promise((r) => setTimeout(r, 5));
+    controller.abort('user changed their mind');
+    await expect(call).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.aborted).toBe(true);
+  });
+
+  it('lists and reads base schemas as resources, filtered by policy', async () => {
+    const policy: SafetyPolicy = { readOnly: false, allowedBases: ['appOne'], allowedTables: ['Tasks'] };
+    const { client } = await connect({ policy });
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(['airtable://bases/{baseId}/schema']);
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(['airtable://bases/appOne/schema']);
+    const read = await client.readResource({ uri: 'airtable://bases/appOne/schema' });
+    const content = read.contents[0] as { text: string; mimeType: string };
+    expect(content.mimeType).toBe('application/json');
+    expect(JSON.parse(content.text).tables.map((t: { name: string }) => t.name)).toEqual(['Tasks']);
+    await expect(client.readResource({ uri: 'airtable://bases/appTwo/schema' })).rejects.toMatchObject({
+      code: -32602,
+    });
+  });
+
+  it('lists prompts and fills their arguments', async () => {
+    const { client } = await connect();
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name).sort()).toEqual([
+      'clean_up_duplicates',
+      'explore_base',
+      'summarise_recent_changes',
+    ]);
+    const prompt = await client.getPrompt({
+      name: 'clean_up_duplicates',
+      arguments: { baseId: 'appOne', table: 'Tasks' },
+    });
+    const text = (prompt.messages[0]!.content as { text: string }).text;
+    expect(text).toContain('appOne');
+    expect(text).toContain('"Tasks"');
+  });
+
+  it('does not even list write tools in a read-only deployment', async () => {
+    const policy: SafetyPolicy = { readOnly: true };
+    const { client } = await connect({ policy, tools: [...createCatalogue(policy), ...testTools()] });
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).not.toContain('delete_everything');
+    expect(tools.map((t) => t.name)).toContain('echo_text');
+    for (const tool of createCatalogue({ readOnly: false }).filter((t) => t.writes)) {
+      expect(tools.map((t) => t.name)).not.toContain(tool.name);
+    }
+  });
+});
+
+describe('createMcpServer with no tools', () => {
+  it('still answers tools/list', async () => {
+    const { client } = await connect({ tools: [] });
+    expect((await client.listTools()).tools).toEqual([]);
+  });
+});

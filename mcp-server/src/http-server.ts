@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { type CreateMcpServerOptions, createMcpServer } from './create-mcp-server.ts';
+import { McpConfigError } from './errors.ts';
+import { hasBearerToken, isHostAllowed, isOriginAllowed } from './http-guards.ts';
+
+export const DEFAULT_MCP_PORT = 8001;
+export const DEFAULT_MCP_HOST = '127.0.0.1';
+export const MCP_PATH = '/mcp';
+/** Largest JSON-RPC body accepted (the SDK's own default). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface McpHttpServerOptions extends CreateMcpServerOptions {
+  /** Default 8001; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Every request must carry `Authorization: Bearer <authToken>`. Required. */
+  authToken: string;
+  /** A new server and transport per request, no Mcp-Session-Id. Default false (sessions). */
+  stateless?: boolean;
+  /** Browser origins allowed besides http(s)://localhost|127.0.0.1|[::1]. */
+  allowedOrigins?: readonly string[];
+  /** Host header values allowed besides localhost, 127.0.0.1 and [::1]. */
+  allowedHosts?: readonly string[];
+}
+
+export interface RunningMcpHttpServer {
+  /** e.g. http://127.0.0.1:8001/mcp */
+  url: string;
+  port: number;
+  /** Open sessions (always 0 in stateless mode). */
+  sessionCount(): number;
+  close(): Promise<void>;
+}
+
+interface Session {
+  server: McpServer;
+  transport: StreamableHTTPServerTransport;
+}
+
+function jsonRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers = {},
+): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new RangeError('body too large');
+    chunks.push(chunk);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** Streamable HTTP at `/mcp`: bearer auth, Host/Origin checks, sessions or stateless. */
+export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<RunningMcpHttpServer> {
+  if (!options.authToken) {
+    throw new McpConfigError(
+      'MCP_MISSING_AUTH_TOKEN',
+      'MCP_AUTH_TOKEN is not set: the HTTP transport requires a bearer token',
+    );
+  }
+  const sessions = new Map<string, Session>();
+  const allowedHosts = options.allowedHosts ?? [];
+  const allowedOrigins = options.allowedOrigins ?? [];
+
+  async function handleStateful(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const header = req.headers['mcp-session-id'];
+    const sessionId = Array.isArray(header) ? header[0] : header;
+    if (sessionId !== undefined) {
+      const session = sessions.get(sessionId);
+      if (!session) return jsonRpcError(res, 404, -32001, 'Session not found');
+      return session.transport.handleRequest(req, res, body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      return jsonRpcError(res, 400, -32000, 'Bad Request: no valid Mcp-Session-Id; send initialize first');
+    }
+    const server = createMcpServer(options);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { server, transport });
+      },
+      onsessionclosed: (id) => {
+        sessions.delete(id);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async function handleStateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    if (req.method !== 'POST') {
+      return jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless', {
+        allow: 'POST',
+      });
+    }
+    const server = createMcpServer(options);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!isHostAllowed(req.headers.host, allowedHosts))
+      return jsonRpcError(res, 403, -32000, 'Forbidden: Host not allowed');
+    if (!isOriginAllowed(req.headers.origin, allowedOrigins)) {
+      return jsonRpcError(res, 403, -32000, 'Forbidden: Origin not allowed');
+    }
+    if (url.pathname === '/healthz' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"status":"ok"}');
+      return;
+    }
+    if (url.pathname !== MCP_PATH)
+      return jsonRpcError(res, 404, -32000, 'Not found: the MCP endpoint is /mcp');
+    if (!hasBearerToken(req, options.authToken)) {
+      return jsonRpcError(res, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>', {
+        'www-authenticate': 'Bearer realm="airsuite-mcp"',
+      });
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      try {
+        body = await readJson(req);
+      } catch (error) {
+        if (error instanceof RangeError) return jsonRpcError(res, 413, -32600, 'Request body too large');
+        return jsonRpcError(res, 400, -32700, 'Parse error');
+      }
+    }
+    if (options.stateless) return handleStateless(req, res, body);
+    return handleStateful(req, res, body);
+  }
+
+  const http = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.onInternalError?.(error, 'http');
+      jsonRpcError(res, 500, -32603, 'Internal error');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? DEFAULT_MCP_PORT, options.host ?? DEFAULT_MCP_HOST, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const host = options.host ?? DEFAULT_MCP_HOST;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${MCP_PATH}`,
+    port,
+    sessionCount: () => sessions.size,
+    async close() {
+      const open = [...sessions.values()];
+      sessions.clear();
+      await Promise.all(open.map(async (s) => s.transport.close().then(() => s.server.close())));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

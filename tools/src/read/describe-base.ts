@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { isTableAllowed } from '../airtable/access.ts';
+import { loadSchema } from '../airtable/schema.ts';
+import { defineTool } from '../core/define-tool.ts';
+import { DETAIL_LEVELS, describeTable, renderTable, tableOutput } from './describe-shared.ts';
+import { baseIdInput, readAnnotations } from './shared.ts';
+
+export const describeBaseTool = defineTool({
+  name: 'describe_base',
+  title: 'Describe base',
+  description:
+    "A base's tables. detail: summary (names, ids, field counts; cheap), fields (+ field names and types), full (+ select choices, link targets, formula result types, views). Use describe_table for one table.",
+  inputSchema: z.object({
+    base_id: baseIdInput,
+    detail: z.enum(DETAIL_LEVELS).default('summary').describe('summary | fields | full'),
+  }),
+  outputSchema: z.object({ base_id: z.string(), tables: z.array(tableOutput) }),
+  annotations: readAnnotations('Describe base'),
+  writes: false,
+  async handler(input, ctx) {
+    const schema = await loadSchema(ctx, input.base_id);
+    const tables = schema.tables
+      .filter((t) => isTableAllowed(ctx.policy, input.base_id, t))
+      .map((t) => describeTable(schema, t, input.detail));
+    return { base_id: input.base_id, tables };
+  },
+  render: (out) =>
+    [`Base ${out.base_id}: ${out.tables.length} tables`, ...out.tables.map(renderTable)].join('\n'),
+});

@@ -1,0 +1,109 @@
+import type { ListParams, TableSchema } from '@airsuite/airtable-gateway';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, queryFingerprint } from '../airtable/cursor.ts';
+import { compileFilter } from '../airtable/filter.ts';
+import { friendlyRecords } from '../airtable/friendly-values.ts';
+import { loadTable, resolveField } from '../airtable/schema.ts';
+import { defineTool } from '../core/define-tool.ts';
+import { ToolError } from '../core/tool-error.ts';
+import {
+  baseIdInput,
+  fetchPage,
+  filterInput,
+  formulaInput,
+  matchInput,
+  readAnnotations,
+  recordOutput,
+  renderRecords,
+  tableInput,
+} from './shared.ts';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+export const fieldsInput = z.array(z.string()).optional().describe('Field names to return (default all)');
+
+/** A view by name or id; an unknown one lists the table's views. */
+export function resolveView(table: TableSchema, view: string | undefined): string | undefined {
+  if (view === undefined) return undefined;
+  const hit = table.views.find(
+    (v) => v.id === view || v.name === view || v.name.toLowerCase() === view.toLowerCase(),
+  );
+  if (!hit) {
+    const names = table.views.map((v) => v.name);
+    throw new ToolError(
+      'TOOL_INVALID_INPUT',
+      `Table "${table.name}" has no view "${view}". Views: ${names.join(', ')}.`,
+      {
+        views: names,
+      },
+    );
+  }
+  return hit.id;
+}
+
+export const listRecordsTool = defineTool({
+  name: 'list_records',
+  title: 'List records',
+  description:
+    'A page of records, optionally filtered, sorted, limited to fields or a view. Links come as {id, name}, attachments as {filename, url}. If has_more, call again with the returned cursor.',
+  inputSchema: z.object({
+    base_id: baseIdInput,
+    table: tableInput,
+    fields: fieldsInput,
+    filter: filterInput,
+    match: matchInput,
+    formula: formulaInput,
+    sort: z
+      .array(z.object({ field: z.string(), direction: z.enum(['asc', 'desc']).optional() }))
+      .optional()
+      .describe('[{field, direction}]'),
+    view: z.string().optional().describe('View name or id: its filter and order apply'),
+    page_size: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_PAGE_SIZE)
+      .default(DEFAULT_PAGE_SIZE)
+      .describe('1–100, default 50'),
+    cursor: z.string().optional().describe('From a previous call, same query, to get the next page'),
+  }),
+  outputSchema: z.object({
+    table: z.string(),
+    records: z.array(recordOutput),
+    returned: z.number(),
+    has_more: z.boolean(),
+    cursor: z.string().optional(),
+    note: z.string(),
+  }),
+  annotations: readAnnotations('List records'),
+  writes: false,
+  async handler(input, ctx) {
+    const { schema, table } = await loadTable(ctx, input.base_id, input.table);
+    const fields = input.fields?.map((f) => resolveField(table, f).name);
+    const sort = input.sort?.map((s) => ({
+      field: resolveField(table, s.field).name,
+      direction: s.direction ?? 'asc',
+    }));
+    const filterByFormula = compileFilter(table, input.filter, {
+      match: input.match,
+      formula: input.formula,
+    });
+    const view = resolveView(table, input.view);
+    const params: ListParams = { fields, filterByFormula, sort, view };
+    const fingerprint = queryFingerprint({ base: input.base_id, table: table.id, ...params });
+    const position = input.cursor === undefined ? 0 : decodeCursor(input.cursor, fingerprint);
+    const page = await fetchPage(ctx, input.base_id, table.id, params, position, input.page_size);
+    const records = await friendlyRecords(ctx, input.base_id, schema, table, page.records);
+    const cursor = page.hasMore ? encodeCursor(position + records.length, fingerprint) : undefined;
+    const range = `records ${position + 1}–${position + records.length}`;
+    const note =
+      records.length === 0
+        ? 'No records match.'
+        : cursor
+          ? `Showing ${records.length} (${range}); more exist: call again with cursor="${cursor}".`
+          : `Showing ${records.length} (${range}); no more records.`;
+    return { table: table.name, records, returned: records.length, has_more: page.hasMore, cursor, note };
+  },
+  render: (out) => [`${out.table}: ${out.note}`, renderRecords(out.records)].filter(Boolean).join('\n'),
+});

@@ -1,0 +1,83 @@
+import type { AirtableRecord, ListParams } from '@airsuite/airtable-gateway';
+import { z } from 'zod';
+import { callAirtable } from '../airtable/call-airtable.ts';
+import type { FriendlyRecord } from '../airtable/friendly-values.ts';
+import type { ToolAnnotations } from '../core/define-tool.ts';
+import type { ToolContext } from '../core/tool-context.ts';
+
+/** Every read tool: safe to call, repeat and retry. */
+export function readAnnotations(title: string): ToolAnnotations {
+  return { title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+}
+
+export const baseIdInput = z.string().min(1).describe('Base id (app…), from list_bases');
+export const tableInput = z.string().min(1).describe('Table name or id');
+
+const conditions = z.array(
+  z.object({ field: z.string().min(1), op: z.string().min(1), value: z.unknown().optional() }),
+);
+
+export const filterInput = conditions
+  .optional()
+  .describe(
+    '[{field, op, value}]. number: eq neq gt gte lt lte between[lo,hi]; text: equals not_equals contains not_contains starts_with ends_with; select: equals not_equals is_any_of; multi-select/link: has_any_of has_all_of has_none_of (names); checkbox: is_true is_false; date: on before after between (ISO); any: is_empty is_not_empty',
+  );
+/** The same filter, described by reference to keep the catalogue small. */
+export const sameFilterInput = conditions.optional().describe('Conditions as in list_records filter');
+export const matchInput = z.enum(['all', 'any']).optional().describe('all (AND, default) or any (OR)');
+export const formulaInput = z.string().optional().describe('Raw filterByFormula, ANDed with filter');
+
+export const recordOutput = z.object({ id: z.string(), fields: z.record(z.string(), z.unknown()) });
+
+/**
+ * One page of a listing, `position` records in: pages are followed until it is covered,
+ * and one record more than needed says whether more exist.
+ */
+export async function fetchPage(
+  ctx: ToolContext,
+  baseId: string,
+  tableId: string,
+  params: ListParams,
+  position: number,
+  pageSize: number,
+): Promise<{ records: AirtableRecord[]; hasMore: boolean }> {
+  const wanted = position + pageSize + 1;
+  const all: AirtableRecord[] = [];
+  await callAirtable(
+    async () => {
+      for await (const page of ctx.airtable.listAll(
+        baseId,
+        tableId,
+        { ...params, pageSize: 100, maxRecords: wanted },
+        { signal: ctx.signal },
+      )) {
+        all.push(...page);
+        if (all.length >= wanted) break;
+      }
+    },
+    { baseId },
+  );
+  const records = all.slice(position, position + pageSize);
+  return { records, hasMore: all.length > position + pageSize };
+}
+
+function isLink(value: unknown): value is { id: string; name?: string } {
+  return typeof value === 'object' && value !== null && 'id' in value && Object.keys(value).length <= 2;
+}
+
+/** One record per line, compact JSON fields; links as "Name <recId>". */
+export function renderRecords(records: readonly FriendlyRecord[]): string {
+  return records
+    .map((r) => {
+      const fields = Object.fromEntries(
+        Object.entries(r.fields).map(([k, v]) => [
+          k,
+          Array.isArray(v) && v.every(isLink)
+            ? v.map((l) => (l.name === undefined ? l.id : `${l.name} <${l.id}>`))
+            : v,
+        ]),
+      );
+      return `${r.id} ${JSON.stringify(fields)}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,82 @@
+import type { BatchProgress, BatchWriteResult, WriteFailure } from '@airsuite/airtable-gateway';
+import { z } from 'zod';
+import type { ToolContext } from '../core/tool-context.ts';
+
+export const recordResultSchema = z.object({
+  index: z.number(),
+  id: z.string().optional(),
+  status: z.enum(['created', 'updated', 'deleted', 'failed', 'not_attempted']),
+  error: z.string().optional(),
+});
+
+export type RecordResult = z.output<typeof recordResultSchema>;
+type Written = 'created' | 'updated' | 'deleted';
+
+/** Why a batch failed, in words a model can act on (a rate limit is "queued", never a status code). */
+export function describeFailure(failure: WriteFailure): string {
+  switch (failure.code) {
+    case 'AIRTABLE_RATE_LIMITED':
+    case 'GATEWAY_QUEUE_FULL':
+    case 'GATEWAY_QUEUE_TIMEOUT':
+      return 'queued behind other work on this base and waited as long as allowed; send these records again in a minute';
+    case 'GATEWAY_WRITE_OUTCOME_UNKNOWN':
+      return 'the answer was lost, so these records MAY have been written; read them back before sending them again';
+    case 'GATEWAY_ABORTED':
+      return 'the call was cancelled before this batch was sent';
+    case 'AIRTABLE_BILLING_LIMIT':
+      return "the workspace has used up its plan's monthly API calls";
+    case 'AIRTABLE_ERROR':
+      return `Airtable refused this batch of 10 (${failure.airtableType ?? failure.upstreamStatus}): ${failure.message}`;
+    default:
+      return `Airtable could not be reached (${failure.code})`;
+  }
+}
+
+/** Forwards the gateway's per-batch progress to the caller's progress notifications. */
+export function progressTo(ctx: ToolContext, verb: string): (p: BatchProgress) => void {
+  return (p) =>
+    ctx.progress({
+      progress: p.written,
+      total: p.total,
+      message: `${verb} ${p.written} of ${p.total} records`,
+    });
+}
+
+function ranges(indexes: number[]): string {
+  const parts: string[] = [];
+  let start = indexes[0];
+  for (let i = 0; i < indexes.length; i++) {
+    const cur = indexes[i] as number;
+    const next = indexes[i + 1];
+    if (next !== cur + 1) {
+      parts.push(start === cur ? `${cur}` : `${start}–${cur}`);
+      start = next;
+    }
+  }
+  return parts.join(', ');
+}
+
+/** Per-record results and a one-paragraph summary that says exactly what was written. */
+export function reportBatches(result: BatchWriteResult, verb: Written) {
+  const records: RecordResult[] = result.records.map((r) => {
+    if (r.status === 'written') return { index: r.index, id: r.id, status: r.upsert ?? verb };
+    if (r.status === 'failed') return { index: r.index, status: 'failed', error: describeFailure(r.error) };
+    return { index: r.index, status: 'not_attempted' };
+  });
+  const pick = (s: RecordResult['status'][]) =>
+    records.filter((r) => s.includes(r.status)).map((r) => r.index);
+  const written = pick(['created', 'updated', 'deleted']);
+  let summary = `${capital(verb)} ${result.written} of ${result.total} records.`;
+  if (!result.ok) {
+    const failed = pick(['failed']);
+    const skipped = pick(['not_attempted']);
+    if (written.length) summary += ` Written: records ${ranges(written)}.`;
+    if (failed.length && result.error)
+      summary += ` Records ${ranges(failed)} failed: ${describeFailure(result.error)}.`;
+    if (skipped.length) summary += ` Records ${ranges(skipped)} were not attempted.`;
+    summary += ' Fix the cause and send only the records that were not written.';
+  }
+  return { ok: result.ok, records, summary };
+}
+
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

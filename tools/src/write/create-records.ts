@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { assertWritable } from '../airtable/access.ts';
+import { callAirtable } from '../airtable/call-airtable.ts';
+import { loadTable } from '../airtable/schema.ts';
+import { defineTool } from '../core/define-tool.ts';
+import { progressTo, recordResultSchema, reportBatches } from './batch-report.ts';
+import { toAirtableFields } from './record-fields.ts';
+
+export const MAX_RECORDS_PER_CALL = 1000;
+
+export const fieldsSchema = z.record(z.string(), z.unknown());
+
+export const createRecordsTool = defineTool({
+  name: 'create_records',
+  title: 'Create records',
+  description:
+    'Create 1–1000 records (sent 10 at a time). Values: select names, linked record ids, ISO dates, attachments [{name, url}]. Unknown fields fail before any write. Returns ids per input index; dry_run previews.',
+  inputSchema: z.object({
+    base_id: z.string(),
+    table: z.string(),
+    records: z
+      .array(z.object({ fields: fieldsSchema }))
+      .min(1)
+      .max(MAX_RECORDS_PER_CALL),
+    typecast: z.boolean().optional().describe('Convert strings, link by primary value, add select options'),
+    dry_run: z.boolean().optional(),
+  }),
+  outputSchema: z.object({
+    ok: z.boolean(),
+    dry_run: z.boolean(),
+    created: z.number(),
+    total: z.number(),
+    summary: z.string(),
+    records: z.array(recordResultSchema),
+    would_create: z.array(z.record(z.string(), z.unknown())).optional(),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  writes: true,
+  async handler(input, ctx) {
+    assertWritable(ctx.policy);
+    const { table } = await loadTable(ctx, input.base_id, input.table);
+    const typecast = input.typecast ?? false;
+    const records = input.records.map((r, i) => ({
+      fields: toAirtableFields(table, r.fields, `records[${i}]`, typecast),
+    }));
+    const total = records.length;
+    if (input.dry_run) {
+      return {
+        ok: true,
+        dry_run: true,
+        created: 0,
+        total,
+        summary: `Would create ${total} records in "${table.name}". Nothing was written.`,
+        records: [],
+        would_create: records.map((r) => r.fields),
+      };
+    }
+    const result = await callAirtable(
+      () =>
+        ctx.airtable.createMany(input.base_id, table.id, records, {
+          typecast,
+          signal: ctx.signal,
+          onProgress: progressTo(ctx, 'Created'),
+        }),
+      { baseId: input.base_id },
+    );
+    const report = reportBatches(result, 'created');
+    return { ...report, dry_run: false, created: result.written, total };
+  },
+});

@@ -10,6 +10,8 @@ export {
   type FieldDefinition,
   type FieldSchema,
   type Fields,
+  isIteratorExpired,
+  type ListPage,
   type ListParams,
   type NewTable,
   type RecordComment,

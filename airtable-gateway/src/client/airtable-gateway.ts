@@ -6,7 +6,7 @@ import { commentsApi } from './comments.ts';
 import type { EngineCaller } from './engine-call.ts';
 import { externalProxy, loopbackProxy, type ProxyEndpoint } from './loopback.ts';
 import { metadataApi } from './metadata.ts';
-import { getOneRecord, listAllRecords, listPages } from './record-reads.ts';
+import { getOneRecord, getPage, type ListPage, listAllRecords, listPages } from './record-reads.ts';
 import {
   type NewRecord,
   type RecordUpdate,
@@ -70,6 +70,16 @@ export interface AirtableGateway {
     params?: ListParams,
     options?: CallOptions,
   ): AsyncIterable<AirtableRecord[]>;
+  /**
+   * One page of a records list; pass the returned `offset` to get the next one. For callers
+   * that hand a continuation to someone else (a tool's cursor); otherwise prefer `listAll`.
+   */
+  listPage(
+    baseId: string,
+    table: string,
+    params?: ListParams & { offset?: string },
+    options?: CallOptions,
+  ): Promise<ListPage>;
   /** Every record of a list, all pages collected. */
   listRecords(
     baseId: string,
@@ -194,6 +204,7 @@ function build(
     priority,
     withPriority: (next) => build({ ...options, priority: checkPriority(next) }, proxy),
     listAll: (baseId, table, params, callOptions) => listPages(transport, baseId, table, params, callOptions),
+    listPage: (baseId, table, params, callOptions) => getPage(transport, baseId, table, params, callOptions),
     listRecords: (baseId, table, params, callOptions) =>
       listAllRecords(transport, baseId, table, params, callOptions),
     getRecord: (baseId, table, recordId, params, callOptions) =>

@@ -17,6 +17,7 @@ export {
   type WriteFailure,
   type WrittenRecord,
 } from './batch-runner.ts';
+export { isIteratorExpired, type ListPage } from './record-reads.ts';
 export type {
   NewRecord,
   RecordUpdate,

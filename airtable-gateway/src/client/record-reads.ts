@@ -5,9 +5,33 @@ import type { AirtableRecord, CallOptions, GetRecordParams, ListParams } from '.
 /** Restarts in a row, without a new record in between, before an expiring iterator is given up on. */
 const MAX_RESTARTS_WITHOUT_PROGRESS = 3;
 
-interface ListPage {
+export interface ListPage {
   records: AirtableRecord[];
+  /** Airtable's cursor for the next page; absent on the last page. */
   offset?: string;
+}
+
+/**
+ * One page of a records list, from the start or from an `offset` a previous page returned.
+ * An expired offset throws AIRTABLE_ERROR (422 LIST_RECORDS_ITERATOR_NOT_AVAILABLE); see
+ * `isIteratorExpired`.
+ */
+export async function getPage(
+  transport: RecordsTransport,
+  baseId: string,
+  table: string,
+  params: ListParams & { offset?: string } = {},
+  options: CallOptions = {},
+): Promise<ListPage> {
+  const page = await transport.send<ListPage>({
+    baseId,
+    method: 'GET',
+    path: tablePath(table),
+    qs: queryOf(params),
+    cache: params.offset === undefined ? undefined : false,
+    signal: options.signal,
+  });
+  return page.offset ? { records: page.records, offset: page.offset } : { records: page.records };
 }
 
 /** Query parameters in airtable.js notation, without the unset ones (airtable.js would send `key=`). */

@@ -2,13 +2,19 @@ import { createHash } from 'node:crypto';
 import { ToolError } from '../core/tool-error.ts';
 
 /**
- * An opaque continuation token: base64url JSON of how many records were already returned
- * and a fingerprint of the query they came from. (The gateway client follows Airtable's
- * offsets itself and does not expose them, so the position is what continues a listing.)
+ * An opaque continuation token: base64url JSON of Airtable's offset for the next page, how
+ * many records were already returned (to resume if Airtable has forgotten the offset), and
+ * a fingerprint of the query they came from.
  */
 interface CursorState {
   p: number;
   f: string;
+  o?: string;
+}
+
+export interface CursorPosition {
+  position: number;
+  offset?: string;
 }
 
 /** A short, stable hash of everything that defines a listing (not its page size). */
@@ -16,14 +22,14 @@ export function queryFingerprint(query: unknown): string {
   return createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
 }
 
-export function encodeCursor(position: number, fingerprint: string): string {
-  return Buffer.from(JSON.stringify({ p: position, f: fingerprint } satisfies CursorState)).toString(
-    'base64url',
-  );
+export function encodeCursor(position: number, fingerprint: string, offset?: string): string {
+  const state: CursorState =
+    offset === undefined ? { p: position, f: fingerprint } : { p: position, f: fingerprint, o: offset };
+  return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
 /** The position a cursor continues from; garbage or a cursor of another query is TOOL_INVALID_CURSOR. */
-export function decodeCursor(cursor: string, fingerprint: string): number {
+export function decodeCursor(cursor: string, fingerprint: string): CursorPosition {
   let state: Partial<CursorState> | undefined;
   try {
     state = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorState>;
@@ -35,7 +41,8 @@ export function decodeCursor(cursor: string, fingerprint: string): number {
     typeof state.p !== 'number' ||
     !Number.isInteger(state.p) ||
     state.p < 0 ||
-    typeof state.f !== 'string'
+    typeof state.f !== 'string' ||
+    (state.o !== undefined && typeof state.o !== 'string')
   )
     throw new ToolError(
       'TOOL_INVALID_CURSOR',
@@ -46,5 +53,5 @@ export function decodeCursor(cursor: string, fingerprint: string): number {
       'TOOL_INVALID_CURSOR',
       'This cursor belongs to a different query (table, filter, sort, fields or view changed). Repeat the original query with it, or call again without cursor.',
     );
-  return state.p;
+  return state.o === undefined ? { position: state.p } : { position: state.p, offset: state.o };
 }

@@ -39,7 +39,11 @@ describe('friendlyRecords', () => {
 describe('cursor', () => {
   it('round-trips and refuses garbage or another query', () => {
     const f = queryFingerprint({ table: 'a' });
-    expect(decodeCursor(encodeCursor(150, f), f)).toBe(150);
+    expect(decodeCursor(encodeCursor(150, f), f)).toEqual({ position: 150 });
+    expect(decodeCursor(encodeCursor(150, f, 'itrA/recB'), f)).toEqual({
+      position: 150,
+      offset: 'itrA/recB',
+    });
     expect(() => decodeCursor('%%%', f)).toThrow(expect.objectContaining({ code: 'TOOL_INVALID_CURSOR' }));
     expect(() => decodeCursor(encodeCursor(-1, f), f)).toThrow(
       expect.objectContaining({ code: 'TOOL_INVALID_CURSOR' }),

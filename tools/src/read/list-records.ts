@@ -92,10 +92,13 @@ export const listRecordsTool = defineTool({
     const view = resolveView(table, input.view);
     const params: ListParams = { fields, filterByFormula, sort, view };
     const fingerprint = queryFingerprint({ base: input.base_id, table: table.id, ...params });
-    const position = input.cursor === undefined ? 0 : decodeCursor(input.cursor, fingerprint);
-    const page = await fetchPage(ctx, input.base_id, table.id, params, position, input.page_size);
+    const from = input.cursor === undefined ? { position: 0 } : decodeCursor(input.cursor, fingerprint);
+    const position = from.position;
+    const page = await fetchPage(ctx, input.base_id, table.id, params, from, input.page_size);
     const records = await friendlyRecords(ctx, input.base_id, schema, table, page.records);
-    const cursor = page.hasMore ? encodeCursor(position + records.length, fingerprint) : undefined;
+    const cursor = page.hasMore
+      ? encodeCursor(position + records.length, fingerprint, page.offset)
+      : undefined;
     const range = `records ${position + 1}–${position + records.length}`;
     const note =
       records.length === 0

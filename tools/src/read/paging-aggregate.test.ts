@@ -46,6 +46,45 @@ describe('list_records pagination', () => {
     expect(calls).toBe(11);
   }, 60_000);
 
+  it("continues from Airtable's offset: one upstream list call per page", async () => {
+    const upstream = async () => {
+      const stats = (await (await fetch(`${kit.emulator().url}/__emulator/stats`)).json()) as {
+        byBase: Record<string, { requests: number }>;
+      };
+      return stats.byBase[CRM]?.requests ?? 0;
+    };
+    await kit.run(listRecordsTool, { base_id: CRM, table: 'Bulk', page_size: 100 });
+    const before = await upstream();
+    let cursor: string | undefined = (
+      await kit.run(listRecordsTool, { base_id: CRM, table: 'Bulk', page_size: 100 })
+    ).cursor;
+    let pages = 1;
+    while (cursor) {
+      cursor = (await kit.run(listRecordsTool, { base_id: CRM, table: 'Bulk', page_size: 100, cursor }))
+        .cursor;
+      pages++;
+    }
+    expect(pages).toBe(11);
+    // The first page may come from the 5 s record cache (the same query ran just before).
+    expect((await upstream()) - before).toBeGreaterThanOrEqual(10);
+    expect((await upstream()) - before).toBeLessThanOrEqual(11);
+  }, 60_000);
+
+  it('still returns every record once when Airtable forgets the offset mid-walk', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let page = 0;
+    do {
+      const out = await kit.run(listRecordsTool, { base_id: CRM, table: 'Bulk', page_size: 100, cursor });
+      seen.push(...out.records.map((r) => r.id));
+      cursor = out.cursor;
+      if (++page % 3 === 0)
+        await fetch(`${kit.emulator().url}/__emulator/iterators/expire`, { method: 'POST' });
+    } while (cursor);
+    expect(seen).toHaveLength(BULK);
+    expect(new Set(seen).size).toBe(BULK);
+  }, 60_000);
+
   it('pages a filtered, sorted listing in order', async () => {
     const query = {
       base_id: CRM,

@@ -1,6 +1,7 @@
-import type { AirtableRecord, ListParams } from '@airsuite/airtable-gateway';
+import { type AirtableRecord, isIteratorExpired, type ListParams } from '@airsuite/airtable-gateway';
 import { z } from 'zod';
-import { callAirtable } from '../airtable/call-airtable.ts';
+import { callAirtable, toToolError } from '../airtable/call-airtable.ts';
+import type { CursorPosition } from '../airtable/cursor.ts';
 import type { FriendlyRecord } from '../airtable/friendly-values.ts';
 import type { ToolAnnotations } from '../core/define-tool.ts';
 import type { ToolContext } from '../core/tool-context.ts';
@@ -30,10 +31,37 @@ export const formulaInput = z.string().optional().describe('Raw filterByFormula,
 export const recordOutput = z.object({ id: z.string(), fields: z.record(z.string(), z.unknown()) });
 
 /**
- * One page of a listing, `position` records in: pages are followed until it is covered,
- * and one record more than needed says whether more exist.
+ * One page of a listing. It continues from Airtable's offset when the cursor has one (one
+ * upstream call); when there is none, or Airtable has forgotten it, it re-reads up to
+ * `position` and takes the page from there, so a stale cursor still never loses records.
  */
 export async function fetchPage(
+  ctx: ToolContext,
+  baseId: string,
+  tableId: string,
+  params: ListParams,
+  from: CursorPosition,
+  pageSize: number,
+): Promise<{ records: AirtableRecord[]; hasMore: boolean; offset?: string }> {
+  if (from.offset !== undefined || from.position === 0) {
+    try {
+      const page = await ctx.airtable.listPage(
+        baseId,
+        tableId,
+        { ...params, pageSize, ...(from.offset === undefined ? {} : { offset: from.offset }) },
+        { signal: ctx.signal },
+      );
+      return page.offset
+        ? { records: page.records, hasMore: true, offset: page.offset }
+        : { records: page.records, hasMore: false };
+    } catch (error) {
+      if (!isIteratorExpired(error)) throw toToolError(error, { baseId });
+    }
+  }
+  return fetchByPosition(ctx, baseId, tableId, params, from.position, pageSize);
+}
+
+async function fetchByPosition(
   ctx: ToolContext,
   baseId: string,
   tableId: string,

@@ -19,6 +19,8 @@ export const CRM = 'appJRG6RjcS0ZVuqz';
 
 export interface ReadKit {
   airtable(): AirtableGateway;
+  /** The upstream emulator, for its admin API (stats, iterator expiry). */
+  emulator(): RunningEmulator;
   context(policy?: SafetyPolicy): ToolContext & { updates: ProgressUpdate[] };
   /** Validates the input with the tool's schema (defaults applied), then runs the handler. */
   run<I extends z.ZodObject, O extends z.ZodObject>(
@@ -58,6 +60,7 @@ export function useReadKit(): ReadKit {
     if (value === undefined) throw new Error('useReadKit: used outside a test');
     return value;
   };
+  const kitEmulator = () => ready(emulator);
   const context = (policy: SafetyPolicy = { readOnly: true }) => {
     const updates: ProgressUpdate[] = [];
     return {
@@ -74,6 +77,7 @@ export function useReadKit(): ReadKit {
     tool.handler(tool.inputSchema.parse(input) as never, context(policy));
   return {
     airtable: () => ready(airtable),
+    emulator: kitEmulator,
     context,
     run,
     async fails(tool, input, code, policy) {

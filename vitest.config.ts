@@ -15,14 +15,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['*/src/**/*.test.ts', '*/emulator/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'airtable-gateway/src/acceptance/**'],
+          exclude: ['**/node_modules/**', 'airtable-gateway/src/acceptance/**', 'mcp-server/src/acceptance/**'],
         },
       },
       {
         extends: true,
         test: {
           name: 'acceptance',
-          include: ['airtable-gateway/src/acceptance/**/*.test.ts'],
+          include: ['airtable-gateway/src/acceptance/**/*.test.ts', 'mcp-server/src/acceptance/**/*.test.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 60_000,

@@ -3,9 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEmulator } from './emulator.ts';
 import { benchGateway } from './gateway.ts';
+import { benchTools } from './tools.ts';
 
 /** Runs every benchmark and writes one JSON file per benchmark to bench/results/. */
-const benches: Record<string, () => Promise<unknown>> = { emulator: benchEmulator, gateway: benchGateway };
+const benches: Record<string, () => Promise<unknown>> = {
+  emulator: benchEmulator,
+  gateway: benchGateway,
+  tools: benchTools,
+};
 const only = process.argv[2];
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 await mkdir(resultsDir, { recursive: true });

@@ -23,10 +23,11 @@ describe('airsuite command', () => {
   it('runs from its bin with no build step and lists its commands', async () => {
     const { stdout } = await run(process.execPath, [bin, '--help']);
     expect(stdout).toMatch(/Usage: airsuite/);
-    for (const command of ['start', 'emulator', 'gateway', 'snapshot']) expect(stdout).toContain(command);
+    for (const command of ['start', 'emulator', 'gateway', 'mcp', 'snapshot'])
+      expect(stdout).toContain(command);
   });
 
-  it.each(['start', 'emulator', 'gateway', 'snapshot'])('has --help for %s', async (command) => {
+  it.each(['start', 'emulator', 'gateway', 'mcp', 'snapshot'])('has --help for %s', async (command) => {
     const { io, out } = recordingIo();
     expect(await main(['node', 'airsuite', command, '--help'], io, {})).toBe(0);
     expect(out.join('\n')).toMatch(new RegExp(`Usage: airsuite ${command}`));
@@ -41,7 +42,11 @@ describe('airsuite command', () => {
 
   it('start serves the sample bases and prints the URL and a working token', async () => {
     const { io, out, stop } = recordingIo();
-    const exit = main(['node', 'airsuite', 'start', '--port', '0', '--gateway-port', '0'], io, {});
+    const exit = main(
+      ['node', 'airsuite', 'start', '--port', '0', '--gateway-port', '0', '--mcp-port', '0'],
+      io,
+      {},
+    );
     const url = (await untilPrinted(out, /emulator listening on/)).replace(/.*listening on /, '');
     const token = (await untilPrinted(out, /Token:/)).replace(/.*Token:\s+/, '');
     const gateway = (await untilPrinted(out, /gateway listening on/)).replace(/.*listening on (\S+).*/, '$1');
@@ -52,6 +57,29 @@ describe('airsuite command', () => {
       const body = (await response.json()) as { bases: { name: string }[] };
       expect(body.bases.map((b) => b.name)).toEqual(['Sales CRM', 'Product Roadmap']);
     }
+    const mcp = (await untilPrinted(out, /MCP server/)).replace(/.* on /, '');
+    const mcpToken = (await untilPrinted(out, /MCP token:/)).replace(/.*MCP token:\s+(\S+).*/, '$1');
+    const unauthenticated = await fetch(mcp, { method: 'POST', body: '{}' });
+    expect(unauthenticated.status).toBe(401);
+    const initialize = await fetch(mcp, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${mcpToken}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'test', version: '0' },
+        },
+      }),
+    });
+    expect(initialize.status).toBe(200);
     stop();
     expect(await exit).toBe(0);
   });

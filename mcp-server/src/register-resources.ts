@@ -1,7 +1,7 @@
 import type { SafetyPolicy } from '@airsuite/tools';
+import { isBaseAllowed, isTableAllowed } from '@airsuite/tools';
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { isBaseAllowed, isTableAllowed } from './policy-filter.ts';
 import type { ContextFor } from './tool-context-factory.ts';
 
 export const BASE_SCHEMA_TEMPLATE = 'airtable://bases/{baseId}/schema';

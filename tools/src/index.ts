@@ -1,3 +1,4 @@
+export { isBaseAllowed, isTableAllowed } from './airtable/access.ts';
 export { createCatalogue } from './catalogue.ts';
 export { defineTool, type ToolAnnotations, type ToolDefinition } from './core/define-tool.ts';
 export { OPEN_POLICY, type SafetyPolicy } from './core/policy.ts';

@@ -15,7 +15,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['*/src/**/*.test.ts', '*/emulator/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'airtable-gateway/src/acceptance/**', 'mcp-server/src/acceptance/**'],
+          exclude: [
+            '**/node_modules/**',
+            'airtable-gateway/src/acceptance/**',
+            'mcp-server/src/acceptance/**',
+          ],
         },
       },
       {

@@ -91,7 +91,11 @@ export async function benchTools() {
     tokens: [TOKEN],
     rateLimits: { enabled: true, perBase: 50, perOwner: 500, penaltyMs: 30_000 },
   });
-  const engine = await createGatewayEngine({ upstreamUrl: emulator.url, perBaseLimit: 50, perOwnerLimit: 500 });
+  const engine = await createGatewayEngine({
+    upstreamUrl: emulator.url,
+    perBaseLimit: 50,
+    perOwnerLimit: 500,
+  });
   const airtable = createAirtableGateway({ engine, token: TOKEN });
   const full = await connect(airtable, OPEN_POLICY);
   const readOnly = await connect(airtable, { readOnly: true });

@@ -1,6 +1,7 @@
 import type { SafetyPolicy, ToolDefinition } from '@airsuite/tools';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ListToolsRequestSchema, SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { serveCompactToolsList } from './compact-tools-list.ts';
 import { createLogLevelGate } from './mcp-logger.ts';
 import { registerPrompts } from './register-prompts.ts';
 import { registerResources } from './register-resources.ts';
@@ -48,10 +49,8 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     logGate,
     onInternalError: options.onInternalError ?? (() => {}),
   });
-  // McpServer installs tools/list only when a tool is registered; an empty catalogue still lists.
-  if (!options.tools.some((tool) => !(options.policy.readOnly && tool.writes))) {
-    server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [] }));
-  }
+  // Replaces the SDK's tools/list (installed by registerTool, absent for an empty catalogue).
+  serveCompactToolsList(server, options.tools, options.policy);
   registerResources(server, options.policy, options.contextFor);
   registerPrompts(server);
   return server;

@@ -27,7 +27,7 @@ export function registerTools(server: McpServer, options: RegisterToolsOptions):
         description: tool.description,
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
-        annotations: { ...tool.annotations, title: tool.annotations.title ?? tool.title },
+        annotations: tool.annotations,
       },
       (input: unknown, extra: McpRequestExtra) => callTool(tool, input, extra, options),
     );

@@ -37,10 +37,25 @@ describe('createMcpServer over an in-memory transport', () => {
       expect(tool.inputSchema.type).toBe('object');
       expect(tool.outputSchema?.type).toBe('object');
       expect(tool.title).toBe(definition.title);
-      expect(tool.annotations?.readOnlyHint).toBe(definition.annotations.readOnlyHint);
-      expect(tool.annotations?.destructiveHint).toBe(definition.annotations.destructiveHint);
+      // Hints equal to MCP's defaults are left out of the listing; read with the defaults, they match.
+      const a = tool.annotations ?? {};
+      expect(a.readOnlyHint ?? false).toBe(definition.annotations.readOnlyHint);
+      if (!definition.annotations.readOnlyHint) {
+        expect(a.destructiveHint ?? true).toBe(definition.annotations.destructiveHint);
+      }
+      expect(a.idempotentHint ?? false).toBe(definition.annotations.idempotentHint);
+      expect(a.openWorldHint ?? true).toBe(definition.annotations.openWorldHint);
     }
     expect(client.getServerVersion()?.name).toBe('airsuite');
+  });
+
+  it('keeps the whole Airtable catalogue under 14,000 characters of tools/list', async () => {
+    const { client } = await connect();
+    const { tools } = await client.listTools();
+    const catalogue = new Set(createCatalogue(OPEN_POLICY).map((t) => t.name));
+    const listed = tools.filter((t) => catalogue.has(t.name));
+    expect(listed).toHaveLength(catalogue.size);
+    expect(JSON.stringify({ tools: listed }).length).toBeLessThan(14_000);
   });
 
   it('returns structuredContent (validated by the client) and the compact rendering', async () => {

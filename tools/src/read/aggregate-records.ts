@@ -58,7 +58,7 @@ export const aggregateRecordsTool = defineTool({
   name: 'aggregate_records',
   title: 'Aggregate records',
   description:
-    'Exact count/sum/avg/min/max over all matching records, optionally grouped by a field (a record with several values counts in each group). E.g. won amount per owner: metrics [{op:"sum",field:"Amount"}], group_by "Owner", filter on Stage.',
+    'Exact count/sum/avg/min/max over matching records, optionally per group_by value (multi-value records count in each). E.g. metrics [{op:"sum",field:"Amount"}].',
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
@@ -66,8 +66,8 @@ export const aggregateRecordsTool = defineTool({
       .array(z.object({ op: z.enum(OPS), field: z.string().optional() }))
       .min(1)
       .default([{ op: 'count' }])
-      .describe('[{op: count|sum|avg|min|max, field}]; count needs no field'),
-    group_by: z.string().optional().describe('Field to group by'),
+      .describe('count needs no field'),
+    group_by: z.string().optional(),
     filter: sameFilterInput,
     match: matchInput,
     formula: formulaInput,
@@ -79,7 +79,7 @@ export const aggregateRecordsTool = defineTool({
       z.object({
         group: z.string().optional(),
         count: z.number(),
-        values: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+        values: z.record(z.string(), z.unknown()),
       }),
     ),
   }),

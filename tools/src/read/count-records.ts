@@ -15,8 +15,7 @@ import {
 export const countRecordsTool = defineTool({
   name: 'count_records',
   title: 'Count records',
-  description:
-    'Exact number of records in a table, or of those matching a filter (same filter as list_records), counted over all pages.',
+  description: 'Exact count of records, optionally filtered (as list_records).',
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,

@@ -9,10 +9,10 @@ export const describeBaseTool = defineTool({
   name: 'describe_base',
   title: 'Describe base',
   description:
-    "A base's tables. detail: summary (names, ids, field counts; cheap), fields (+ field names and types), full (+ select choices, link targets, formula result types, views). Use describe_table for one table.",
+    "A base's tables. detail: summary (ids, field counts), fields (+ names, types), full (+ choices, links, views).",
   inputSchema: z.object({
     base_id: baseIdInput,
-    detail: z.enum(DETAIL_LEVELS).default('summary').describe('summary | fields | full'),
+    detail: z.enum(DETAIL_LEVELS).default('summary'),
   }),
   outputSchema: z.object({ base_id: z.string(), tables: z.array(tableOutput) }),
   annotations: readAnnotations('Describe base'),

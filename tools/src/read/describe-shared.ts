@@ -4,30 +4,36 @@ import { z } from 'zod';
 export const DETAIL_LEVELS = ['summary', 'fields', 'full'] as const;
 export type DetailLevel = (typeof DETAIL_LEVELS)[number];
 
-export const fieldOutput = z.object({
-  name: z.string(),
-  type: z.string(),
-  id: z.string().optional(),
-  choices: z.array(z.string()).optional(),
-  links_to: z.string().optional(),
-  result_type: z.string().optional(),
-  description: z.string().optional(),
-});
+export type FieldOutput = {
+  name: string;
+  type: string;
+  id?: string;
+  choices?: string[];
+  links_to?: string;
+  result_type?: string;
+  description?: string;
+};
 
-export const tableOutput = z.object({
+export type TableOutput = {
+  id: string;
+  name: string;
+  primary_field: string;
+  field_count: number;
+  description?: string;
+  fields?: FieldOutput[];
+  views?: { name: string; type: string }[];
+};
+
+/** A table ({@link TableOutput}) in an output schema, described loosely. */
+export const tableOutput = z.looseObject({
   id: z.string(),
   name: z.string(),
-  primary_field: z.string(),
-  field_count: z.number(),
-  description: z.string().optional(),
-  fields: z.array(fieldOutput).optional(),
-  views: z.array(z.object({ name: z.string(), type: z.string() })).optional(),
+  fields: z.array(z.looseObject({ name: z.string() })).optional(),
+  views: z.array(z.unknown()).optional(),
 });
 
-export type TableOutput = z.output<typeof tableOutput>;
-
-function describeField(schema: BaseSchema, field: FieldSchema, full: boolean): z.output<typeof fieldOutput> {
-  const out: z.output<typeof fieldOutput> = { name: field.name, type: field.type };
+function describeField(schema: BaseSchema, field: FieldSchema, full: boolean): FieldOutput {
+  const out: FieldOutput = { name: field.name, type: field.type };
   if (!full) return out;
   const options = (field.options ?? {}) as {
     choices?: { name: string }[];
@@ -59,7 +65,7 @@ export function describeTable(schema: BaseSchema, table: TableSchema, detail: De
   return out;
 }
 
-function renderField(f: z.output<typeof fieldOutput>): string {
+function renderField(f: FieldOutput): string {
   const extra = [
     f.choices ? `choices: ${f.choices.join(' | ')}` : '',
     f.links_to ? `→ ${f.links_to}` : '',
@@ -70,7 +76,8 @@ function renderField(f: z.output<typeof fieldOutput>): string {
   return `  - ${f.name}: ${f.type}${extra ? ` (${extra})` : ''}`;
 }
 
-export function renderTable(t: TableOutput): string {
+export function renderTable(loose: z.output<typeof tableOutput>): string {
+  const t = loose as TableOutput;
   const head = `${t.name} [${t.id}] primary=${t.primary_field}, ${t.field_count} fields`;
   if (!t.fields) return head;
   const lines = [head, ...(t.description ? [`  ${t.description}`] : []), ...t.fields.map(renderField)];

@@ -8,7 +8,7 @@ export const describeTableTool = defineTool({
   name: 'describe_table',
   title: 'Describe table',
   description:
-    "One table's fields with types, ids, select choices, link targets and formula result types, plus its views. Call before filtering or writing to learn exact field names.",
+    "One table's fields (types, choices, links, formula types) and views. Use before filtering or writing.",
   inputSchema: z.object({ base_id: baseIdInput, table: tableInput }),
   outputSchema: z.object({ base_id: z.string(), table: tableOutput }),
   annotations: readAnnotations('Describe table'),

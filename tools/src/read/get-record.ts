@@ -13,12 +13,11 @@ const RECORD_ID = /^rec[A-Za-z0-9]{14}$/;
 export const getRecordTool = defineTool({
   name: 'get_record',
   title: 'Get record',
-  description:
-    'One record by id (rec…), all fields or the ones named. Links come as {id, name}, attachments as {filename, url}.',
+  description: 'One record by id; values as in list_records.',
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
-    record_id: z.string().describe('Record id (rec…)'),
+    record_id: z.string().describe('rec…'),
     fields: fieldsInput,
   }),
   outputSchema: z.object({ table: z.string(), record: recordOutput }),

@@ -7,10 +7,10 @@ import { readAnnotations } from './shared.ts';
 export const listBasesTool = defineTool({
   name: 'list_bases',
   title: 'List bases',
-  description: 'Lists the Airtable bases you can use: id, name, permission. Start here to find a base_id.',
+  description: 'Airtable bases you can use (id, name, permission). Start here.',
   inputSchema: z.object({}),
   outputSchema: z.object({
-    bases: z.array(z.object({ id: z.string(), name: z.string(), permission: z.string() })),
+    bases: z.array(z.looseObject({ id: z.string() })),
   }),
   annotations: readAnnotations('List bases'),
   writes: false,

@@ -8,20 +8,22 @@ import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
 import {
   baseIdInput,
+  cursorInput,
   fetchPage,
   filterInput,
   formulaInput,
   matchInput,
+  pageOutput,
+  pageSizeInput,
   readAnnotations,
-  recordOutput,
   renderRecords,
   tableInput,
 } from './shared.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE } from './shared.ts';
 
-export const fieldsInput = z.array(z.string()).optional().describe('Field names to return (default all)');
+export const fieldsInput = z.array(z.string()).optional().describe('Default all');
 
 /** A view by name or id; an unknown one lists the table's views. */
 export function resolveView(table: TableSchema, view: string | undefined): string | undefined {
@@ -46,7 +48,7 @@ export const listRecordsTool = defineTool({
   name: 'list_records',
   title: 'List records',
   description:
-    'A page of records, optionally filtered, sorted, limited to fields or a view. Links come as {id, name}, attachments as {filename, url}. If has_more, call again with the returned cursor.',
+    'A page of records (filter, sort, fields, view). Links as {id, name}, attachments as {filename, url}. If has_more, call again with cursor.',
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
@@ -54,28 +56,12 @@ export const listRecordsTool = defineTool({
     filter: filterInput,
     match: matchInput,
     formula: formulaInput,
-    sort: z
-      .array(z.object({ field: z.string(), direction: z.enum(['asc', 'desc']).optional() }))
-      .optional()
-      .describe('[{field, direction}]'),
-    view: z.string().optional().describe('View name or id: its filter and order apply'),
-    page_size: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_PAGE_SIZE)
-      .default(DEFAULT_PAGE_SIZE)
-      .describe('1–100, default 50'),
-    cursor: z.string().optional().describe('From a previous call, same query, to get the next page'),
+    sort: z.array(z.object({ field: z.string(), direction: z.enum(['asc', 'desc']).optional() })).optional(),
+    view: z.string().optional().describe('Name or id'),
+    page_size: pageSizeInput(DEFAULT_PAGE_SIZE),
+    cursor: cursorInput,
   }),
-  outputSchema: z.object({
-    table: z.string(),
-    records: z.array(recordOutput),
-    returned: z.number(),
-    has_more: z.boolean(),
-    cursor: z.string().optional(),
-    note: z.string(),
-  }),
+  outputSchema: pageOutput,
   annotations: readAnnotations('List records'),
   writes: false,
   async handler(input, ctx) {

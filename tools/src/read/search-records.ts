@@ -6,12 +6,14 @@ import { friendlyRecords } from '../airtable/friendly-values.ts';
 import { loadTable, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
-import { MAX_PAGE_SIZE } from './list-records.ts';
+import { fieldsInput } from './list-records.ts';
 import {
   baseIdInput,
+  cursorInput,
   fetchPage,
+  pageOutput,
+  pageSizeInput,
   readAnnotations,
-  recordOutput,
   renderRecords,
   tableInput,
 } from './shared.ts';
@@ -40,30 +42,17 @@ export const searchRecordsTool = defineTool({
   name: 'search_records',
   title: 'Search records',
   description:
-    'Case-insensitive text search in a table: records where any text field (or the fields named) contains the query. Paged like list_records (cursor to continue).',
+    'Records where any text field (or search_fields) contains query, case-insensitive. Paged like list_records.',
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
-    query: z.string().min(1).describe('Text to find (case-insensitive substring)'),
-    search_fields: z.array(z.string()).optional().describe('Fields to search (default all text fields)'),
-    fields: z.array(z.string()).optional().describe('Fields to return (default all)'),
-    page_size: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_PAGE_SIZE)
-      .default(DEFAULT_SEARCH_SIZE)
-      .describe('1–100, default 20'),
-    cursor: z.string().optional().describe('From a previous call with the same query'),
+    query: z.string().min(1),
+    search_fields: z.array(z.string()).optional().describe('Default all text fields'),
+    fields: fieldsInput,
+    page_size: pageSizeInput(DEFAULT_SEARCH_SIZE),
+    cursor: cursorInput,
   }),
-  outputSchema: z.object({
-    table: z.string(),
-    records: z.array(recordOutput),
-    returned: z.number(),
-    has_more: z.boolean(),
-    cursor: z.string().optional(),
-    note: z.string(),
-  }),
+  outputSchema: pageOutput,
   annotations: readAnnotations('Search records'),
   writes: false,
   async handler(input, ctx) {

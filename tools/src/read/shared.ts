@@ -11,22 +11,22 @@ export function readAnnotations(title: string): ToolAnnotations {
   return { title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 }
 
-export const baseIdInput = z.string().min(1).describe('Base id (app…), from list_bases');
-export const tableInput = z.string().min(1).describe('Table name or id');
+export const baseIdInput = z.string().min(1);
+export const tableInput = z.string().min(1).describe('Name or id');
 
-const conditions = z.array(
-  z.object({ field: z.string().min(1), op: z.string().min(1), value: z.unknown().optional() }),
-);
+const conditions = z.array(z.object({ field: z.string(), op: z.string(), value: z.unknown().optional() }));
 
 export const filterInput = conditions
   .optional()
   .describe(
-    '[{field, op, value}]. number: eq neq gt gte lt lte between[lo,hi]; text: equals not_equals contains not_contains starts_with ends_with; select: equals not_equals is_any_of; multi-select/link: has_any_of has_all_of has_none_of (names); checkbox: is_true is_false; date: on before after between (ISO); any: is_empty is_not_empty',
+    'ops: number eq neq gt gte lt lte between[lo,hi]; text equals not_equals contains not_contains starts_with ends_with; select equals not_equals is_any_of; multi/link has_any_of has_all_of has_none_of; checkbox is_true is_false; date on before after between; all is_empty is_not_empty',
   );
 /** The same filter, described by reference to keep the catalogue small. */
-export const sameFilterInput = conditions.optional().describe('Conditions as in list_records filter');
-export const matchInput = z.enum(['all', 'any']).optional().describe('all (AND, default) or any (OR)');
-export const formulaInput = z.string().optional().describe('Raw filterByFormula, ANDed with filter');
+export const sameFilterInput = conditions.optional().describe('As list_records');
+export const matchInput = z.enum(['all', 'any']).optional().describe('Default all');
+export const formulaInput = z.string().optional().describe('filterByFormula, ANDed');
+/** A continuation token from the previous page of the same query. */
+export const cursorInput = z.string().optional().describe('From previous call, same query');
 
 export const recordOutput = z.object({ id: z.string(), fields: z.record(z.string(), z.unknown()) });
 
@@ -109,3 +109,20 @@ export function renderRecords(records: readonly FriendlyRecord[]): string {
     })
     .join('\n');
 }
+
+/** Page size 1–100 with a tool's default (shown in the schema, so not described). */
+export const MAX_PAGE_SIZE = 100;
+
+export function pageSizeInput(defaultSize: number) {
+  return z.number().int().min(1).max(MAX_PAGE_SIZE).default(defaultSize);
+}
+
+/** One page of records, as list_records and search_records return it. */
+export const pageOutput = z.object({
+  table: z.string(),
+  records: z.array(recordOutput),
+  returned: z.number(),
+  has_more: z.boolean(),
+  cursor: z.string().optional(),
+  note: z.string(),
+});

@@ -2,15 +2,17 @@ import type { BatchProgress, BatchWriteResult, WriteFailure } from '@airsuite/ai
 import { z } from 'zod';
 import type { ToolContext } from '../core/tool-context.ts';
 
-export const recordResultSchema = z.object({
-  index: z.number(),
-  id: z.string().optional(),
-  status: z.enum(['created', 'updated', 'deleted', 'failed', 'not_attempted']),
-  error: z.string().optional(),
-});
-
-export type RecordResult = z.output<typeof recordResultSchema>;
 type Written = 'created' | 'updated' | 'deleted';
+
+export type RecordResult = {
+  index: number;
+  id?: string;
+  status: Written | 'failed' | 'not_attempted';
+  error?: string;
+};
+
+/** Per-record results ({index, id, status, error}) in an output schema, described loosely. */
+export const recordResultsOutput = z.array(z.looseObject({ id: z.string().optional() }));
 
 /** Why a batch failed, in words a model can act on (a rate limit is "queued", never a status code). */
 export function describeFailure(failure: WriteFailure): string {

@@ -7,7 +7,7 @@ import { commentSchema, friendlyComment, onRecord } from './comment-record.ts';
 export const createCommentTool = defineTool({
   name: 'create_comment',
   title: 'Create comment',
-  description: 'Comment on a record, or reply with parent_comment_id. Mention users as @[usrXXX].',
+  description: 'Comment on a record, or reply (parent_comment_id). Mention users as @[usrXXX].',
   inputSchema: z.object({
     base_id: z.string(),
     table: z.string(),

@@ -10,7 +10,7 @@ export const createFieldTool = defineTool({
   name: 'create_field',
   title: 'Create field',
   description:
-    'Add a field. Computed types (formula, rollup…) cannot be created. Options: selects {choices: [{name}]}, links {linkedTableId}, numbers {precision}.',
+    'Add a field (no computed types). options e.g. selects {choices: [{name}]}, links {linkedTableId}, numbers {precision}.',
   inputSchema: fieldDefinitionSchema.extend({
     base_id: z.string(),
     table: z.string(),

@@ -3,7 +3,7 @@ import { assertWritable } from '../airtable/access.ts';
 import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
-import { progressTo, recordResultSchema, reportBatches } from './batch-report.ts';
+import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
 import { toAirtableFields } from './record-fields.ts';
 
 export const MAX_RECORDS_PER_CALL = 1000;
@@ -14,7 +14,7 @@ export const createRecordsTool = defineTool({
   name: 'create_records',
   title: 'Create records',
   description:
-    'Create 1–1000 records (sent 10 at a time). Values: select names, linked record ids, ISO dates, attachments [{name, url}]. Unknown fields fail before any write. Returns ids per input index; dry_run previews.',
+    'Create 1–1000 records. Values: select names, linked record ids, ISO dates, attachments [{name, url}]; unknown fields fail before writing. dry_run previews.',
   inputSchema: z.object({
     base_id: z.string(),
     table: z.string(),
@@ -22,7 +22,7 @@ export const createRecordsTool = defineTool({
       .array(z.object({ fields: fieldsSchema }))
       .min(1)
       .max(MAX_RECORDS_PER_CALL),
-    typecast: z.boolean().optional().describe('Convert strings, link by primary value, add select options'),
+    typecast: z.boolean().optional().describe('Convert strings, add select options'),
     dry_run: z.boolean().optional(),
   }),
   outputSchema: z.object({
@@ -31,8 +31,8 @@ export const createRecordsTool = defineTool({
     created: z.number(),
     total: z.number(),
     summary: z.string(),
-    records: z.array(recordResultSchema),
-    would_create: z.array(z.record(z.string(), z.unknown())).optional(),
+    records: recordResultsOutput,
+    would_create: z.array(z.unknown()).optional(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,

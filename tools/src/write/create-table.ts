@@ -9,8 +9,7 @@ import { checkFieldType, fieldDefinitionSchema, schemaAnnotations } from './fiel
 export const createTableTool = defineTool({
   name: 'create_table',
   title: 'Create table',
-  description:
-    'Create a table; the first field (a text type) is its primary field. Computed types (formula, rollup…) cannot be created.',
+  description: 'Create a table; its first field (text) is the primary. No computed types (formula, rollup…).',
   inputSchema: z.object({
     base_id: z.string(),
     name: z.string().min(1),
@@ -20,7 +19,7 @@ export const createTableTool = defineTool({
   outputSchema: z.object({
     id: z.string(),
     name: z.string(),
-    fields: z.array(z.object({ id: z.string(), name: z.string(), type: z.string() })),
+    fields: z.array(z.looseObject({ id: z.string(), name: z.string() })),
   }),
   annotations: schemaAnnotations.create,
   writes: true,

@@ -3,7 +3,7 @@ import { assertWritable } from '../airtable/access.ts';
 import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable, primaryField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
-import { progressTo, recordResultSchema, reportBatches } from './batch-report.ts';
+import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
 import { MAX_RECORDS_PER_CALL } from './create-records.ts';
 import { friendlyCell } from './record-fields.ts';
 import { recordsById } from './record-lookup.ts';
@@ -11,8 +11,7 @@ import { recordsById } from './record-lookup.ts';
 export const deleteRecordsTool = defineTool({
   name: 'delete_records',
   title: 'Delete records',
-  description:
-    'Delete 1–1000 records by id (10 at a time); cannot be undone here. dry_run lists what would be deleted (id, primary value) and ids not found.',
+  description: 'Delete 1–1000 records by id (irreversible). dry_run lists what would go and ids not found.',
   inputSchema: z.object({
     base_id: z.string(),
     table: z.string(),
@@ -25,8 +24,8 @@ export const deleteRecordsTool = defineTool({
     deleted: z.number(),
     total: z.number(),
     summary: z.string(),
-    records: z.array(recordResultSchema),
-    would_delete: z.array(z.object({ id: z.string(), primary: z.unknown() })).optional(),
+    records: recordResultsOutput,
+    would_delete: z.array(z.unknown()).optional(),
     not_found: z.array(z.string()).optional(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

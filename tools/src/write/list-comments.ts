@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadTable } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
-import { commentSchema, friendlyComment, onRecord } from './comment-record.ts';
+import { friendlyComment, onRecord } from './comment-record.ts';
 
 export const DEFAULT_COMMENT_LIMIT = 50;
 
@@ -15,7 +15,7 @@ export const listCommentsTool = defineTool({
     record_id: z.string(),
     limit: z.number().int().min(1).max(500).optional().describe(`Default ${DEFAULT_COMMENT_LIMIT}`),
   }),
-  outputSchema: z.object({ comments: z.array(commentSchema), total: z.number() }),
+  outputSchema: z.object({ comments: z.array(z.looseObject({ id: z.string() })), total: z.number() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,
   async handler(input, ctx) {

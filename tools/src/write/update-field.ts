@@ -9,8 +9,7 @@ import { schemaAnnotations } from './field-definition.ts';
 export const updateFieldTool = defineTool({
   name: 'update_field',
   title: 'Update field',
-  description:
-    "Rename a field or change its description (Airtable's API cannot change a field's type or options).",
+  description: 'Rename a field and/or change its description; type and options cannot change.',
   inputSchema: z.object({
     base_id: z.string(),
     table: z.string(),

@@ -6,7 +6,7 @@ import { loadTable, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import type { ToolContext } from '../core/tool-context.ts';
 import { ToolError } from '../core/tool-error.ts';
-import { progressTo, recordResultSchema, reportBatches } from './batch-report.ts';
+import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
 import { fieldsSchema, MAX_RECORDS_PER_CALL } from './create-records.ts';
 import { friendlyCell, sameCell, toAirtableFields } from './record-fields.ts';
 import { recordsById } from './record-lookup.ts';
@@ -72,7 +72,7 @@ export const updateRecordsTool = defineTool({
   name: 'update_records',
   title: 'Update records',
   description:
-    'PATCH 1–1000 records by id (unsent fields kept). merge_on (1–3 fields) upserts: matches updated, others created, id optional. Values as in create_records. dry_run returns a {from, to} diff per record.',
+    'Update 1–1000 records by id; unsent fields kept. merge_on upserts (id optional). Values as create_records. dry_run returns {from, to} diffs.',
   inputSchema: z.object({
     base_id: z.string(),
     table: z.string(),
@@ -91,8 +91,8 @@ export const updateRecordsTool = defineTool({
     created: z.number(),
     total: z.number(),
     summary: z.string(),
-    records: z.array(recordResultSchema),
-    diff: z.array(diffSchema).optional(),
+    records: recordResultsOutput,
+    diff: z.array(z.record(z.string(), z.unknown())).optional(),
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   writes: true,

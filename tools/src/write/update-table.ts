@@ -9,7 +9,7 @@ import { schemaAnnotations } from './field-definition.ts';
 export const updateTableTool = defineTool({
   name: 'update_table',
   title: 'Update table',
-  description: "Rename a table or change its description (Airtable's API allows nothing else).",
+  description: 'Rename a table and/or change its description; nothing else.',
   inputSchema: z.object({
     base_id: z.string(),
     table: z.string(),

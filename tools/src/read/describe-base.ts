@@ -24,6 +24,13 @@ export const describeBaseTool = defineTool({
       .map((t) => describeTable(schema, t, input.detail));
     return { base_id: input.base_id, tables };
   },
-  render: (out) =>
-    [`Base ${out.base_id}: ${out.tables.length} tables`, ...out.tables.map(renderTable)].join('\n'),
+  render: (out) => {
+    const head = `Base ${out.base_id}: ${out.tables.length} tables`;
+    // Summary stays a few tokens per table, so a 60-table base costs a few hundred tokens.
+    if (out.tables.every((t) => t.fields === undefined)) {
+      const list = out.tables.map((t) => `${t.name} (${(t as { field_count?: number }).field_count} fields)`);
+      return `${head}: ${list.join('; ')}. Use describe_table or detail=fields for more.`;
+    }
+    return [head, ...out.tables.map(renderTable)].join('\n');
+  },
 });

@@ -1,3 +1,4 @@
+import { getEncoding } from 'js-tiktoken';
 import { describe, expect, it } from 'vitest';
 import { readTools } from '../read-tools.ts';
 import { describeBaseTool } from './describe-base.ts';
@@ -57,6 +58,27 @@ describe('describe_base', () => {
       `describe_base summary: ${rendered.length} chars; full: ${describeBaseTool.render?.(full).length}`,
     );
     expect(rendered.length).toBeLessThan(600);
+  });
+
+  it('costs a few hundred tokens for a 60-table base at summary level', async () => {
+    const tables = Array.from({ length: 60 }, (_, i) => ({
+      name: `Table ${String(i + 1).padStart(2, '0')} ${['Orders', 'Customers', 'Invoices', 'Shipments'][i % 4]}`,
+      fields: Array.from({ length: 8 + (i % 5) }, (_, j) => ({
+        name: `Field ${j}`,
+        type: 'singleLineText' as const,
+      })),
+    }));
+    const res = await fetch(`${kit.emulator().url}/__emulator/bases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ bases: [{ id: 'appSixtyTables000', name: 'Sixty', tables }] }),
+    });
+    expect(res.status).toBe(200);
+    const summary = await kit.run(describeBaseTool, { base_id: 'appSixtyTables000' });
+    expect(summary.tables).toHaveLength(60);
+    const tokens = getEncoding('cl100k_base').encode(describeBaseTool.render?.(summary) ?? '').length;
+    console.log(`describe_base summary of 60 tables: ${tokens} tokens`);
+    expect(tokens).toBeLessThan(700);
   });
 
   it('refuses a base outside the allow-list and an unknown base', async () => {

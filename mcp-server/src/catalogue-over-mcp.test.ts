@@ -44,7 +44,7 @@ afterAll(async () => {
   await close();
 });
 
-const text = (result: { content?: unknown }) =>
+const text = (result: Record<string, unknown>) =>
   ((result.content as { text: string }[])[0]?.text ?? '') as string;
 
 describe('the Airtable catalogue through a real MCP client', () => {

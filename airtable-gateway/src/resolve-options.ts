@@ -10,6 +10,7 @@ const schema = z.object({
   perBaseLimit: positiveInt,
   perOwnerLimit: positiveInt,
   safetyMarginMs: nonNegativeInt.max(1000),
+  sharedSafetyMarginMs: nonNegativeInt.max(1000),
   penaltyMs: nonNegativeInt,
   maxQueueLength: positiveInt,
   maxQueueWaitMs: positiveInt,

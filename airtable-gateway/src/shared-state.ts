@@ -23,7 +23,8 @@ export async function createAdmissionBackend(
   options: Readonly<ResolvedGatewayOptions>,
   metrics: GatewayMetrics,
 ): Promise<AdmissionBackend> {
-  const windowSettings = { windowMs: 1000, safetyMarginMs: options.safetyMarginMs, paced: true };
+  const safetyMarginMs = options.redisUrl ? options.sharedSafetyMarginMs : options.safetyMarginMs;
+  const windowSettings = { windowMs: 1000, safetyMarginMs, paced: true };
   const local = createMemoryStore(windowSettings);
   if (!options.redisUrl) {
     return { store: local, mode: () => 'local', close: () => local.close() };

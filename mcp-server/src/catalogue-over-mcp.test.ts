@@ -1,51 +1,22 @@
-import { createAirtableGateway, createGatewayEngine } from '@airsuite/airtable-gateway';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
-import { createCatalogue, OPEN_POLICY } from '@airsuite/tools';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMcpServer } from './create-mcp-server.ts';
+import {
+  type CatalogueClient,
+  SAMPLE_CRM as CRM,
+  startCatalogueClient,
+  resultText as text,
+} from './catalogue-client-kit.ts';
 
-const TOKEN = 'catalogue-over-mcp-token';
-const CRM = 'appJRG6RjcS0ZVuqz';
-let emulator: RunningEmulator;
-let close: () => Promise<void>;
+let kit: CatalogueClient;
 let client: Client;
 
 beforeAll(async () => {
-  emulator = await createEmulator({
-    port: 0,
-    seed: 'sample',
-    tokens: [TOKEN],
-    rateLimits: { enabled: true, perBase: 50, perOwner: 200, penaltyMs: 2000 },
-  });
-  const engine = await createGatewayEngine({
-    upstreamUrl: emulator.url,
-    perBaseLimit: 50,
-    perOwnerLimit: 200,
-  });
-  const airtable = createAirtableGateway({ engine, token: TOKEN });
-  const server = createMcpServer({
-    tools: createCatalogue(OPEN_POLICY),
-    policy: OPEN_POLICY,
-    contextFor: () => ({ airtable, caller: { id: 'test' } }),
-  });
-  client = new Client({ name: 'test', version: '1.0.0' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  close = async () => {
-    await client.close();
-    await airtable.close();
-    await engine.close();
-    await emulator.close();
-  };
+  kit = await startCatalogueClient('catalogue-over-mcp-token');
+  client = kit.client;
 });
 afterAll(async () => {
-  await close();
+  await kit.close();
 });
-
-const text = (result: Record<string, unknown>) =>
-  ((result.content as { text: string }[])[0]?.text ?? '') as string;
 
 describe('the Airtable catalogue through a real MCP client', () => {
   it('creates 250 records with progress notifications, then counts them', async () => {
@@ -94,7 +65,7 @@ describe('the Airtable catalogue through a real MCP client', () => {
       arguments: { base_id: CRM, table: 'Companies', page_size: 1, fields: ['Name'] },
     });
     const [first] = (listed.structuredContent as { records: { id: string }[] }).records;
-    const before = await (await fetch(`${emulator.url}/__emulator/export`)).text();
+    const before = await (await fetch(`${kit.emulator.url}/__emulator/export`)).text();
     const preview = await client.callTool({
       name: 'update_records',
       arguments: {
@@ -106,6 +77,6 @@ describe('the Airtable catalogue through a real MCP client', () => {
     });
     expect(preview.isError).toBeFalsy();
     expect(JSON.stringify(preview.structuredContent)).toContain('Renamed Co');
-    expect(await (await fetch(`${emulator.url}/__emulator/export`)).text()).toBe(before);
+    expect(await (await fetch(`${kit.emulator.url}/__emulator/export`)).text()).toBe(before);
   });
 });

@@ -1,50 +1,25 @@
-import { createAirtableGateway, createGatewayEngine } from '@airsuite/airtable-gateway';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
 import { createCatalogue, OPEN_POLICY } from '@airsuite/tools';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMcpServer } from './create-mcp-server.ts';
+import {
+  type CatalogueClient,
+  SAMPLE_CRM as CRM,
+  startCatalogueClient,
+  resultText as text,
+} from './catalogue-client-kit.ts';
 
-const TOKEN = 'every-tool-over-mcp-token';
-const CRM = 'appJRG6RjcS0ZVuqz';
-let emulator: RunningEmulator;
-let close: () => Promise<void>;
+let kit: CatalogueClient;
 let client: Client;
 let deal = '';
 
 beforeAll(async () => {
-  emulator = await createEmulator({
-    port: 0,
-    seed: 'sample',
-    tokens: [TOKEN],
-    rateLimits: { enabled: true, perBase: 50, perOwner: 200, penaltyMs: 2000 },
-  });
-  const engine = await createGatewayEngine({
-    upstreamUrl: emulator.url,
-    perBaseLimit: 50,
-    perOwnerLimit: 200,
-  });
-  const airtable = createAirtableGateway({ engine, token: TOKEN });
-  const server = createMcpServer({
-    tools: createCatalogue(OPEN_POLICY),
-    policy: OPEN_POLICY,
-    contextFor: () => ({ airtable, caller: { id: 'test' } }),
-  });
-  client = new Client({ name: 'test', version: '1.0.0' });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
-  const first = await airtable.listRecords(CRM, 'Deals', { maxRecords: 1 });
+  kit = await startCatalogueClient('every-tool-over-mcp-token');
+  client = kit.client;
+  const first = await kit.airtable.listRecords(CRM, 'Deals', { maxRecords: 1 });
   deal = first[0]?.id ?? '';
-  close = async () => {
-    await client.close();
-    await airtable.close();
-    await engine.close();
-    await emulator.close();
-  };
 });
 afterAll(async () => {
-  await close();
+  await kit.close();
 });
 
 type Args = () => Record<string, unknown>;
@@ -144,9 +119,6 @@ const cases: [string, Args, Args, string][] = [
     'TOOL_INVALID_INPUT',
   ],
 ];
-
-const text = (result: Record<string, unknown>) =>
-  ((result.content as { text: string }[])[0]?.text ?? '') as string;
 
 describe('every catalogue tool through a real MCP client', () => {
   it('covers the whole catalogue', () => {

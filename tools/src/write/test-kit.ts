@@ -1,19 +1,14 @@
-import {
-  type AirtableGateway,
-  createAirtableGateway,
-  createGatewayEngine,
-  type GatewayEngine,
-} from '@airsuite/airtable-gateway';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
-import { afterAll, beforeAll } from 'vitest';
+import type { AirtableGateway } from '@airsuite/airtable-gateway';
+import type { RunningEmulator } from '@airsuite/airtable-gateway/emulator';
 import type { SafetyPolicy } from '../core/policy.ts';
 import type { ProgressUpdate, ToolContext } from '../core/tool-context.ts';
 import { ToolError } from '../core/tool-error.ts';
+import { SAMPLE_CRM, useAirtableRig } from '../testing/airtable-rig.ts';
 
 /** Shared setup for the write-tool specs: the sample emulator (rate limits on), an engine, a client. */
 
 export const TOKEN = 'write-tools-test-token';
-export const CRM = 'appJRG6RjcS0ZVuqz';
+export const CRM = SAMPLE_CRM;
 
 export interface WriteKit {
   emulator(): RunningEmulator;
@@ -27,49 +22,18 @@ export interface WriteKit {
 }
 
 export function useWriteKit(): WriteKit {
-  let emulator: RunningEmulator | undefined;
-  let engine: GatewayEngine | undefined;
-  let airtable: AirtableGateway | undefined;
-  beforeAll(async () => {
-    emulator = await createEmulator({
-      port: 0,
-      seed: 'sample',
-      tokens: [TOKEN],
-      rateLimits: { enabled: true, perBase: 50, perOwner: 200, penaltyMs: 2000 },
-    });
-    engine = await createGatewayEngine({ upstreamUrl: emulator.url, perBaseLimit: 50, perOwnerLimit: 200 });
-    airtable = createAirtableGateway({ engine, token: TOKEN, cache: false });
-  });
-  afterAll(async () => {
-    await airtable?.close();
-    await engine?.close();
-    await emulator?.close();
-  });
-  const ready = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('useWriteKit: used outside a test');
-    return value;
-  };
+  // Writes must be read back fresh, so this client does not use the record cache.
+  const rig = useAirtableRig(TOKEN, { cache: false });
   return {
-    emulator: () => ready(emulator),
-    airtable: () => ready(airtable),
-    context(policy = { readOnly: false }) {
-      const updates: ProgressUpdate[] = [];
-      return {
-        airtable: ready(airtable),
-        caller: { id: 'test' },
-        policy,
-        progress: (u) => updates.push(u),
-        signal: new AbortController().signal,
-        log: () => {},
-        updates,
-      };
-    },
+    emulator: rig.emulator,
+    airtable: rig.airtable,
+    context: (policy = { readOnly: false }) => rig.context(policy),
     async records(table) {
       const out: { id: string; fields: Record<string, unknown> }[] = [];
       let offset: string | undefined;
       do {
         const qs = offset ? `?offset=${offset}` : '';
-        const res = await fetch(`${ready(emulator).url}/v0/${CRM}/${encodeURIComponent(table)}${qs}`, {
+        const res = await fetch(`${rig.emulator().url}/v0/${CRM}/${encodeURIComponent(table)}${qs}`, {
           headers: { authorization: `Bearer ${TOKEN}` },
         });
         const body = (await res.json()) as { records: typeof out; offset?: string };
@@ -79,7 +43,7 @@ export function useWriteKit(): WriteKit {
       return out;
     },
     async snapshot() {
-      return (await fetch(`${ready(emulator).url}/__emulator/export`)).json();
+      return (await fetch(`${rig.emulator().url}/__emulator/export`)).json();
     },
   };
 }

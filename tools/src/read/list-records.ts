@@ -1,21 +1,19 @@
 import type { ListParams, TableSchema } from '@airsuite/airtable-gateway';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, queryFingerprint } from '../airtable/cursor.ts';
 import { compileFilter } from '../airtable/filter.ts';
-import { friendlyRecords } from '../airtable/friendly-values.ts';
 import { loadTable, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
 import {
   baseIdInput,
   cursorInput,
-  fetchPage,
   filterInput,
   formulaInput,
   matchInput,
   pageOutput,
   pageSizeInput,
   readAnnotations,
+  readPage,
   renderRecords,
   tableInput,
 } from './shared.ts';
@@ -77,14 +75,13 @@ export const listRecordsTool = defineTool({
     });
     const view = resolveView(table, input.view);
     const params: ListParams = { fields, filterByFormula, sort, view };
-    const fingerprint = queryFingerprint({ base: input.base_id, table: table.id, ...params });
-    const from = input.cursor === undefined ? { position: 0 } : decodeCursor(input.cursor, fingerprint);
-    const position = from.position;
-    const page = await fetchPage(ctx, input.base_id, table.id, params, from, input.page_size);
-    const records = await friendlyRecords(ctx, input.base_id, schema, table, page.records);
-    const cursor = page.hasMore
-      ? encodeCursor(position + records.length, fingerprint, page.offset)
-      : undefined;
+    const { records, position, hasMore, cursor } = await readPage(
+      ctx,
+      { baseId: input.base_id, schema, table },
+      params,
+      input.cursor,
+      input.page_size,
+    );
     const range = `records ${position + 1}–${position + records.length}`;
     const note =
       records.length === 0
@@ -92,7 +89,7 @@ export const listRecordsTool = defineTool({
         : cursor
           ? `Showing ${records.length} (${range}); more exist: call again with cursor="${cursor}".`
           : `Showing ${records.length} (${range}); no more records.`;
-    return { table: table.name, records, returned: records.length, has_more: page.hasMore, cursor, note };
+    return { table: table.name, records, returned: records.length, has_more: hasMore, cursor, note };
   },
   render: (out) => [`${out.table}: ${out.note}`, renderRecords(out.records)].filter(Boolean).join('\n'),
 });

@@ -1,8 +1,6 @@
 import type { FieldSchema, ListParams } from '@airsuite/airtable-gateway';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, queryFingerprint } from '../airtable/cursor.ts';
 import { effectiveType, fieldRef, formulaString } from '../airtable/filter.ts';
-import { friendlyRecords } from '../airtable/friendly-values.ts';
 import { loadTable, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
@@ -10,10 +8,10 @@ import { fieldsInput } from './list-records.ts';
 import {
   baseIdInput,
   cursorInput,
-  fetchPage,
   pageOutput,
   pageSizeInput,
   readAnnotations,
+  readPage,
   renderRecords,
   tableInput,
 } from './shared.ts';
@@ -73,19 +71,18 @@ export const searchRecordsTool = defineTool({
     const filterByFormula = tests.length === 1 ? tests[0] : `OR(${tests.join(', ')})`;
     const fields = input.fields?.map((f) => resolveField(table, f).name);
     const params: ListParams = { fields, filterByFormula };
-    const fingerprint = queryFingerprint({ base: input.base_id, table: table.id, ...params });
-    const from = input.cursor === undefined ? { position: 0 } : decodeCursor(input.cursor, fingerprint);
-    const position = from.position;
-    const page = await fetchPage(ctx, input.base_id, table.id, params, from, input.page_size);
-    const records = await friendlyRecords(ctx, input.base_id, schema, table, page.records);
-    const cursor = page.hasMore
-      ? encodeCursor(position + records.length, fingerprint, page.offset)
-      : undefined;
+    const { records, hasMore, cursor } = await readPage(
+      ctx,
+      { baseId: input.base_id, schema, table },
+      params,
+      input.cursor,
+      input.page_size,
+    );
     const note =
       records.length === 0
         ? `No records contain "${input.query}".`
         : `Showing ${records.length}${cursor ? `; more exist: call again with cursor="${cursor}"` : '; no more matches'}.`;
-    return { table: table.name, records, returned: records.length, has_more: page.hasMore, cursor, note };
+    return { table: table.name, records, returned: records.length, has_more: hasMore, cursor, note };
   },
   render: (out) => [`${out.table}: ${out.note}`, renderRecords(out.records)].filter(Boolean).join('\n'),
 });

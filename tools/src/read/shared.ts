@@ -1,8 +1,14 @@
-import { type AirtableRecord, isIteratorExpired, type ListParams } from '@airsuite/airtable-gateway';
+import {
+  type AirtableRecord,
+  type BaseSchema,
+  isIteratorExpired,
+  type ListParams,
+  type TableSchema,
+} from '@airsuite/airtable-gateway';
 import { z } from 'zod';
 import { callAirtable, toToolError } from '../airtable/call-airtable.ts';
-import type { CursorPosition } from '../airtable/cursor.ts';
-import type { FriendlyRecord } from '../airtable/friendly-values.ts';
+import { type CursorPosition, decodeCursor, encodeCursor, queryFingerprint } from '../airtable/cursor.ts';
+import { type FriendlyRecord, friendlyRecords } from '../airtable/friendly-values.ts';
 import type { ToolAnnotations } from '../core/define-tool.ts';
 import type { ToolContext } from '../core/tool-context.ts';
 
@@ -126,3 +132,24 @@ export const pageOutput = z.object({
   cursor: z.string().optional(),
   note: z.string(),
 });
+
+/**
+ * A page of a listing for a tool: continues from `cursor` (which must come from the same
+ * query), renders values friendly, and says where the next page starts.
+ */
+export async function readPage(
+  ctx: ToolContext,
+  target: { baseId: string; schema: BaseSchema; table: TableSchema },
+  params: ListParams,
+  cursor: string | undefined,
+  pageSize: number,
+) {
+  const fingerprint = queryFingerprint({ base: target.baseId, table: target.table.id, ...params });
+  const from = cursor === undefined ? { position: 0 } : decodeCursor(cursor, fingerprint);
+  const page = await fetchPage(ctx, target.baseId, target.table.id, params, from, pageSize);
+  const records = await friendlyRecords(ctx, target.baseId, target.schema, target.table, page.records);
+  const next = page.hasMore
+    ? encodeCursor(from.position + records.length, fingerprint, page.offset)
+    : undefined;
+  return { records, position: from.position, hasMore: page.hasMore, cursor: next };
+}

@@ -3,12 +3,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchEmulator } from './emulator.ts';
 import { benchGateway } from './gateway.ts';
+import { benchOrchestrator } from './orchestrator.ts';
+import { benchPlatform } from './platform.ts';
 import { benchTools } from './tools.ts';
 
 /** Runs every benchmark and writes one JSON file per benchmark to bench/results/. */
 const benches: Record<string, () => Promise<unknown>> = {
   emulator: benchEmulator,
   gateway: benchGateway,
+  orchestrator: benchOrchestrator,
+  platform: benchPlatform,
   tools: benchTools,
 };
 const only = process.argv[2];

@@ -11,7 +11,7 @@ import { OwnerResolver, tokenHash } from './owner-resolver.ts';
 import type { GatewayRequest, GatewayResponse } from './request.ts';
 import { resolveGatewayOptions } from './resolve-options.ts';
 import { type RouteInfo, routeOf } from './route.ts';
-import { AdmissionScheduler } from './scheduling/admission-scheduler.ts';
+import { AdmissionScheduler, type AdmitRequest } from './scheduling/admission-scheduler.ts';
 import { type AdmissionBackend, createAdmissionBackend } from './shared-state.ts';
 import { decideRetry } from './upstream/retry-policy.ts';
 import { airtableErrorType, sendOnce } from './upstream/send.ts';
@@ -69,7 +69,8 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     let attempt = 0;
     let rateLimited = 0;
     for (;;) {
-      const waitedMs = await scheduler.admit({ queueKey, keys, priority, signal: request.signal });
+      const admission: AdmitRequest = { queueKey, keys, priority, signal: request.signal };
+      const waitedMs = await scheduler.admit(admission);
       metrics.queueWait.observe({ priority }, waitedMs / 1000);
       attempt++;
       const started = performance.now();
@@ -80,6 +81,8 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
         timeoutMs: options.requestTimeoutMs,
         signal: request.signal,
       });
+      // Airtable saw the request no later than now: count the admission from here.
+      await scheduler.settle(admission);
       metrics.upstreamLatency.observe((performance.now() - started) / 1000);
       metrics.upstreamRequests.inc({
         base: baseLabel,

@@ -1,17 +1,20 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createEmulator } from '@airsuite/airtable-gateway/emulator';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.ts';
+import { callTool, chatWithoutGemini, isolatedDatabaseUrl, toolNames } from './start-test-kit.ts';
 import { recordingIo } from './test-io.ts';
 
 const run = promisify(execFile);
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'airsuite.js');
 
 async function untilPrinted(out: string[], pattern: RegExp): Promise<string> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 2400; i++) {
     const line = out.find((l) => pattern.test(l));
     if (line) return line;
     await new Promise((r) => setTimeout(r, 25));
@@ -40,49 +43,67 @@ describe('airsuite command', () => {
     expect(err.join('\n')).toMatch(/--port/);
   });
 
-  it('start serves the sample bases and prints the URL and a working token', async () => {
-    const { io, out, stop } = recordingIo();
-    const exit = main(
-      ['node', 'airsuite', 'start', '--port', '0', '--gateway-port', '0', '--mcp-port', '0'],
-      io,
-      {},
-    );
-    const url = (await untilPrinted(out, /emulator listening on/)).replace(/.*listening on /, '');
-    const token = (await untilPrinted(out, /Token:/)).replace(/.*Token:\s+/, '');
-    const gateway = (await untilPrinted(out, /gateway listening on/)).replace(/.*listening on (\S+).*/, '$1');
-    for (const origin of [url, gateway]) {
-      const response = await fetch(`${origin}/v0/meta/bases`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const body = (await response.json()) as { bases: { name: string }[] };
-      expect(body.bases.map((b) => b.name)).toEqual(['Sales CRM', 'Product Roadmap']);
+  it('start serves the sample bases, the platform and MCP, and reuses its first-start account', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'airsuite-start-'));
+    const database = await isolatedDatabaseUrl();
+    const env = { AIRSUITE_DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) };
+    const argv = [
+      'node',
+      'airsuite',
+      'start',
+      '--port',
+      '0',
+      '--gateway-port',
+      '0',
+      '--mcp-port',
+      '0',
+      '--platform-port',
+      '0',
+    ];
+    try {
+      const first = recordingIo();
+      const firstExit = main(argv, first.io, env);
+      const url = (await untilPrinted(first.out, /emulator listening on/)).replace(/.*listening on /, '');
+      const token = (await untilPrinted(first.out, /Token:/)).replace(/.*Token:\s+/, '');
+      const gateway = (await untilPrinted(first.out, /gateway listening on/)).replace(
+        /.*listening on (\S+).*/,
+        '$1',
+      );
+      for (const origin of [url, gateway]) {
+        const response = await fetch(`${origin}/v0/meta/bases`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const body = (await response.json()) as { bases: { name: string }[] };
+        expect(body.bases.map((b) => b.name)).toEqual(['Sales CRM', 'Product Roadmap']);
+      }
+      const mcp = (await untilPrinted(first.out, /MCP server/)).replace(/.* on /, '');
+      const apiKey = (await untilPrinted(first.out, /API key:/)).replace(/.*API key:\s+(\S+).*/, '$1');
+      expect(first.out.join('\n')).toContain('First start');
+      expect(first.out.join('\n')).toContain(`claude mcp add --transport http airsuite ${mcp}`);
+      expect((await fetch(mcp, { method: 'POST', body: '{}' })).status).toBe(401);
+      expect(await toolNames(mcp, apiKey)).toContain('list_records');
+      expect(statSync(join(dataDir, 'first-start.json')).mode & 0o777).toBe(0o600);
+      // Without GEMINI_API_KEY the chat answers with a clear error, never a crash or a fake answer.
+      const chatUrl = (await untilPrinted(first.out, /Chat on /)).replace(/.*Chat on (\S+)\/.*/, '$1');
+      expect(await chatWithoutGemini(chatUrl, apiKey)).toContain('CHAT_MODEL_NOT_CONFIGURED');
+      first.stop();
+      expect(await firstExit).toBe(0);
+
+      const second = recordingIo();
+      const secondExit = main(argv, second.io, env);
+      const again = (await untilPrinted(second.out, /API key:/)).replace(/.*API key:\s+(\S+).*/, '$1');
+      expect(again).toBe(apiKey);
+      expect(second.out.join('\n')).toContain('Reusing');
+      const mcpAgain = (await untilPrinted(second.out, /MCP server/)).replace(/.* on /, '');
+      // The stored connection still works: the emulator got its old token back.
+      expect(await callTool(mcpAgain, apiKey, 'list_bases')).toContain('Sales CRM');
+      second.stop();
+      expect(await secondExit).toBe(0);
+    } finally {
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
-    const mcp = (await untilPrinted(out, /MCP server/)).replace(/.* on /, '');
-    const mcpToken = (await untilPrinted(out, /MCP token:/)).replace(/.*MCP token:\s+(\S+).*/, '$1');
-    const unauthenticated = await fetch(mcp, { method: 'POST', body: '{}' });
-    expect(unauthenticated.status).toBe(401);
-    const initialize = await fetch(mcp, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${mcpToken}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 'test', version: '0' },
-        },
-      }),
-    });
-    expect(initialize.status).toBe(200);
-    stop();
-    expect(await exit).toBe(0);
-  });
+  }, 120_000);
 
   it('emulator masks a token the user supplied', async () => {
     const { io, out, stop } = recordingIo();

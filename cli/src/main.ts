@@ -1,7 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { CliExit } from './cli-exit.ts';
+import { registerChatCommand } from './commands/chat.ts';
 import { registerEmulatorCommand } from './commands/emulator.ts';
 import { registerGatewayCommand } from './commands/gateway.ts';
 import { registerMcpCommand } from './commands/mcp.ts';
+import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerOrchestratorCommand } from './commands/orchestrator.ts';
+import { registerPlatformCommand } from './commands/platform.ts';
 import { registerSnapshotCommand } from './commands/snapshot.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { ConfigError } from './config-error.ts';
@@ -20,6 +25,10 @@ export function createProgram(io: CliIo, env: Env): Command {
   registerGatewayCommand(program, io, env);
   registerSnapshotCommand(program, io, env);
   registerMcpCommand(program, io, env);
+  registerPlatformCommand(program, io, env);
+  registerMigrateCommand(program, io, env);
+  registerChatCommand(program, io, env);
+  registerOrchestratorCommand(program, io, env);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -32,7 +41,7 @@ export async function main(argv: string[], io: CliIo = processIo(), env: Env = p
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof CliExit) {
       io.stderr(`airsuite: ${error.message}`);
       return error.exitCode;
     }

@@ -46,13 +46,17 @@ function shallow(node: unknown, depth: number): unknown {
   return out;
 }
 
-/** `minLength: 1` and JavaScript's safe-integer bounds tell a model nothing it would not assume. */
+/**
+ * `minLength: 1`, JavaScript's safe-integer bounds and generous length caps (guards against
+ * abuse, still enforced by zod) tell a model nothing it would act on.
+ */
 function dropNoise(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(dropNoise);
   if (typeof node !== 'object' || node === null) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'minLength' && value === 1) continue;
+    if (key === 'maxLength' && Number(value) >= 255) continue;
     if ((key === 'minimum' || key === 'maximum') && Math.abs(Number(value)) === Number.MAX_SAFE_INTEGER)
       continue;
     out[key] = dropNoise(value);

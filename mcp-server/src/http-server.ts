@@ -7,6 +7,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { type CreateMcpServerOptions, createMcpServer } from './create-mcp-server.ts';
 import { McpConfigError } from './errors.ts';
 import { hasBearerToken, isHostAllowed, isOriginAllowed } from './http-guards.ts';
+import { McpAuthError, type McpAuthenticator, type McpIdentity } from './identity.ts';
 
 export const DEFAULT_MCP_PORT = 8001;
 export const DEFAULT_MCP_HOST = '127.0.0.1';
@@ -14,20 +15,33 @@ export const MCP_PATH = '/mcp';
 /** Largest JSON-RPC body accepted (the SDK's own default). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-export interface McpHttpServerOptions extends CreateMcpServerOptions {
+interface McpHttpListenOptions {
   /** Default 8001; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Every request must carry `Authorization: Bearer <authToken>`. Required. */
-  authToken: string;
   /** A new server and transport per request, no Mcp-Session-Id. Default false (sessions). */
   stateless?: boolean;
   /** Browser origins allowed besides http(s)://localhost|127.0.0.1|[::1]. */
   allowedOrigins?: readonly string[];
   /** Host header values allowed besides localhost, 127.0.0.1 and [::1]. */
   allowedHosts?: readonly string[];
+  name?: string;
+  version?: string;
+  onInternalError?: (error: unknown, where: string) => void;
 }
+
+/** One deployment identity: every request must carry `Authorization: Bearer <authToken>`. */
+export interface McpStaticAuthOptions extends McpHttpListenOptions, CreateMcpServerOptions {
+  authToken: string;
+}
+
+/** Per-caller identities (the platform's API keys and access tokens), checked on every request. */
+export interface McpPlatformAuthOptions extends McpHttpListenOptions {
+  authenticate: McpAuthenticator;
+}
+
+export type McpHttpServerOptions = McpStaticAuthOptions | McpPlatformAuthOptions;
 
 export interface RunningMcpHttpServer {
   /** e.g. http://127.0.0.1:8001/mcp */
@@ -41,7 +55,10 @@ export interface RunningMcpHttpServer {
 interface Session {
   server: McpServer;
   transport: StreamableHTTPServerTransport;
+  subject: string;
 }
+
+const STATIC_SUBJECT = 'deployment';
 
 function jsonRpcError(
   res: ServerResponse,
@@ -49,10 +66,11 @@ function jsonRpcError(
   code: number,
   message: string,
   headers = {},
+  data?: Record<string, unknown>,
 ): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code, message, ...(data ? { data } : {}) }, id: null }));
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -68,7 +86,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 /** Streamable HTTP at `/mcp`: bearer auth, Host/Origin checks, sessions or stateless. */
 export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<RunningMcpHttpServer> {
-  if (!options.authToken) {
+  if ('authToken' in options && !options.authToken) {
     throw new McpConfigError(
       'MCP_MISSING_AUTH_TOKEN',
       'MCP_AUTH_TOKEN is not set: the HTTP transport requires a bearer token',
@@ -78,22 +96,73 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const allowedHosts = options.allowedHosts ?? [];
   const allowedOrigins = options.allowedOrigins ?? [];
 
-  async function handleStateful(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  const serverFor = (identity: McpIdentity) =>
+    createMcpServer({
+      tools: identity.tools,
+      policy: identity.policy,
+      contextFor: identity.contextFor,
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.version ? { version: options.version } : {}),
+      ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+    });
+
+  /** Who the request speaks for; answers 401/403/404 itself and returns undefined when refused. */
+  async function identify(req: IncomingMessage, res: ServerResponse): Promise<McpIdentity | undefined> {
+    if ('authToken' in options) {
+      if (!hasBearerToken(req, options.authToken)) {
+        jsonRpcError(res, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>', {
+          'www-authenticate': 'Bearer realm="airsuite-mcp"',
+        });
+        return undefined;
+      }
+      return {
+        subject: STATIC_SUBJECT,
+        tools: options.tools,
+        policy: options.policy,
+        contextFor: options.contextFor,
+      };
+    }
+    try {
+      return await options.authenticate(req.headers);
+    } catch (error) {
+      if (!(error instanceof McpAuthError)) throw error;
+      jsonRpcError(
+        res,
+        error.status,
+        -32001,
+        `${error.code}: ${error.message}`,
+        error.status === 401
+          ? { 'www-authenticate': `Bearer realm="airsuite-mcp", error="invalid_token"` }
+          : {},
+        { code: error.code },
+      );
+      return undefined;
+    }
+  }
+
+  async function handleStateful(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    identity: McpIdentity,
+  ): Promise<void> {
     const header = req.headers['mcp-session-id'];
     const sessionId = Array.isArray(header) ? header[0] : header;
     if (sessionId !== undefined) {
       const session = sessions.get(sessionId);
-      if (!session) return jsonRpcError(res, 404, -32001, 'Session not found');
+      // Another caller's session id is treated as unknown: it must not learn the session exists.
+      if (!session || session.subject !== identity.subject)
+        return jsonRpcError(res, 404, -32001, 'Session not found');
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return jsonRpcError(res, 400, -32000, 'Bad Request: no valid Mcp-Session-Id; send initialize first');
     }
-    const server = createMcpServer(options);
+    const server = serverFor(identity);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { server, transport });
+        sessions.set(id, { server, transport, subject: identity.subject });
       },
       onsessionclosed: (id) => {
         sessions.delete(id);
@@ -106,13 +175,18 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     await transport.handleRequest(req, res, body);
   }
 
-  async function handleStateless(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  async function handleStateless(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    identity: McpIdentity,
+  ): Promise<void> {
     if (req.method !== 'POST') {
       return jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless', {
         allow: 'POST',
       });
     }
-    const server = createMcpServer(options);
+    const server = serverFor(identity);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();
@@ -136,11 +210,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     }
     if (url.pathname !== MCP_PATH)
       return jsonRpcError(res, 404, -32000, 'Not found: the MCP endpoint is /mcp');
-    if (!hasBearerToken(req, options.authToken)) {
-      return jsonRpcError(res, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>', {
-        'www-authenticate': 'Bearer realm="airsuite-mcp"',
-      });
-    }
+    const identity = await identify(req, res);
+    if (!identity) return;
     let body: unknown;
     if (req.method === 'POST') {
       try {
@@ -150,8 +221,8 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
         return jsonRpcError(res, 400, -32700, 'Parse error');
       }
     }
-    if (options.stateless) return handleStateless(req, res, body);
-    return handleStateful(req, res, body);
+    if (options.stateless) return handleStateless(req, res, body, identity);
+    return handleStateful(req, res, body, identity);
   }
 
   const http = createServer((req, res) => {

@@ -9,13 +9,16 @@ import {
 import { type Env, policyFromEnv } from './policy-from-env.ts';
 import { createUpstreamFromEnv } from './upstream.ts';
 
-export interface McpHttpSettings {
+export interface McpHttpListenSettings {
   port: number;
   host: string;
-  authToken: string;
   stateless: boolean;
   allowedOrigins: string[];
   allowedHosts: string[];
+}
+
+export interface McpHttpSettings extends McpHttpListenSettings {
+  authToken: string;
 }
 
 const list = (raw: string | undefined) =>
@@ -24,11 +27,11 @@ const list = (raw: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** `MCP_PORT` (8001), `MCP_HOST` (127.0.0.1), `MCP_AUTH_TOKEN` (required), `MCP_STATELESS`, `MCP_ALLOWED_ORIGINS`, `MCP_ALLOWED_HOSTS`. */
-export function httpSettingsFromEnv(
+/** `MCP_PORT` (8001), `MCP_HOST` (127.0.0.1), `MCP_STATELESS`, `MCP_ALLOWED_ORIGINS`, `MCP_ALLOWED_HOSTS`. */
+export function httpListenSettingsFromEnv(
   env: Env,
   flags: { stateless?: boolean; port?: number } = {},
-): McpHttpSettings {
+): McpHttpListenSettings {
   const rawPort = env.MCP_PORT?.trim();
   const port = flags.port ?? (rawPort ? Number(rawPort) : DEFAULT_MCP_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -37,6 +40,22 @@ export function httpSettingsFromEnv(
       `MCP_PORT must be a port number (0-65535), got ${JSON.stringify(rawPort)}`,
     );
   }
+  return {
+    port,
+    host: env.MCP_HOST?.trim() || DEFAULT_MCP_HOST,
+    stateless:
+      flags.stateless ?? ['1', 'true', 'yes', 'on'].includes((env.MCP_STATELESS ?? '').toLowerCase()),
+    allowedOrigins: list(env.MCP_ALLOWED_ORIGINS),
+    allowedHosts: list(env.MCP_ALLOWED_HOSTS),
+  };
+}
+
+/** The single-identity deployment: listen settings plus `MCP_AUTH_TOKEN` (required, 16+ characters). */
+export function httpSettingsFromEnv(
+  env: Env,
+  flags: { stateless?: boolean; port?: number } = {},
+): McpHttpSettings {
+  const listen = httpListenSettingsFromEnv(env, flags);
   const authToken = env.MCP_AUTH_TOKEN?.trim() ?? '';
   if (authToken.length < 16) {
     throw new McpConfigError(
@@ -44,15 +63,7 @@ export function httpSettingsFromEnv(
       'MCP_AUTH_TOKEN must be set to a secret of at least 16 characters: HTTP clients send it as "Authorization: Bearer <token>"',
     );
   }
-  return {
-    port,
-    host: env.MCP_HOST?.trim() || DEFAULT_MCP_HOST,
-    authToken,
-    stateless:
-      flags.stateless ?? ['1', 'true', 'yes', 'on'].includes((env.MCP_STATELESS ?? '').toLowerCase()),
-    allowedOrigins: list(env.MCP_ALLOWED_ORIGINS),
-    allowedHosts: list(env.MCP_ALLOWED_HOSTS),
-  };
+  return { ...listen, authToken };
 }
 
 /** The HTTP deployment: settings and policy from env, one in-process gateway for `AIRTABLE_TOKEN`. */

@@ -14,11 +14,11 @@ export function baseSchemaUri(baseId: string): string {
 export function registerResources(server: McpServer, policy: SafetyPolicy, contextFor: ContextFor): void {
   const template = new ResourceTemplate(BASE_SCHEMA_TEMPLATE, {
     list: async (extra) => {
-      const { airtable } = contextFor(extra);
+      const { airtable, policy: callPolicy = policy } = await contextFor(extra);
       const bases = await airtable.listBases({ signal: extra.signal });
       return {
         resources: bases
-          .filter((base) => isBaseAllowed(policy, base.id))
+          .filter((base) => isBaseAllowed(callPolicy, base.id))
           .map((base) => ({
             uri: baseSchemaUri(base.id),
             name: `${base.name} schema`,
@@ -43,9 +43,12 @@ export function registerResources(server: McpServer, policy: SafetyPolicy, conte
       if (!/^app[A-Za-z0-9]+$/.test(baseId) || !isBaseAllowed(policy, baseId)) {
         throw new McpError(ErrorCode.InvalidParams, `Unknown or unavailable base: ${uri.href}`);
       }
-      const { airtable } = contextFor(extra);
+      const { airtable, policy: callPolicy = policy } = await contextFor(extra);
+      if (!isBaseAllowed(callPolicy, baseId)) {
+        throw new McpError(ErrorCode.InvalidParams, `Unknown or unavailable base: ${uri.href}`);
+      }
       const schema = await airtable.getBaseSchema(baseId, { signal: extra.signal });
-      const tables = schema.tables.filter((table) => isTableAllowed(policy, baseId, table));
+      const tables = schema.tables.filter((table) => isTableAllowed(callPolicy, baseId, table));
       return {
         contents: [
           { uri: uri.href, mimeType: 'application/json', text: JSON.stringify({ baseId, tables }, null, 2) },

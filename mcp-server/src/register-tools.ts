@@ -1,11 +1,17 @@
-import { isToolError, type SafetyPolicy, type ToolContext, type ToolDefinition } from '@airsuite/tools';
+import {
+  INTERNAL_TOOL_ERROR_MESSAGE,
+  runTool,
+  type SafetyPolicy,
+  type ToolContext,
+  type ToolDefinition,
+} from '@airsuite/tools';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type LogLevelGate, sendLog } from './mcp-logger.ts';
-import type { ContextFor, McpRequestExtra } from './tool-context-factory.ts';
+import type { CallerContext, ContextFor, McpRequestExtra } from './tool-context-factory.ts';
 
 /** What a model sees when a tool fails for a reason it cannot fix. Never a stack, never a token. */
-export const INTERNAL_TOOL_ERROR = 'TOOL_INTERNAL_ERROR: the tool failed unexpectedly; try again later.';
+export const INTERNAL_TOOL_ERROR = `TOOL_INTERNAL_ERROR: ${INTERNAL_TOOL_ERROR_MESSAGE}`;
 
 export interface RegisterToolsOptions {
   tools: readonly ToolDefinition[];
@@ -40,46 +46,42 @@ async function callTool(
   extra: McpRequestExtra,
   options: RegisterToolsOptions,
 ): Promise<CallToolResult> {
-  const context: ToolContext = {
-    ...options.contextFor(extra),
-    policy: options.policy,
-    signal: extra.signal,
-    progress: progressReporter(extra),
-    log: (level, message, data) => sendLog(options.logGate, extra, level, tool.name, { message, ...data }),
-  };
+  let caller: CallerContext;
   try {
-    const output = await tool.handler(input as never, context);
-    const structuredContent = output as Record<string, unknown>;
-    return {
-      content: [{ type: 'text', text: tool.render?.(output) ?? JSON.stringify(output) }],
-      structuredContent,
-    };
+    caller = await options.contextFor(extra);
   } catch (error) {
-    if (isToolError(error)) {
-      return {
-        isError: true,
-        content: [{ type: 'text', text: `${error.code}: ${error.message}` }],
-        _meta: { airsuite: { code: error.code, ...(error.details ? { details: error.details } : {}) } },
-      };
-    }
-    if (extra.signal.aborted) {
-      return {
-        isError: true,
-        content: [{ type: 'text', text: 'TOOL_CANCELLED: the call was cancelled.' }],
-        _meta: { airsuite: { code: 'TOOL_CANCELLED' } },
-      };
-    }
     options.onInternalError(error, tool.name);
-    sendLog(options.logGate, extra, 'error', tool.name, {
-      message: 'tool failed unexpectedly',
-      error: error instanceof Error ? error.name : typeof error,
-    });
     return {
       isError: true,
       content: [{ type: 'text', text: INTERNAL_TOOL_ERROR }],
       _meta: { airsuite: { code: 'TOOL_INTERNAL_ERROR' } },
     };
   }
+  const context: ToolContext = {
+    ...caller,
+    policy: caller.policy ?? options.policy,
+    signal: extra.signal,
+    requestId: `mcp:${extra.sessionId ?? 'stateless'}:${String(extra.requestId)}`,
+    progress: progressReporter(extra),
+    log: (level, message, data) => sendLog(options.logGate, extra, level, tool.name, { message, ...data }),
+  };
+  const outcome = await runTool(tool, input, context, {
+    onInternalError(error) {
+      options.onInternalError(error, tool.name);
+      sendLog(options.logGate, extra, 'error', tool.name, {
+        message: 'tool failed unexpectedly',
+        error: error instanceof Error ? error.name : typeof error,
+      });
+    },
+  });
+  if (outcome.ok) {
+    return { content: [{ type: 'text', text: outcome.text }], structuredContent: outcome.output };
+  }
+  return {
+    isError: true,
+    content: [{ type: 'text', text: `${outcome.code}: ${outcome.message}` }],
+    _meta: { airsuite: { code: outcome.code, ...(outcome.details ? { details: outcome.details } : {}) } },
+  };
 }
 
 /** `notifications/progress` for the caller's progressToken; progress that does not increase is dropped. */

@@ -4,8 +4,17 @@ import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sd
 
 export type McpRequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** What the face that hosts the server knows about a call: the Airtable client and the caller. */
-export type CallerContext = Pick<ToolContext, 'airtable' | 'caller'>;
+/**
+ * What the face that hosts the server knows about a call: the Airtable client, the caller and,
+ * where AirSuite's platform serves the call, the caller's platform (for the platform tools).
+ */
+export type CallerContext = Pick<ToolContext, 'airtable' | 'caller' | 'platform'> & {
+  /** This call's policy when it is narrower than the server's (a connection limited to some bases). */
+  policy?: ToolContext['policy'];
+};
 
-/** Builds the caller context of one request (per session, per HTTP request, or fixed for stdio). */
-export type ContextFor = (extra: McpRequestExtra) => CallerContext;
+/**
+ * Builds the caller context of one request (per session, per HTTP request, or fixed for
+ * stdio); may look things up (the workspace's connection), hence the promise.
+ */
+export type ContextFor = (extra: McpRequestExtra) => CallerContext | Promise<CallerContext>;

@@ -1,1 +1,34 @@
-export {};
+export { PlatformConfigError, type PlatformConfigErrorCode } from './crypto/config-error.ts';
+export { newId } from './crypto/opaque-token.ts';
+export { createSecretBox, type SecretBox } from './crypto/secret-box.ts';
+export { loadSecretKey } from './crypto/secret-key.ts';
+export type { Database, Queryable } from './db/database.ts';
+export { type MigrationReport, migrate } from './db/migrate.ts';
+export { type OpenDatabaseOptions, openDatabase } from './db/open-database.ts';
+export { isPlatformError, PLATFORM_ERRORS, PlatformError, type PlatformErrorCode } from './errors.ts';
+export { createHttpApp, type HttpAppOptions } from './http/create-app.ts';
+export { defineRoute, registerRoute, toJsonSchema } from './http/define-route.ts';
+export { installAuthHook, principalOf } from './http/routes/auth-hook.ts';
+export { problems as problemResponses } from './http/routes/schemas.ts';
+export {
+  ensureLocalBootstrap,
+  LOCAL_CREDENTIALS_FILE,
+  LOCAL_OWNER_EMAIL,
+  type LocalBootstrap,
+  type LocalCredentials,
+  readLocalCredentials,
+} from './local-bootstrap.ts';
+export { bearerFrom, createPlatform, type Platform, type PlatformOptions } from './platform.ts';
+export {
+  DEFAULT_DATA_DIR,
+  DEFAULT_PLATFORM_PORT,
+  type PlatformSettings,
+  platformSettingsFromEnv,
+} from './platform-settings.ts';
+export type { Principal, WorkspaceAccess } from './principal.ts';
+export {
+  buildPlatformApp,
+  type PlatformAppOptions,
+  type RunningPlatformServer,
+  startPlatformServer,
+} from './server.ts';

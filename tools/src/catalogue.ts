@@ -1,13 +1,32 @@
 import type { ToolDefinition } from './core/define-tool.ts';
+import type { WorkspaceRole } from './core/platform-port.ts';
 import type { SafetyPolicy } from './core/policy.ts';
+import { effectiveMinimumRole, roleAtLeast } from './core/roles.ts';
+import { platformTools } from './platform-tools.ts';
 import { readTools } from './read-tools.ts';
 import { commentReadTools, writeTools } from './write-tools.ts';
 
+export interface CatalogueOptions {
+  /** The caller's workspace role: only tools it reaches are listed. Absent (standalone): no role filter. */
+  role?: WorkspaceRole;
+  /** Lists the platform tools too; set only where the face gives tools `context.platform`. */
+  platform?: boolean;
+}
+
 /**
- * The catalogue a caller may see under a policy: in read-only deployments the write tools
- * are not listed at all, so a model is never tempted to call them.
+ * The catalogue a caller may see: in read-only deployments the write tools are not listed at
+ * all, and tools above the caller's role are left out, so a model is never tempted to call them.
  */
-export function createCatalogue(policy: SafetyPolicy): ToolDefinition[] {
-  const reads = [...readTools, ...commentReadTools];
-  return policy.readOnly ? reads : [...reads, ...writeTools];
+export function createCatalogue(policy: SafetyPolicy, options: CatalogueOptions = {}): ToolDefinition[] {
+  const { role } = options;
+  return [
+    ...readTools,
+    ...commentReadTools,
+    ...writeTools,
+    ...(options.platform ? platformTools : []),
+  ].filter(
+    (tool) =>
+      !(policy.readOnly && tool.writes) &&
+      (role === undefined || roleAtLeast(role, effectiveMinimumRole(tool))),
+  );
 }

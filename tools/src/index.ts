@@ -1,6 +1,24 @@
 export { isBaseAllowed, isTableAllowed } from './airtable/access.ts';
-export { createCatalogue } from './catalogue.ts';
+export { type CatalogueOptions, createCatalogue } from './catalogue.ts';
 export { defineTool, type ToolAnnotations, type ToolDefinition } from './core/define-tool.ts';
+export type {
+  PlatformAuditEvent,
+  PlatformAuditQuery,
+  PlatformConnection,
+  PlatformIdentity,
+  PlatformMember,
+  PlatformPort,
+  PlatformWorkspace,
+  WorkspaceRole,
+} from './core/platform-port.ts';
 export { OPEN_POLICY, type SafetyPolicy } from './core/policy.ts';
+export { effectiveMinimumRole, ROLE_RANK, roleAtLeast } from './core/roles.ts';
+export {
+  INTERNAL_TOOL_ERROR_MESSAGE,
+  type RunToolHooks,
+  runTool,
+  type ToolOutcome,
+} from './core/run-tool.ts';
 export type { Caller, ProgressUpdate, ToolContext } from './core/tool-context.ts';
 export { isToolError, TOOL_ERROR_CODES, ToolError, type ToolErrorCode } from './core/tool-error.ts';
+export { platformTools } from './platform-tools.ts';

@@ -2,6 +2,7 @@ import type { GatewayEngine } from '../engine.ts';
 import { GatewayError } from '../errors.ts';
 import type { Priority } from '../request.ts';
 import { errorFromAnswer } from './airtable-errors.ts';
+import { encodePathSegment } from './path-segment.ts';
 
 /** Who is calling and how urgently: what every direct engine call needs. */
 export interface EngineCaller {
@@ -34,7 +35,7 @@ export async function callEngine<T>(caller: EngineCaller, call: EngineCall): Pro
   const query = search.toString();
   const answer = await caller.engine.request({
     method: call.method,
-    path: `/v0/${call.segments.map((s) => encodeURIComponent(s)).join('/')}`,
+    path: `/v0/${call.segments.map((s) => encodePathSegment(s)).join('/')}`,
     search: query ? `?${query}` : '',
     token: caller.token,
     ...(call.body === undefined

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.ts';
+import { encodePathSegment } from './path-segment.ts';
 import type { RecordsTransport } from './records-transport.ts';
 import type { AirtableRecord, CallOptions, GetRecordParams, ListParams } from './types.ts';
 
@@ -40,7 +41,7 @@ export function queryOf(params: object): Record<string, unknown> {
 }
 
 export function tablePath(table: string, ...rest: string[]): string {
-  return ['', table, ...rest].map((part) => encodeURIComponent(part)).join('/');
+  return ['', table, ...rest].map((part) => encodePathSegment(part)).join('/');
 }
 
 /** Airtable forgot the list cursor (idle too long, or a restart on its side). */

@@ -3,6 +3,7 @@ import { GatewayError } from '../errors.ts';
 import type { Priority } from '../request.ts';
 import { errorFromAirtableJs, errorFromAnswer } from './airtable-errors.ts';
 import type { ProxyEndpoint } from './loopback.ts';
+import { encodePathSegment } from './path-segment.ts';
 
 /** One records-API call, relative to `/v0/{baseId}`. */
 export interface RecordsCall {
@@ -66,7 +67,7 @@ export function createRecordsTransport(options: RecordsTransportOptions): Record
       if (call.signal?.aborted) throw aborted();
       const read = call.method === 'GET';
       const base = clientFor(await proxy.url(), options.cache && call.cache !== false).base(
-        encodeURIComponent(call.baseId),
+        encodePathSegment(call.baseId),
       );
       const requestId = proxy.requestId();
       const request = base.makeRequest({

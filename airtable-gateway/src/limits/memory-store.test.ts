@@ -91,7 +91,7 @@ describe('createMemoryStore', () => {
       time.advance(first.retryInMs - 1);
       expect(await store.acquire(key)).toEqual({ admitted: false, retryInMs: 1 });
       time.advance(1);
-      expect(await store.acquire(key)).toEqual({ admitted: true });
+      expect(await store.acquire(key)).toMatchObject({ admitted: true });
     }
     expect(refusals).toBeGreaterThan(50);
   });
@@ -102,7 +102,7 @@ describe('createMemoryStore', () => {
     const key = [{ key: 'base:appExact', limit: 3 }];
     for (const at of [0, 100, 200]) {
       time.set(at);
-      expect(await store.acquire(key)).toEqual({ admitted: true });
+      expect(await store.acquire(key)).toMatchObject({ admitted: true });
     }
     time.set(300);
     expect(await store.acquire(key)).toEqual({ admitted: false, retryInMs: 750 });
@@ -111,7 +111,7 @@ describe('createMemoryStore', () => {
     time.set(1049.9);
     expect(await store.acquire(key)).toEqual({ admitted: false, retryInMs: 1 });
     time.set(1050);
-    expect(await store.acquire(key)).toEqual({ admitted: true });
+    expect(await store.acquire(key)).toMatchObject({ admitted: true });
     time.set(1051);
     expect(await store.acquire(key)).toEqual({ admitted: false, retryInMs: 99 });
     // A lower limit than before counts the admissions already made.
@@ -126,16 +126,16 @@ describe('createMemoryStore', () => {
     const time = clock(0);
     const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 0, now: time.now });
     const owner = { key: 'owner:usrA', limit: 2 };
-    expect(await store.acquire([{ key: 'base:appA', limit: 5 }, owner])).toEqual({ admitted: true });
+    expect(await store.acquire([{ key: 'base:appA', limit: 5 }, owner])).toMatchObject({ admitted: true });
     time.set(400);
-    expect(await store.acquire([{ key: 'base:appA', limit: 5 }, owner])).toEqual({ admitted: true });
+    expect(await store.acquire([{ key: 'base:appA', limit: 5 }, owner])).toMatchObject({ admitted: true });
     time.set(500);
     expect(await store.acquire([{ key: 'base:appB', limit: 5 }, owner])).toEqual({
       admitted: false,
       retryInMs: 500,
     });
     for (let i = 0; i < 5; i++)
-      expect(await store.acquire([{ key: 'base:appB', limit: 5 }])).toEqual({ admitted: true });
+      expect(await store.acquire([{ key: 'base:appB', limit: 5 }])).toMatchObject({ admitted: true });
     expect(await store.acquire([{ key: 'base:appB', limit: 5 }])).toEqual({
       admitted: false,
       retryInMs: 1000,
@@ -155,14 +155,14 @@ describe('createMemoryStore', () => {
     expect((await store.acquire([{ key: 'base:appFull', limit: 5 }])).admitted).toBe(false);
     await store.block('base:appBlocked', 30_000);
     for (let i = 0; i < 5; i++)
-      expect(await store.acquire([{ key: 'base:appFree', limit: 5 }])).toEqual({ admitted: true });
+      expect(await store.acquire([{ key: 'base:appFree', limit: 5 }])).toMatchObject({ admitted: true });
   });
 
   it('refuses a blocked key for exactly the penalty, and never shortens a block', async () => {
     const time = clock(10);
     const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 50, now: time.now });
     const key = [{ key: 'base:app429', limit: 5 }];
-    expect(await store.acquire(key)).toEqual({ admitted: true });
+    expect(await store.acquire(key)).toMatchObject({ admitted: true });
     await store.block('base:app429', 30_000);
     expect(await store.acquire(key)).toEqual({ admitted: false, retryInMs: 30_000 });
     time.advance(10_000);
@@ -176,9 +176,9 @@ describe('createMemoryStore', () => {
     time.advance(19_999);
     expect(await store.acquire(key)).toEqual({ admitted: false, retryInMs: 1 });
     time.advance(1);
-    expect(await store.acquire([{ key: 'owner:usrB', limit: 1 }, ...key])).toEqual({ admitted: true });
+    expect(await store.acquire([{ key: 'owner:usrB', limit: 1 }, ...key])).toMatchObject({ admitted: true });
     await store.block('base:app429', 0);
-    expect(await store.acquire(key)).toEqual({ admitted: true });
+    expect(await store.acquire(key)).toMatchObject({ admitted: true });
   });
 
   it('drops idle keys and bounds memory', async () => {
@@ -200,10 +200,10 @@ describe('createMemoryStore', () => {
       { key: 'base:appDup', limit: 3 },
       { key: 'base:appDup', limit: 2 },
     ];
-    expect(await store.acquire(twice)).toEqual({ admitted: true });
-    expect(await store.acquire(twice)).toEqual({ admitted: true });
+    expect(await store.acquire(twice)).toMatchObject({ admitted: true });
+    expect(await store.acquire(twice)).toMatchObject({ admitted: true });
     expect((await store.acquire(twice)).admitted).toBe(false);
-    expect(await store.acquire([])).toEqual({ admitted: true });
+    expect(await store.acquire([])).toMatchObject({ admitted: true });
     await expect(store.acquire([{ key: 'base:appX', limit: 0 }])).rejects.toMatchObject({
       code: 'LIMITS_INVALID_KEYS',
     });
@@ -262,7 +262,7 @@ describe('createMemoryStore, paced', () => {
   it('tells a refused caller when the next paced slot opens', async () => {
     const c = clock();
     const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 0, paced: true, now: c.now });
-    expect(await store.acquire([{ key: 'owner:u', limit: 50 }])).toEqual({ admitted: true });
+    expect(await store.acquire([{ key: 'owner:u', limit: 50 }])).toMatchObject({ admitted: true });
     expect(await store.acquire([{ key: 'owner:u', limit: 50 }])).toEqual({ admitted: false, retryInMs: 10 });
   });
 });
@@ -285,8 +285,35 @@ describe('conservativeKeys / scaleLimits', () => {
     );
     const time = clock(0);
     const store = scaleLimits(createMemoryStore({ windowMs: 1000, safetyMarginMs: 0, now: time.now }), 0.4);
-    expect(await store.acquire([{ key: 'base:a', limit: 5 }])).toEqual({ admitted: true });
-    expect(await store.acquire([{ key: 'base:a', limit: 5 }])).toEqual({ admitted: true });
+    expect(await store.acquire([{ key: 'base:a', limit: 5 }])).toMatchObject({ admitted: true });
+    expect(await store.acquire([{ key: 'base:a', limit: 5 }])).toMatchObject({ admitted: true });
     expect(await store.acquire([{ key: 'base:a', limit: 5 }])).toEqual({ admitted: false, retryInMs: 1000 });
+  });
+});
+
+describe('an admission whose answer came back late', () => {
+  it('counts from the answer, so a delayed arrival cannot crowd the next window', async () => {
+    let clock = 0;
+    const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 20, now: () => clock });
+    const keys = [{ key: 'base:appX', limit: 1 }];
+    const first = await store.acquire(keys);
+    expect(first).toMatchObject({ admitted: true, at: 0 });
+    clock = 300; // the request reached Airtable somewhere in these 300 ms
+    await store.settle?.(keys, 0);
+    clock = 1021;
+    expect((await store.acquire(keys)).admitted).toBe(false);
+    clock = 1321;
+    expect((await store.acquire(keys)).admitted).toBe(true);
+  });
+
+  it('ignores a settle for an admission it does not hold', async () => {
+    let clock = 0;
+    const store = createMemoryStore({ windowMs: 1000, safetyMarginMs: 0, now: () => clock });
+    const keys = [{ key: 'base:appY', limit: 1 }];
+    await store.acquire(keys);
+    clock = 500;
+    await store.settle?.(keys, 123);
+    clock = 1000;
+    expect((await store.acquire(keys)).admitted).toBe(true);
   });
 });

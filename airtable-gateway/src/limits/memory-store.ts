@@ -107,7 +107,23 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
         state.times.push(at);
         if (paced) state.tat = Math.max(state.tat ?? at, at) + windowMs / limit;
       }
-      return { admitted: true };
+      return { admitted: true, at };
+    },
+
+    async settle(keys: LimitKey[], admittedAt: number): Promise<void> {
+      if (closed) return;
+      const at = now();
+      for (const { key } of normalizeKeys(keys)) {
+        const times = states.get(key)?.times;
+        if (!times) continue;
+        const index = times.lastIndexOf(admittedAt);
+        if (index < 0 || at <= admittedAt) continue;
+        times.splice(index, 1);
+        // Keep the log sorted: the moved admission goes after every earlier one.
+        let insert = times.length;
+        while (insert > 0 && (times[insert - 1] as number) > at) insert--;
+        times.splice(insert, 0, at);
+      }
     },
 
     async block(key: string, ms: number): Promise<void> {

@@ -58,7 +58,7 @@ const base = (name: string): LimitKey[] => [{ key: `base:${name}`, limit: 5 }];
 describe('createResilientStore', () => {
   it('falls back once per outage, probes the primary on schedule, and rejoins once', async () => {
     const h = harness();
-    expect(await h.store.acquire(base('a'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('a'))).toMatchObject({ admitted: true });
     expect(h.store.mode()).toBe('primary');
 
     h.primary.behaviour = 'throw';
@@ -70,14 +70,14 @@ describe('createResilientStore', () => {
 
     h.at(100);
     const callsBefore = h.primary.acquires;
-    expect(await h.store.acquire(base('a'))).toEqual({ admitted: true });
-    expect(await h.store.acquire(base('a'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('a'))).toMatchObject({ admitted: true });
+    expect(await h.store.acquire(base('a'))).toMatchObject({ admitted: true });
     // The fallback's budget is 40% of 5: 2 per window.
     expect(await h.store.acquire(base('a'))).toEqual({ admitted: false, retryInMs: 1000 });
     expect(h.primary.acquires).toBe(callsBefore);
 
     h.at(500); // probe due: the primary still fails, the fallback admits, still one log line
-    expect(await h.store.acquire(base('b'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('b'))).toMatchObject({ admitted: true });
     expect(h.primary.acquires).toBe(callsBefore + 1);
     h.at(900);
     await h.store.acquire(base('c'));
@@ -86,16 +86,16 @@ describe('createResilientStore', () => {
 
     h.primary.behaviour = 'ok';
     h.at(1000);
-    expect(await h.store.acquire(base('d'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('d'))).toMatchObject({ admitted: true });
     expect(h.store.mode()).toBe('primary');
     expect(h.events.map(([event]) => event)).toEqual(['fallback', 'rejoined']);
 
     // During the handover the fallback must admit as well: base:d has 2 local slots.
     h.at(1050);
-    expect(await h.store.acquire(base('d'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('d'))).toMatchObject({ admitted: true });
     expect(await h.store.acquire(base('d'))).toEqual({ admitted: false, retryInMs: 950 });
     h.at(1100);
-    for (let i = 0; i < 3; i++) expect(await h.store.acquire(base('d'))).toEqual({ admitted: true });
+    for (let i = 0; i < 3; i++) expect(await h.store.acquire(base('d'))).toMatchObject({ admitted: true });
     expect((await h.store.acquire(base('d'))).admitted).toBe(false);
     expect(h.events.map(([event]) => event)).toEqual(['fallback', 'rejoined']);
   });
@@ -113,7 +113,7 @@ describe('createResilientStore', () => {
     expect(h.events).toHaveLength(1);
     expect(h.events[0]?.[1]).toContain('LIMITS_STORE_TIMEOUT');
     h.at(100);
-    expect(await h.store.acquire(base('a'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('a'))).toMatchObject({ admitted: true });
   });
 
   it('skips the primary while isPrimaryHealthy() says no', async () => {
@@ -124,10 +124,10 @@ describe('createResilientStore', () => {
       ['fallback', true],
     ]);
     h.at(600);
-    expect(await h.store.acquire(base('a'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('a'))).toMatchObject({ admitted: true });
     expect(h.primary.acquires).toBe(0);
     healthy = true;
-    expect(await h.store.acquire(base('a'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('a'))).toMatchObject({ admitted: true });
     expect(h.primary.acquires).toBe(1);
     expect(h.store.mode()).toBe('primary');
   });
@@ -148,7 +148,7 @@ describe('createResilientStore', () => {
 
     h.primary.behaviour = 'ok';
     h.at(1200);
-    expect(await h.store.acquire(base('a'))).toEqual({ admitted: true });
+    expect(await h.store.acquire(base('a'))).toMatchObject({ admitted: true });
     expect(h.store.mode()).toBe('primary');
     await sleep(0);
     expect(h.primary.blocks.slice(2).sort()).toEqual([

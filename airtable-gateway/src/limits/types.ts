@@ -12,7 +12,7 @@ export interface LimitKey {
 }
 
 export type Admission =
-  | { admitted: true }
+  | { admitted: true /** The store's own time of the admission, for `settle`. */; at?: number }
   | { admitted: false /** When trying again may succeed. */; retryInMs: number };
 
 export interface AdmissionStore {
@@ -22,6 +22,12 @@ export interface AdmissionStore {
    * fails (a resilient wrapper turns that into a local fallback).
    */
   acquire(keys: LimitKey[]): Promise<Admission>;
+  /**
+   * The answer to the admission made at `at` has arrived: its request reached Airtable no
+   * later than now, so the admission counts from now. Jitter between admission and arrival
+   * (a busy event loop) can then never squeeze limit+1 arrivals into one window. Optional.
+   */
+  settle?(keys: LimitKey[], at: number): Promise<void>;
   /** Refuses every admission for `key` during `ms` (Airtable's 30-second penalty after a 429). */
   block(key: string, ms: number): Promise<void>;
   close(): Promise<void>;

@@ -24,6 +24,8 @@ export interface AdmitRequest {
   keys: LimitKey[];
   priority: Priority;
   signal?: AbortSignal;
+  /** Set on admission: the store's time of it, to `settle` once the answer is back. */
+  admittedAt?: number;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -75,7 +77,11 @@ export class AdmissionScheduler {
       if (request.signal?.aborted) throw new GatewayError('GATEWAY_ABORTED');
       this.#fastPathBusy.add(request.queueKey);
       try {
-        if ((await this.options.store.acquire(request.keys)).admitted) return this.#now() - started;
+        const admission = await this.options.store.acquire(request.keys);
+        if (admission.admitted) {
+          request.admittedAt = admission.at;
+          return this.#now() - started;
+        }
       } finally {
         this.#fastPathBusy.delete(request.queueKey);
       }
@@ -89,6 +95,7 @@ export class AdmissionScheduler {
       while (!giveUp.signal.aborted) {
         const result = await this.options.store.acquire(request.keys);
         if (result.admitted) {
+          request.admittedAt = result.at;
           admitted = !giveUp.signal.aborted;
           return;
         }
@@ -129,6 +136,12 @@ export class AdmissionScheduler {
       request.signal?.removeEventListener('abort', onCallerAbort);
       this.options.onQueueLength?.(request.queueKey, limiter.counts().QUEUED);
     }
+  }
+
+  /** The admitted request's answer is back: its admission counts from now (see AdmissionStore.settle). */
+  async settle(request: AdmitRequest): Promise<void> {
+    if (request.admittedAt === undefined) return;
+    await this.options.store.settle?.(request.keys, request.admittedAt).catch(() => {});
   }
 
   async close(): Promise<void> {

@@ -39,6 +39,8 @@ export function toToolError(error: unknown, where: { baseId?: string } = {}): To
       );
     case 'GATEWAY_ABORTED':
       return new ToolError('TOOL_CANCELLED', 'The call was cancelled.');
+    case 'GATEWAY_INVALID_REQUEST':
+      return new ToolError('TOOL_INVALID_INPUT', `${error.message}. Check the ids and names you sent.`);
     case 'AIRTABLE_ERROR': {
       if (error.upstreamStatus === 404 && where.baseId) {
         return new ToolError(

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { WorkspaceRole } from './platform-port.ts';
 import type { ToolContext } from './tool-context.ts';
 
 /** MCP tool annotations: hints a client uses to decide on confirmations. */
@@ -25,6 +26,13 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   annotations: ToolAnnotations;
   /** True for tools that change Airtable; hidden in read-only deployments. */
   writes: boolean;
+  /**
+   * The lowest workspace role that may see and call this tool. Defaults to `editor` for
+   * write tools and `viewer` for the rest (see `effectiveMinimumRole`).
+   */
+  minimumRole?: WorkspaceRole;
+  /** True for tools that need `context.platform` (AirSuite's platform); listed only where it is served. */
+  platform?: boolean;
   handler(input: z.output<I>, context: ToolContext): Promise<z.output<O>>;
   /** A compact text rendering of the output for the model (defaults to JSON). */
   render?(output: z.output<O>): string;

@@ -1,4 +1,5 @@
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
+import type { PlatformPort, WorkspaceRole } from './platform-port.ts';
 import type { SafetyPolicy } from './policy.ts';
 
 export interface ProgressUpdate {
@@ -10,8 +11,10 @@ export interface ProgressUpdate {
 /** Who is calling, for audit and (later) per-role catalogues. */
 export interface Caller {
   id: string;
-  /** e.g. 'owner' | 'admin' | 'editor' | 'viewer' once the platform exists. */
-  role?: string;
+  /** The caller's role in its workspace; absent in standalone (single-identity) deployments. */
+  role?: WorkspaceRole;
+  /** The workspace the call runs in, when the platform serves it. */
+  workspaceId?: string;
 }
 
 /** Everything a tool handler may use. Built per call by the face serving the catalogue. */
@@ -19,10 +22,14 @@ export interface ToolContext {
   /** The only way to Airtable: the gateway's typed client, already bound to the caller's token. */
   airtable: AirtableGateway;
   caller: Caller;
+  /** The caller's account (platform tools); absent when no platform serves this catalogue. */
+  platform?: PlatformPort;
   policy: SafetyPolicy;
   /** Reports progress of long runs (MCP progress notifications); a no-op when nobody listens. */
   progress(update: ProgressUpdate): void;
   signal: AbortSignal;
+  /** Correlates this call's logs and audit row with the request that carried it. */
+  requestId?: string;
   /** Structured log lines for the face to forward (MCP logging notifications); never secrets. */
   log(level: 'debug' | 'info' | 'warning' | 'error', message: string, data?: Record<string, unknown>): void;
 }

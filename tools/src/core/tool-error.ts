@@ -17,6 +17,7 @@ export const TOOL_ERROR_CODES = [
   'TOOL_WRITE_PARTIAL',
   'TOOL_UNAVAILABLE',
   'TOOL_CANCELLED',
+  'TOOL_INTERNAL_ERROR',
 ] as const;
 
 export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];

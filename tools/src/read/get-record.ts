@@ -6,7 +6,7 @@ import { loadTable, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
 import { fieldsInput } from './list-records.ts';
-import { baseIdInput, readAnnotations, recordOutput, tableInput } from './shared.ts';
+import { baseIdInput, readAnnotations, recordIdInput, recordOutput, tableInput } from './shared.ts';
 
 const RECORD_ID = /^rec[A-Za-z0-9]{14}$/;
 
@@ -17,7 +17,7 @@ export const getRecordTool = defineTool({
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
-    record_id: z.string().describe('rec…'),
+    record_id: recordIdInput.describe('rec…'),
     fields: fieldsInput,
   }),
   outputSchema: z.object({ table: z.string(), record: recordOutput }),

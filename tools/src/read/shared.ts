@@ -17,8 +17,19 @@ export function readAnnotations(title: string): ToolAnnotations {
   return { title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
 }
 
-export const baseIdInput = z.string().min(1);
-export const tableInput = z.string().min(1).describe('Name or id');
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** An identifier that becomes part of an Airtable URL path: bounded, and text a URL can carry. */
+export const pathSegmentInput = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((value) => !LONE_SURROGATE.test(value), 'must be valid Unicode text (no lone surrogates)');
+
+export const baseIdInput = pathSegmentInput(255);
+export const tableInput = pathSegmentInput(255).describe('Name or id');
+export const recordIdInput = pathSegmentInput(64);
 
 const conditions = z.array(z.object({ field: z.string(), op: z.string(), value: z.unknown().optional() }));
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { assertWritable } from '../airtable/access.ts';
 import { loadTable } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
+import { baseIdInput, recordIdInput, tableInput } from '../read/shared.ts';
 import { commentSchema, friendlyComment, onRecord } from './comment-record.ts';
 
 export const createCommentTool = defineTool({
@@ -9,9 +10,9 @@ export const createCommentTool = defineTool({
   title: 'Create comment',
   description: 'Comment on a record, or reply (parent_comment_id). Mention users as @[usrXXX].',
   inputSchema: z.object({
-    base_id: z.string(),
-    table: z.string(),
-    record_id: z.string(),
+    base_id: baseIdInput,
+    table: tableInput,
+    record_id: recordIdInput,
     text: z.string().min(1),
     parent_comment_id: z.string().optional(),
   }),

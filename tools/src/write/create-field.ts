@@ -4,6 +4,7 @@ import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
+import { baseIdInput, tableInput } from '../read/shared.ts';
 import { checkFieldType, fieldDefinitionSchema, schemaAnnotations } from './field-definition.ts';
 
 export const createFieldTool = defineTool({
@@ -12,8 +13,8 @@ export const createFieldTool = defineTool({
   description:
     'Add a field (no computed types). options e.g. selects {choices: [{name}]}, links {linkedTableId}, numbers {precision}.',
   inputSchema: fieldDefinitionSchema.extend({
-    base_id: z.string(),
-    table: z.string(),
+    base_id: baseIdInput,
+    table: tableInput,
   }),
   outputSchema: z.object({ id: z.string(), name: z.string(), type: z.string() }),
   annotations: schemaAnnotations.create,

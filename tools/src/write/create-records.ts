@@ -3,6 +3,7 @@ import { assertWritable } from '../airtable/access.ts';
 import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
+import { baseIdInput, tableInput } from '../read/shared.ts';
 import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
 import { toAirtableFields } from './record-fields.ts';
 
@@ -16,8 +17,8 @@ export const createRecordsTool = defineTool({
   description:
     'Create 1–1000 records. Values: select names, linked record ids, ISO dates, attachments [{name, url}]; unknown fields fail before writing. dry_run previews.',
   inputSchema: z.object({
-    base_id: z.string(),
-    table: z.string(),
+    base_id: baseIdInput,
+    table: tableInput,
     records: z
       .array(z.object({ fields: fieldsSchema }))
       .min(1)

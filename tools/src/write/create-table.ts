@@ -4,6 +4,7 @@ import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadSchema } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
+import { baseIdInput } from '../read/shared.ts';
 import { checkFieldType, fieldDefinitionSchema, schemaAnnotations } from './field-definition.ts';
 
 export const createTableTool = defineTool({
@@ -11,7 +12,7 @@ export const createTableTool = defineTool({
   title: 'Create table',
   description: 'Create a table; its first field (text) is the primary. No computed types (formula, rollup…).',
   inputSchema: z.object({
-    base_id: z.string(),
+    base_id: baseIdInput,
     name: z.string().min(1),
     description: z.string().optional(),
     fields: z.array(fieldDefinitionSchema).min(1),

@@ -3,6 +3,7 @@ import { assertWritable } from '../airtable/access.ts';
 import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable, primaryField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
+import { baseIdInput, recordIdInput, tableInput } from '../read/shared.ts';
 import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
 import { MAX_RECORDS_PER_CALL } from './create-records.ts';
 import { friendlyCell } from './record-fields.ts';
@@ -13,9 +14,9 @@ export const deleteRecordsTool = defineTool({
   title: 'Delete records',
   description: 'Delete 1–1000 records by id (irreversible). dry_run lists what would go and ids not found.',
   inputSchema: z.object({
-    base_id: z.string(),
-    table: z.string(),
-    record_ids: z.array(z.string()).min(1).max(MAX_RECORDS_PER_CALL),
+    base_id: baseIdInput,
+    table: tableInput,
+    record_ids: z.array(recordIdInput).min(1).max(MAX_RECORDS_PER_CALL),
     dry_run: z.boolean().optional(),
   }),
   outputSchema: z.object({

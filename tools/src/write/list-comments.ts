@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadTable } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
+import { baseIdInput, recordIdInput, tableInput } from '../read/shared.ts';
 import { friendlyComment, onRecord } from './comment-record.ts';
 
 export const DEFAULT_COMMENT_LIMIT = 50;
@@ -10,9 +11,9 @@ export const listCommentsTool = defineTool({
   title: 'List comments',
   description: "A record's comments, newest first, with author, text and time.",
   inputSchema: z.object({
-    base_id: z.string(),
-    table: z.string(),
-    record_id: z.string(),
+    base_id: baseIdInput,
+    table: tableInput,
+    record_id: recordIdInput,
     limit: z.number().int().min(1).max(500).optional().describe(`Default ${DEFAULT_COMMENT_LIMIT}`),
   }),
   outputSchema: z.object({ comments: z.array(z.looseObject({ id: z.string() })), total: z.number() }),

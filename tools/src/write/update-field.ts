@@ -4,6 +4,7 @@ import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
+import { baseIdInput, pathSegmentInput, tableInput } from '../read/shared.ts';
 import { schemaAnnotations } from './field-definition.ts';
 
 export const updateFieldTool = defineTool({
@@ -11,9 +12,9 @@ export const updateFieldTool = defineTool({
   title: 'Update field',
   description: 'Rename a field and/or change its description; type and options cannot change.',
   inputSchema: z.object({
-    base_id: z.string(),
-    table: z.string(),
-    field: z.string(),
+    base_id: baseIdInput,
+    table: tableInput,
+    field: pathSegmentInput(255),
     name: z.string().min(1).optional(),
     description: z.string().optional(),
   }),

@@ -6,6 +6,7 @@ import { loadTable, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import type { ToolContext } from '../core/tool-context.ts';
 import { ToolError } from '../core/tool-error.ts';
+import { baseIdInput, tableInput } from '../read/shared.ts';
 import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
 import { fieldsSchema, MAX_RECORDS_PER_CALL } from './create-records.ts';
 import { friendlyCell, sameCell, toAirtableFields } from './record-fields.ts';
@@ -74,8 +75,8 @@ export const updateRecordsTool = defineTool({
   description:
     'Update 1–1000 records by id; unsent fields kept. merge_on upserts (id optional). Values as create_records. dry_run returns {from, to} diffs.',
   inputSchema: z.object({
-    base_id: z.string(),
-    table: z.string(),
+    base_id: baseIdInput,
+    table: tableInput,
     records: z
       .array(z.object({ id: z.string().optional(), fields: fieldsSchema }))
       .min(1)

@@ -4,6 +4,7 @@ import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import { ToolError } from '../core/tool-error.ts';
+import { baseIdInput, tableInput } from '../read/shared.ts';
 import { schemaAnnotations } from './field-definition.ts';
 
 export const updateTableTool = defineTool({
@@ -11,8 +12,8 @@ export const updateTableTool = defineTool({
   title: 'Update table',
   description: 'Rename a table and/or change its description; nothing else.',
   inputSchema: z.object({
-    base_id: z.string(),
-    table: z.string(),
+    base_id: baseIdInput,
+    table: tableInput,
     name: z.string().min(1).optional(),
     description: z.string().optional(),
   }),

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../main.ts';
+import { isolatedDatabaseUrl } from '../start-test-kit.ts';
+import { recordingIo } from '../test-io.ts';
+
+describe('airsuite migrate', () => {
+  it('applies the migrations once, then finds the database up to date', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'airsuite-migrate-'));
+    const database = await isolatedDatabaseUrl();
+    const env = { AIRSUITE_DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) };
+    try {
+      const first = recordingIo();
+      expect(await main(['node', 'airsuite', 'migrate'], first.io, env)).toBe(0);
+      expect(first.out.join('\n')).toMatch(
+        /Applied 4 migration\(s\): 0001_accounts\.sql, 0002_conversations\.sql, 0003_one_open_run\.sql, 0004_conversations_by_actor\.sql/,
+      );
+      const second = recordingIo();
+      expect(await main(['node', 'airsuite', 'migrate'], second.io, env)).toBe(0);
+      expect(second.out.join('\n')).toContain('up to date (4 migrations)');
+    } finally {
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('exits 2 with a clear message for a DATABASE_URL that is not PostgreSQL', async () => {
+    const { io, err } = recordingIo();
+    expect(await main(['node', 'airsuite', 'migrate'], io, { DATABASE_URL: 'mysql://localhost/x' })).toBe(2);
+    expect(err.join('\n')).toContain('DATABASE_URL');
+  });
+});

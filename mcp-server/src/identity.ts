@@ -1,0 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SafetyPolicy, ToolDefinition } from '@airsuite/tools';
+import type { ContextFor } from './tool-context-factory.ts';
+
+/**
+ * Who an HTTP request speaks for, and therefore what it sees: the catalogue its role
+ * allows, the policy of its workspace, and the Airtable connection its calls use.
+ */
+export interface McpIdentity {
+  /**
+   * The caller, its workspace and its role: a session only serves the identity that opened it,
+   * so a revoked key, a removed member or a changed role never reuses an open session.
+   */
+  subject: string;
+  tools: readonly ToolDefinition[];
+  policy: SafetyPolicy;
+  contextFor: ContextFor;
+}
+
+/** Resolves a request's credentials; throws McpAuthError when they do not hold. */
+export type McpAuthenticator = (headers: IncomingHttpHeaders) => Promise<McpIdentity>;
+
+/** A refusal with the HTTP status and stable code the client gets. */
+export class McpAuthError extends Error {
+  override readonly name = 'McpAuthError';
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 429,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,127 @@
+import type { Readable, Writable } from 'node:stream';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { McpConfigError } from './errors.ts';
+import type { RunningStdioServer } from './stdio.ts';
+
+export const DEFAULT_PLATFORM_MCP_URL = 'http://127.0.0.1:8001/mcp';
+/** How long answers to relayed requests may take once stdin has ended. */
+const DRAIN_LIMIT_MS = 30_000;
+
+export interface StdioBridgeOptions {
+  /** The platform's Streamable HTTP endpoint (AIRSUITE_MCP_URL). */
+  url: string;
+  /** An `ask_live_…` API key (AIRSUITE_API_KEY): the platform decides workspace, role and connection. */
+  apiKey: string;
+  stdin?: Readable;
+  stdout?: Writable;
+  stderr?: (line: string) => void;
+  fetch?: typeof fetch;
+}
+
+const hasId = (message: JSONRPCMessage): message is JSONRPCMessage & { id: string | number } =>
+  'id' in message && message.id !== undefined && 'method' in message;
+
+/**
+ * Claude Desktop speaks stdio; a shared AirSuite platform speaks Streamable HTTP. This relays
+ * every JSON-RPC message between the two with the SDK's own transports, authenticated with
+ * an API key, so a desktop client gets the workspace's tools, role and audit trail.
+ */
+export async function runStdioBridge(options: StdioBridgeOptions): Promise<RunningStdioServer> {
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new McpConfigError(
+      'MCP_INVALID_SETTING',
+      `AIRSUITE_MCP_URL must be a URL, got ${JSON.stringify(options.url)}`,
+    );
+  }
+  const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stdin = options.stdin ?? process.stdin;
+  const local = new StdioServerTransport(stdin, options.stdout ?? process.stdout);
+  const remote = new StreamableHTTPClientTransport(url, {
+    requestInit: { headers: { authorization: `Bearer ${options.apiKey}` } },
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  // Requests relayed and not yet answered: when stdin ends (a script piping its requests),
+  // their answers are still delivered before the bridge closes.
+  const pending = new Set<string | number>();
+  let drained: () => void = () => {};
+  const settle = (id: string | number) => {
+    pending.delete(id);
+    if (pending.size === 0) drained();
+  };
+  const allAnswered = (limitMs: number) =>
+    new Promise<void>((resolve) => {
+      if (pending.size === 0) return resolve();
+      const timer = setTimeout(resolve, limitMs);
+      drained = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  let closing: Promise<void> | undefined;
+  const close = (waitForAnswers = false) => {
+    closing ??= (async () => {
+      stdin.off('end', onEnd);
+      if (waitForAnswers) await allAnswered(DRAIN_LIMIT_MS);
+      await remote.terminateSession().catch(() => {});
+      await remote.close().catch(() => {});
+      await local.close().catch(() => {});
+      resolveClosed();
+    })();
+    return closing;
+  };
+  const onEnd = () => void close(true);
+  stdin.on('end', onEnd);
+
+  // The session id arrives with the answer to initialize: hold later messages until then,
+  // for clients (and scripts) that do not wait for it themselves.
+  let handshake: { id: string | number; done: Promise<void>; resolve: () => void } | undefined;
+  local.onmessage = async (message) => {
+    if (hasId(message)) pending.add(message.id);
+    if ('method' in message && message.method === 'initialize' && hasId(message)) {
+      let resolve: () => void = () => {};
+      const done = new Promise<void>((r) => {
+        resolve = r;
+      });
+      handshake = { id: message.id, done, resolve };
+    } else if (handshake) {
+      await handshake.done;
+    }
+    remote.send(message).catch((error: unknown) => {
+      // The platform refused or is down: answer the request so the client is not left waiting.
+      const reason = error instanceof Error ? error.message : String(error);
+      stderr(`airsuite mcp: the platform at ${url.origin} refused or failed: ${reason}`);
+      if (hasId(message)) {
+        if (handshake?.id === message.id) handshake.resolve();
+        settle(message.id);
+        void local.send({
+          jsonrpc: '2.0',
+          id: message.id,
+          error: { code: -32001, message: `AirSuite platform at ${url.origin}: ${reason}` },
+        });
+      }
+    });
+  };
+  remote.onmessage = (message) => {
+    if (('result' in message || 'error' in message) && 'id' in message && message.id !== undefined) {
+      if (handshake?.id === message.id) handshake.resolve();
+      settle(message.id);
+    }
+    void local.send(message);
+  };
+  remote.onerror = (error) => stderr(`airsuite mcp: ${error.message}`);
+  local.onclose = () => void close(true);
+  await remote.start();
+  await local.start();
+  stderr(`airsuite mcp: relaying stdio to the AirSuite platform at ${url.href}`);
+  return { closed, close };
+}

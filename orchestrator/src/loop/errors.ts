@@ -1,0 +1,33 @@
+/** Why a run stopped early or could not start; stable codes for clients (and the model never sees them). */
+export const CHAT_ERROR_CODES = [
+  'CHAT_MODEL_NOT_CONFIGURED',
+  'CHAT_MODEL_UNAVAILABLE',
+  'CHAT_MODEL_RATE_LIMITED',
+  'CHAT_MODEL_REJECTED',
+  'CHAT_STEP_LIMIT',
+  'CHAT_TIME_LIMIT',
+  'CHAT_TURN_TOKEN_BUDGET',
+  'CHAT_MONTHLY_BUDGET_EXHAUSTED',
+  'CHAT_CANCELLED',
+  'CHAT_RUN_IN_PROGRESS',
+  'CHAT_APPROVAL_NOT_FOUND',
+  'CHAT_APPROVAL_ALREADY_DECIDED',
+  'CHAT_CONVERSATION_NOT_FOUND',
+  'CHAT_TOOLS_UNAVAILABLE',
+  'CHAT_INTERNAL',
+] as const;
+
+export type ChatErrorCode = (typeof CHAT_ERROR_CODES)[number];
+
+export class ChatError extends Error {
+  override readonly name = 'ChatError';
+  constructor(
+    readonly code: ChatErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const isChatError = (value: unknown): value is ChatError => value instanceof ChatError;

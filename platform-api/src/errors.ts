@@ -1,0 +1,72 @@
+/**
+ * Every failure the platform reports, with its HTTP status. Codes are stable and never
+ * reused; clients branch on `code`, people read `message`. Messages never carry secrets.
+ */
+export const PLATFORM_ERRORS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BODY_TOO_LARGE: 413,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID_TOKEN: 401,
+  AUTH_TOKEN_EXPIRED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_REFRESH_TOKEN_INVALID: 401,
+  AUTH_REFRESH_TOKEN_REUSED: 401,
+  AUTH_API_KEY_REVOKED: 401,
+  AUTH_THROTTLED: 429,
+  AUTH_USER_TOKEN_REQUIRED: 403,
+  AUTH_WORKSPACE_REQUIRED: 400,
+  PASSWORD_TOO_WEAK: 400,
+  EMAIL_TAKEN: 409,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  WORKSPACE_NOT_FOUND: 404,
+  MEMBER_NOT_FOUND: 404,
+  MEMBER_EXISTS: 409,
+  USER_NOT_FOUND: 404,
+  LAST_OWNER: 409,
+  API_KEY_NOT_FOUND: 404,
+  CONNECTION_NOT_FOUND: 404,
+  CONNECTION_INVALID_TOKEN: 422,
+  CONNECTION_UNREACHABLE: 502,
+  CONNECTION_REQUIRED: 409,
+  TOOL_NOT_FOUND: 404,
+  // A tool's own failure keeps its code, so REST callers branch on the same codes as MCP clients.
+  TOOL_INVALID_INPUT: 400,
+  TOOL_UNKNOWN_BASE: 422,
+  TOOL_UNKNOWN_TABLE: 422,
+  TOOL_UNKNOWN_FIELD: 422,
+  TOOL_INVALID_FILTER: 422,
+  TOOL_INVALID_CURSOR: 422,
+  TOOL_NOT_ALLOWED: 403,
+  TOOL_READ_ONLY: 403,
+  TOOL_RATE_LIMITED: 429,
+  TOOL_AIRTABLE_ERROR: 502,
+  TOOL_WRITE_PARTIAL: 502,
+  TOOL_UNAVAILABLE: 503,
+  TOOL_CANCELLED: 503,
+  TOOL_INTERNAL_ERROR: 500,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+} as const satisfies Record<string, number>;
+
+export type PlatformErrorCode = keyof typeof PLATFORM_ERRORS;
+
+export class PlatformError extends Error {
+  override readonly name = 'PlatformError';
+  readonly status: number;
+  constructor(
+    readonly code: PlatformErrorCode,
+    message: string,
+    /** Machine-readable extras (e.g. `{ errors: [{ field, message }] }`, `retryAfterSeconds`); never secrets. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.status = PLATFORM_ERRORS[code];
+  }
+}
+
+export function isPlatformError(value: unknown): value is PlatformError {
+  return value instanceof PlatformError;
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { Logger } from 'pino';
+import { PlatformError } from '../errors.ts';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
+
+/** 1 MiB: enough for any JSON the API accepts; larger bodies get 413 `BODY_TOO_LARGE`. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_API_TITLE = 'AirSuite Platform API';
+export const DEFAULT_API_VERSION = '1.0.0';
+/** An incoming `x-request-id` is kept only when it is this tame; otherwise a UUID is made. */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export interface HttpAppOptions {
+  /** A pino logger for request logs, or `false` (the default) for none. */
+  logger?: Logger | false;
+  /** Largest accepted request body in bytes. Default {@link DEFAULT_BODY_LIMIT_BYTES}. */
+  bodyLimitBytes?: number;
+  /** Browser origins allowed by CORS (`'*'` for any). CORS is off when empty or absent. */
+  corsOrigins?: readonly string[];
+  /** Trust `X-Forwarded-*` from a reverse proxy (for `request.ip`, `request.protocol`). Default false. */
+  trustProxy?: boolean;
+  /** OpenAPI `info.title`. Default {@link DEFAULT_API_TITLE}. */
+  title?: string;
+  /** OpenAPI `info.version`. Default {@link DEFAULT_API_VERSION}. */
+  version?: string;
+}
+
+/**
+ * The platform's Fastify instance with the cross-cutting parts in place (request ids, security
+ * headers, CORS, JSON-only bodies, problem+json errors, OpenAPI at `/openapi.json`, docs at
+ * `/docs`, `/healthz`) and no API routes. Register route groups before `ready()`/`listen()`:
+ * `app.register(plugin, { prefix: '/v1' })`.
+ */
+export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  if (!Number.isSafeInteger(bodyLimit) || bodyLimit <= 0) {
+    throw new RangeError(`bodyLimitBytes must be a positive integer, got ${bodyLimit}`);
+  }
+  const corsOrigins = [...(options.corsOrigins ?? [])];
+  if (corsOrigins.some((origin) => typeof origin !== 'string' || origin.length === 0)) {
+    throw new TypeError('corsOrigins must be non-empty strings');
+  }
+
+  const logger: FastifyBaseLogger | undefined = options.logger || undefined;
+  const app: FastifyInstance = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    genReqId: (req) => {
+      const incoming = req.headers[REQUEST_ID_HEADER];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    // Bad URL encoding and over-long params are rejected before routing; answer them as problems too.
+    frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  // JSON is the only body format. An empty body is "no body", so body-less POSTs (logout)
+  // work whatever content type the client sent; routes that need a body reject it by schema.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      new PlatformError('NOT_FOUND', `no route matches ${request.method} ${pathOf(request.url)}`),
+      request,
+      reply,
+    ),
+  );
+
+  app.register(helmet, {
+    contentSecurityPolicy: {
+      // helmet's defaults already fit swagger-ui (same-origin scripts, inline styles, data: images);
+      // no upgrade-insecure-requests, so /docs still loads when served over plain http on a LAN.
+      directives: { upgradeInsecureRequests: null },
+    },
+  });
+  if (corsOrigins.length > 0) {
+    app.register(cors, {
+      origin: corsOrigins.includes('*') ? '*' : corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', REQUEST_ID_HEADER],
+      exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
+      maxAge: 600,
+    });
+  }
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: options.title ?? DEFAULT_API_TITLE,
+        version: options.version ?? DEFAULT_API_VERSION,
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A user access token from signing in, or a workspace API key (`ask_live_…`).',
+          },
+        },
+      },
+    },
+  });
+  app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  return app;
+}
+
+function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = toProblem(error, request.id, pathOf(request.url));
+  if (problem.status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+  } else {
+    request.log.info({ code: problem.body.code, status: problem.status }, 'request rejected');
+  }
+  return reply
+    .code(problem.status)
+    .header(REQUEST_ID_HEADER, request.id)
+    .headers(problem.headers)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.body));
+}
+
+/** The path without its query string: queries may carry values that do not belong in an error body. */
+function pathOf(url: string): string {
+  const end = url.indexOf('?');
+  return end === -1 ? url : url.slice(0, end);
+}

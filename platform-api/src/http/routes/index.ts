@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '../../platform.ts';
+import { apiKeyRoutes } from './api-key-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
+import { installAuthHook } from './auth-hook.ts';
+import { authRoutes } from './auth-routes.ts';
+import { connectionRoutes } from './connection-routes.ts';
+import { installDeniedAuditHook } from './denied-audit-hook.ts';
+import { memberRoutes } from './member-routes.ts';
+import { toolRoutes } from './tool-routes.ts';
+import { wellKnownRoutes } from './well-known-routes.ts';
+import { workspaceRoutes } from './workspace-routes.ts';
+
+/** Every route group of the platform API: `/v1/...` plus `/.well-known/jwks.json`. */
+export async function registerPlatformRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
+  installAuthHook(app, platform);
+  installDeniedAuditHook(app, platform);
+  await app.register(wellKnownRoutes(platform));
+  for (const group of [
+    authRoutes,
+    workspaceRoutes,
+    memberRoutes,
+    apiKeyRoutes,
+    connectionRoutes,
+    auditRoutes,
+    toolRoutes,
+  ]) {
+    await app.register(group(platform), { prefix: '/v1' });
+  }
+}

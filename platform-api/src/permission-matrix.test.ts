@@ -1,0 +1,451 @@
+import { randomBytes } from 'node:crypto';
+import type { WorkspaceRole } from '@airsuite/tools';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORM_ERRORS, type PlatformErrorCode } from './errors.ts';
+import { PASSWORD, type RigUser, SAMPLE_CRM, usePlatformRig } from './testing/platform-rig.ts';
+
+/**
+ * Every endpoint under /v1/workspaces/{id} × every role, as a signed-in user and as an API key
+ * of that role. A cell expects a status (allowed) or a refusal code (its status comes from the
+ * error catalogue). Destructive cells build their own target, so no cell depends on another.
+ */
+
+const rig = usePlatformRig();
+
+const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const satisfies readonly WorkspaceRole[];
+type Role = (typeof ROLES)[number];
+type Auth = { authorization: string };
+type Expected = number | PlatformErrorCode;
+
+interface Principal {
+  role: Role;
+  kind: 'user' | 'key';
+  label: string;
+}
+
+const PRINCIPALS: Principal[] = ROLES.flatMap((role) => [
+  { role, kind: 'user' as const, label: `${role} user` },
+  { role, kind: 'key' as const, label: `${role} API key` },
+]);
+
+interface Request {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  body?: unknown;
+  /** After the call: `allowed` tells whether the cell expected success. */
+  afterwards?(allowed: boolean): Promise<void>;
+}
+
+interface Row {
+  name: string;
+  expect: Record<Role, Expected>;
+  /** Runs a fresh workspace (owned by the shared owner) instead of the shared one. */
+  freshWorkspace?: boolean;
+  request(ws: string): Promise<Request>;
+}
+
+const everyone = (status: number): Record<Role, Expected> => ({
+  owner: status,
+  admin: status,
+  editor: status,
+  viewer: status,
+});
+const adminsOnly = (status: number): Record<Role, Expected> => ({
+  owner: status,
+  admin: status,
+  editor: 'FORBIDDEN',
+  viewer: 'FORBIDDEN',
+});
+const ownersOnly = (status: number): Record<Role, Expected> => ({
+  owner: status,
+  admin: 'FORBIDDEN',
+  editor: 'FORBIDDEN',
+  viewer: 'FORBIDDEN',
+});
+
+let owner: RigUser;
+/** One member per role below owner in every workspace used here (the owner is `owner`). */
+const roleUsers = {} as Record<Exclude<Role, 'owner'>, RigUser>;
+let shared: string;
+const sharedKeys = {} as Record<Role, Auth>;
+let uniq = 0;
+
+/** An account that is nobody's member yet (registered only: one password hash). */
+async function stranger(): Promise<{ id: string; email: string }> {
+  uniq += 1;
+  const email = `target-${uniq}-${randomBytes(3).toString('hex')}@example.com`;
+  const response = await rig.call('POST', '/v1/auth/register', { body: { email, password: PASSWORD } });
+  expect(response.statusCode).toBe(201);
+  return { id: response.json().id, email };
+}
+
+async function memberWithRole(ws: string, role: Role): Promise<string> {
+  const target = await stranger();
+  const added = await rig.call('POST', `/v1/workspaces/${ws}/members`, {
+    auth: owner.auth,
+    body: { email: target.email, role },
+  });
+  expect(added.statusCode).toBe(201);
+  return target.id;
+}
+
+async function roleOf(ws: string, userId: string): Promise<string | undefined> {
+  const [row] = await rig
+    .db()
+    .query<{ role: string }>('SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2', [
+      ws,
+      userId,
+    ]);
+  return row?.role;
+}
+
+/** The credential `principal` uses in workspace `ws` (joining it or minting a key as needed). */
+async function seat(principal: Principal, ws: string): Promise<Auth> {
+  if (principal.kind === 'key') {
+    if (ws === shared) return sharedKeys[principal.role];
+    return (await rig.apiKey(owner, ws, principal.role)).auth;
+  }
+  if (principal.role === 'owner') return owner.auth;
+  const user = roleUsers[principal.role];
+  if (ws !== shared) await rig.addMember(owner, ws, user, principal.role);
+  return user.auth;
+}
+
+const ROWS: Row[] = [
+  {
+    name: 'GET /workspaces/{id}',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}` }),
+  },
+  {
+    name: 'PATCH /workspaces/{id} (rename)',
+    expect: adminsOnly(200),
+    request: async (ws) => ({ method: 'PATCH', url: `/v1/workspaces/${ws}`, body: { name: 'Renamed' } }),
+  },
+  {
+    name: 'DELETE /workspaces/{id}',
+    expect: ownersOnly(204),
+    freshWorkspace: true,
+    request: async (ws) => ({
+      method: 'DELETE',
+      url: `/v1/workspaces/${ws}`,
+      async afterwards(allowed) {
+        const rows = await rig.db().query('SELECT id FROM workspaces WHERE id = $1', [ws]);
+        expect(rows).toHaveLength(allowed ? 0 : 1);
+      },
+    }),
+  },
+  {
+    name: 'POST /members (as viewer)',
+    expect: adminsOnly(201),
+    async request(ws) {
+      const target = await stranger();
+      return {
+        method: 'POST',
+        url: `/v1/workspaces/${ws}/members`,
+        body: { email: target.email, role: 'viewer' },
+        afterwards: async (allowed) =>
+          expect(await roleOf(ws, target.id)).toBe(allowed ? 'viewer' : undefined),
+      };
+    },
+  },
+  {
+    name: 'POST /members (as owner)',
+    expect: ownersOnly(201),
+    async request(ws) {
+      const target = await stranger();
+      return {
+        method: 'POST',
+        url: `/v1/workspaces/${ws}/members`,
+        body: { email: target.email, role: 'owner' },
+        afterwards: async (allowed) =>
+          expect(await roleOf(ws, target.id)).toBe(allowed ? 'owner' : undefined),
+      };
+    },
+  },
+  {
+    name: 'GET /members',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/members` }),
+  },
+  {
+    name: 'PATCH /members/{userId} (editor → viewer)',
+    expect: adminsOnly(200),
+    async request(ws) {
+      const target = await memberWithRole(ws, 'editor');
+      return {
+        method: 'PATCH',
+        url: `/v1/workspaces/${ws}/members/${target}`,
+        body: { role: 'viewer' },
+        afterwards: async (allowed) => expect(await roleOf(ws, target)).toBe(allowed ? 'viewer' : 'editor'),
+      };
+    },
+  },
+  {
+    name: 'PATCH /members/{userId} (editor → owner)',
+    expect: ownersOnly(200),
+    async request(ws) {
+      const target = await memberWithRole(ws, 'editor');
+      return {
+        method: 'PATCH',
+        url: `/v1/workspaces/${ws}/members/${target}`,
+        body: { role: 'owner' },
+        afterwards: async (allowed) => expect(await roleOf(ws, target)).toBe(allowed ? 'owner' : 'editor'),
+      };
+    },
+  },
+  {
+    name: 'PATCH /members/{userId} (owner → admin)',
+    expect: ownersOnly(200),
+    async request(ws) {
+      const target = await memberWithRole(ws, 'owner');
+      return {
+        method: 'PATCH',
+        url: `/v1/workspaces/${ws}/members/${target}`,
+        body: { role: 'admin' },
+        afterwards: async (allowed) => expect(await roleOf(ws, target)).toBe(allowed ? 'admin' : 'owner'),
+      };
+    },
+  },
+  {
+    name: 'DELETE /members/{userId} (an editor)',
+    expect: adminsOnly(204),
+    async request(ws) {
+      const target = await memberWithRole(ws, 'editor');
+      return {
+        method: 'DELETE',
+        url: `/v1/workspaces/${ws}/members/${target}`,
+        afterwards: async (allowed) => expect(await roleOf(ws, target)).toBe(allowed ? undefined : 'editor'),
+      };
+    },
+  },
+  {
+    name: 'DELETE /members/{userId} (an owner)',
+    expect: ownersOnly(204),
+    async request(ws) {
+      const target = await memberWithRole(ws, 'owner');
+      return {
+        method: 'DELETE',
+        url: `/v1/workspaces/${ws}/members/${target}`,
+        afterwards: async (allowed) => expect(await roleOf(ws, target)).toBe(allowed ? undefined : 'owner'),
+      };
+    },
+  },
+  {
+    name: 'POST /api-keys (viewer key)',
+    expect: adminsOnly(201),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/api-keys`,
+      body: { name: 'matrix', role: 'viewer' },
+    }),
+  },
+  {
+    name: 'POST /api-keys (admin key)',
+    expect: adminsOnly(201),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/api-keys`,
+      body: { name: 'matrix', role: 'admin' },
+    }),
+  },
+  {
+    name: 'POST /api-keys (owner key: above an admin)',
+    expect: ownersOnly(201),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/api-keys`,
+      body: { name: 'matrix', role: 'owner' },
+    }),
+  },
+  {
+    name: 'GET /api-keys',
+    expect: adminsOnly(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/api-keys` }),
+  },
+  {
+    name: 'DELETE /api-keys/{keyId}',
+    expect: adminsOnly(204),
+    async request(ws) {
+      const key = await rig.apiKey(owner, ws, 'viewer');
+      return {
+        method: 'DELETE',
+        url: `/v1/workspaces/${ws}/api-keys/${key.id}`,
+        async afterwards(allowed) {
+          const [row] = await rig
+            .db()
+            .query<{ revoked_at: Date | null }>('SELECT revoked_at FROM api_keys WHERE id = $1', [key.id]);
+          expect(row?.revoked_at !== null).toBe(allowed);
+        },
+      };
+    },
+  },
+  {
+    name: 'POST /connections',
+    expect: adminsOnly(201),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/connections`,
+      body: { name: 'Matrix', token: rig.airtableToken() },
+    }),
+  },
+  {
+    name: 'GET /connections',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/connections` }),
+  },
+  {
+    name: 'DELETE /connections/{connectionId}',
+    expect: adminsOnly(204),
+    async request(ws) {
+      const created = await rig.call('POST', `/v1/workspaces/${ws}/connections`, {
+        auth: owner.auth,
+        body: { name: 'Doomed', token: rig.airtableToken() },
+      });
+      expect(created.statusCode).toBe(201);
+      const id: string = created.json().id;
+      return {
+        method: 'DELETE',
+        url: `/v1/workspaces/${ws}/connections/${id}`,
+        async afterwards(allowed) {
+          const rows = await rig.db().query('SELECT id FROM connections WHERE id = $1', [id]);
+          expect(rows).toHaveLength(allowed ? 0 : 1);
+        },
+      };
+    },
+  },
+  {
+    name: 'GET /audit',
+    expect: adminsOnly(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/audit` }),
+  },
+  {
+    name: 'GET /tools',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/tools` }),
+  },
+  {
+    name: 'POST /tools/list_bases (read tool)',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'POST', url: `/v1/workspaces/${ws}/tools/list_bases`, body: {} }),
+  },
+  {
+    // A tool above the caller's role is not in its catalogue (GET /tools, MCP tools/list), so
+    // calling it is TOOL_NOT_FOUND, exactly as over MCP, not a 403 that the catalogue never hinted at.
+    name: 'POST /tools/create_records (write tool)',
+    expect: { owner: 200, admin: 200, editor: 200, viewer: 'TOOL_NOT_FOUND' },
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/tools/create_records`,
+      body: {
+        base_id: SAMPLE_CRM,
+        table: 'Companies',
+        records: [{ fields: { Name: `Matrix Co ${randomBytes(3).toString('hex')}` } }],
+      },
+    }),
+  },
+  {
+    name: 'POST /tools/list_audit_events (platform tool, admins)',
+    expect: { owner: 200, admin: 200, editor: 'TOOL_NOT_FOUND', viewer: 'TOOL_NOT_FOUND' },
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/tools/list_audit_events`,
+      body: { limit: 5 },
+    }),
+  },
+];
+
+beforeAll(async () => {
+  owner = await rig.user('owner');
+  for (const role of ['admin', 'editor', 'viewer'] as const) roleUsers[role] = await rig.user(role);
+  shared = await rig.workspace(owner, { connect: true });
+  for (const role of ['admin', 'editor', 'viewer'] as const)
+    await rig.addMember(owner, shared, roleUsers[role], role);
+  for (const role of ROLES) sharedKeys[role] = (await rig.apiKey(owner, shared, role)).auth;
+}, 60_000);
+
+describe.each(PRINCIPALS)('as $label', (principal) => {
+  const cases = ROWS.map((row) => ({ row, expected: row.expect[principal.role] }));
+  it.each(cases)('$row.name → $expected', async ({ row, expected }) => {
+    const ws = row.freshWorkspace ? await rig.workspace(owner, { connect: true }) : shared;
+    const auth = await seat(principal, ws);
+    const request = await row.request(ws);
+    const response = await rig.call(request.method, request.url, {
+      auth,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    });
+    const allowed = typeof expected === 'number';
+    if (allowed) {
+      expect({ status: response.statusCode, body: response.body }).toMatchObject({ status: expected });
+    } else {
+      expect({ status: response.statusCode, code: response.json().code }).toEqual({
+        status: PLATFORM_ERRORS[expected],
+        code: expected,
+      });
+    }
+    await request.afterwards?.(allowed);
+  });
+});
+
+interface ListedTool {
+  name: string;
+  annotations: { readOnlyHint?: boolean };
+}
+
+describe('GET /v1/workspaces/{id}/tools is exactly the role’s catalogue', () => {
+  async function catalogue(auth: Auth): Promise<ListedTool[]> {
+    const response = await rig.call('GET', `/v1/workspaces/${shared}/tools`, { auth });
+    expect(response.statusCode).toBe(200);
+    return response.json().tools;
+  }
+  const names = (tools: ListedTool[]) => tools.map((t) => t.name).sort();
+  const writes = (tools: ListedTool[]) => tools.filter((t) => t.annotations.readOnlyHint === false);
+
+  it('gives a viewer only read tools, and no audit log', async () => {
+    const viewer = await catalogue(roleUsers.viewer.auth);
+    expect(writes(viewer)).toEqual([]);
+    expect(names(viewer)).toEqual(expect.arrayContaining(['list_bases', 'list_records', 'whoami']));
+    expect(names(viewer)).not.toContain('list_audit_events');
+    expect(names(viewer)).not.toContain('create_records');
+  });
+
+  it('gives an editor the viewer’s tools plus the write tools, still no audit log', async () => {
+    const viewer = await catalogue(roleUsers.viewer.auth);
+    const editor = await catalogue(roleUsers.editor.auth);
+    expect(writes(editor).map((t) => t.name)).toContain('create_records');
+    expect(names(editor)).toEqual([...names(viewer), ...names(writes(editor))].sort());
+    expect(names(editor)).not.toContain('list_audit_events');
+  });
+
+  it('gives admins and owners the editor’s tools plus list_audit_events', async () => {
+    const editor = await catalogue(roleUsers.editor.auth);
+    const admin = await catalogue(roleUsers.admin.auth);
+    expect(names(admin)).toEqual([...names(editor), 'list_audit_events'].sort());
+    expect(names(await catalogue(owner.auth))).toEqual(names(admin));
+  });
+
+  it.each(ROLES)('gives an API key of role %s the same catalogue as a user of that role', async (role) => {
+    const user = role === 'owner' ? owner : roleUsers[role];
+    expect(names(await catalogue(sharedKeys[role]))).toEqual(names(await catalogue(user.auth)));
+  });
+
+  it('agrees with the call route: a tool missing from a viewer’s catalogue is TOOL_NOT_FOUND to call', async () => {
+    const viewer = await catalogue(sharedKeys.viewer);
+    const all = await catalogue(sharedKeys.owner);
+    const hidden = all.filter((t) => !names(viewer).includes(t.name));
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const tool of hidden) {
+      // An empty body: the refusal must come before input validation (nothing about the schema leaks).
+      const response = await rig.call('POST', `/v1/workspaces/${shared}/tools/${tool.name}`, {
+        auth: sharedKeys.viewer,
+        body: {},
+      });
+      expect({ tool: tool.name, status: response.statusCode, code: response.json().code }).toEqual({
+        tool: tool.name,
+        status: 404,
+        code: 'TOOL_NOT_FOUND',
+      });
+      expect([...response.json().available_tools].sort()).toEqual(names(viewer));
+    }
+  });
+});

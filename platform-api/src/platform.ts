@@ -1,0 +1,165 @@
+import { createAirtableGateway, type GatewayEngine, isGatewayError } from '@airsuite/airtable-gateway';
+import { OPEN_POLICY, type SafetyPolicy } from '@airsuite/tools';
+import { createAccessTokens } from './auth/access-tokens.ts';
+import { looksLikeApiKey } from './auth/api-key-format.ts';
+import { createLoginThrottle } from './auth/login-throttle.ts';
+import { createSigningKeyRing } from './auth/signing-keys.ts';
+import { PlatformConfigError } from './crypto/config-error.ts';
+import { createSecretBox, SecretBoxError } from './crypto/secret-box.ts';
+import type { Database } from './db/database.ts';
+import { PlatformError } from './errors.ts';
+import type { Principal } from './principal.ts';
+import { createAccessCache } from './services/access-cache.ts';
+import { type Accounts, createAccounts } from './services/accounts.ts';
+import { type ApiKeys, type CachedApiKey, createApiKeys } from './services/api-keys.ts';
+import { type AuditLog, createAuditLog } from './services/audit-log.ts';
+import { type Connections, createConnections, type TokenValidator } from './services/connections.ts';
+import { createCredentialCache } from './services/credential-cache.ts';
+import { createMembers, type Members } from './services/members.ts';
+import { createWorkspaceTools, type WorkspaceTools } from './services/workspace-tools.ts';
+import { createWorkspaces, type Workspaces } from './services/workspaces.ts';
+
+export const DEFAULT_ISSUER = 'airsuite';
+export const DEFAULT_AUDIENCE = 'airsuite-api';
+
+export interface PlatformOptions {
+  /** Migrated database (openDatabase). The platform does not close it. */
+  db: Database;
+  /** 32 bytes (loadSecretKey): encrypts connection tokens and signing keys at rest. */
+  secretKey: Buffer;
+  /** The gateway every Airtable call goes through (validation of tokens, tool calls). */
+  engine: GatewayEngine;
+  /** JWT `iss`; default 'airsuite'. */
+  issuer?: string;
+  /** JWT `aud`; default 'airsuite-api'. */
+  audience?: string;
+  /** Access-token lifetime; default 900 s. */
+  accessTokenTtlSeconds?: number;
+  /** Deployment-wide limits on top of every role (AIRSUITE_READ_ONLY …). */
+  deploymentPolicy?: SafetyPolicy;
+  /** Replaces the whoami check of new connections (tests of failure paths). */
+  validateToken?: TokenValidator;
+  now?: () => Date;
+}
+
+/** Every platform service, wired once per process and shared by the REST API, MCP and chat. */
+export interface Platform {
+  db: Database;
+  audit: AuditLog;
+  accounts: Accounts;
+  workspaces: Workspaces;
+  members: Members;
+  apiKeys: ApiKeys;
+  connections: Connections;
+  tools: WorkspaceTools;
+  /** `Authorization: Bearer …` → who is calling: an `ask_live_…` API key or an access token. */
+  authenticate(bearer: string | undefined): Promise<Principal>;
+  jwks(): Promise<{ keys: object[] }>;
+  close(): Promise<void>;
+}
+
+/** whoami through the gateway: a token Airtable refuses is never stored. */
+function gatewayValidator(engine: GatewayEngine): TokenValidator {
+  return async (token) => {
+    const client = createAirtableGateway({ engine, token, priority: 'interactive' });
+    try {
+      const me = await client.whoami();
+      return { airtableUserId: me.id };
+    } catch (error) {
+      if (isGatewayError(error) && (error.upstreamStatus === 401 || error.upstreamStatus === 403)) {
+        throw new PlatformError(
+          'CONNECTION_INVALID_TOKEN',
+          'Airtable did not accept this token; check it and its scopes',
+        );
+      }
+      throw new PlatformError(
+        'CONNECTION_UNREACHABLE',
+        'Airtable could not be reached to check the token; try again',
+      );
+    } finally {
+      await client.close();
+    }
+  };
+}
+
+export function bearerFrom(header: string | undefined): string | undefined {
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export async function createPlatform(options: PlatformOptions): Promise<Platform> {
+  const { db, engine } = options;
+  const now = options.now ?? (() => new Date());
+  const secretBox = createSecretBox(options.secretKey);
+  const audit = createAuditLog(db);
+  const keyRing = createSigningKeyRing({ db, secretBox, now });
+  try {
+    await keyRing.current();
+  } catch (error) {
+    if (error instanceof SecretBoxError) {
+      throw new PlatformConfigError(
+        'PLATFORM_SECRET_KEY_MISMATCH',
+        "the database holds secrets encrypted with another AIRSUITE_SECRET_KEY: start with the key it was created with (or point DATABASE_URL / AIRSUITE_DATA_DIR at this key's database)",
+      );
+    }
+    throw error;
+  }
+  const accessTokens = createAccessTokens({
+    keyRing,
+    issuer: options.issuer ?? DEFAULT_ISSUER,
+    audience: options.audience ?? DEFAULT_AUDIENCE,
+    ttlSeconds: options.accessTokenTtlSeconds ?? 900,
+    now,
+  });
+  const sessionCache = await createCredentialCache<Extract<Principal, { kind: 'user' }>>(db);
+  const keyCache = await createCredentialCache<CachedApiKey>(db);
+  const accounts = createAccounts({
+    db,
+    audit,
+    accessTokens,
+    throttle: createLoginThrottle({ now }),
+    sessions: sessionCache,
+    now,
+  });
+  const accessCache = await createAccessCache(db);
+  const workspaces = createWorkspaces(db, audit, accessCache);
+  const members = createMembers(db, audit, accessCache);
+  const apiKeys = createApiKeys(db, audit, keyCache, now);
+  const connections = createConnections(
+    db,
+    audit,
+    secretBox,
+    options.validateToken ?? gatewayValidator(engine),
+  );
+  const tools = createWorkspaceTools({
+    engine,
+    audit,
+    workspaces,
+    members,
+    connections,
+    deploymentPolicy: options.deploymentPolicy ?? OPEN_POLICY,
+  });
+  return {
+    db,
+    audit,
+    accounts,
+    workspaces,
+    members,
+    apiKeys,
+    connections,
+    tools,
+    async authenticate(bearer) {
+      if (!bearer) {
+        throw new PlatformError('AUTH_REQUIRED', 'send "Authorization: Bearer <access token or API key>"');
+      }
+      return looksLikeApiKey(bearer) ? apiKeys.authenticate(bearer) : accounts.authenticate(bearer);
+    },
+    jwks: () => keyRing.jwks(),
+    async close() {
+      await tools.close();
+      await sessionCache.close();
+      await accessCache.close();
+      await keyCache.close();
+    },
+  };
+}

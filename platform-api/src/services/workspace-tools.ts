@@ -1,0 +1,161 @@
+import type { AirtableGateway, GatewayEngine } from '@airsuite/airtable-gateway';
+import { createAirtableGateway } from '@airsuite/airtable-gateway';
+import {
+  createCatalogue,
+  isToolError,
+  type SafetyPolicy,
+  type ToolContext,
+  type ToolDefinition,
+  ToolError,
+} from '@airsuite/tools';
+import { sha256Hex } from '../crypto/opaque-token.ts';
+import { isPlatformError } from '../errors.ts';
+import { actorOf, type WorkspaceAccess } from '../principal.ts';
+import type { AuditLog } from './audit-log.ts';
+import type { Connections } from './connections.ts';
+import { type PlatformPortDeps, platformPortFor } from './platform-port.ts';
+import { summariseArguments } from './summarise-arguments.ts';
+
+/** Open Airtable clients kept per connection; the least recently used is closed past this. */
+const MAX_OPEN_CLIENTS = 50;
+
+export interface WorkspaceTools {
+  /** The catalogue this caller may see: its role and the deployment policy decide; calls are audited. */
+  catalogueFor(access: WorkspaceAccess): { tools: ToolDefinition[]; policy: SafetyPolicy };
+  /** The Airtable client (the workspace's connection), the caller and the platform port. */
+  contextFor(
+    access: WorkspaceAccess,
+  ): Promise<Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy'>>;
+  close(): Promise<void>;
+}
+
+export interface WorkspaceToolsDeps extends PlatformPortDeps {
+  engine: GatewayEngine;
+  connections: Connections;
+  audit: AuditLog;
+  /** The deployment's own limits (AIRSUITE_READ_ONLY …), applied on top of every role. */
+  deploymentPolicy: SafetyPolicy;
+}
+
+/**
+ * The Airtable side of a workspace that has no connection yet: platform tools still work,
+ * and every Airtable call says what to do instead of failing obscurely.
+ */
+function unconnected(): AirtableGateway {
+  const fail = () =>
+    Promise.reject(
+      new ToolError(
+        'TOOL_UNAVAILABLE',
+        'this workspace has no Airtable connection yet; ask an admin to add one (POST /v1/workspaces/{id}/connections)',
+      ),
+    );
+  return new Proxy({} as AirtableGateway, {
+    get: (_target, property) =>
+      property === 'then' ? undefined : property === 'priority' ? 'interactive' : fail,
+  });
+}
+
+export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
+  const clients = new Map<string, AirtableGateway>();
+
+  function clientFor(connectionId: string, token: string): AirtableGateway {
+    const key = `${connectionId}:${sha256Hex(token)}`;
+    const existing = clients.get(key);
+    if (existing) {
+      clients.delete(key);
+      clients.set(key, existing);
+      return existing;
+    }
+    if (clients.size >= MAX_OPEN_CLIENTS) {
+      const [oldestKey, oldest] = clients.entries().next().value ?? [];
+      if (oldestKey !== undefined && oldest) {
+        clients.delete(oldestKey);
+        void oldest.close();
+      }
+    }
+    const client = createAirtableGateway({ engine: deps.engine, token });
+    clients.set(key, client);
+    return client;
+  }
+
+  function policyFor(access: WorkspaceAccess, bases?: readonly string[]): SafetyPolicy {
+    const base = deps.deploymentPolicy;
+    const allowedBases =
+      bases && base.allowedBases
+        ? bases.filter((b) => base.allowedBases?.includes(b))
+        : (bases ?? base.allowedBases);
+    return {
+      readOnly: base.readOnly || access.role === 'viewer',
+      ...(allowedBases ? { allowedBases } : {}),
+      ...(base.allowedTables ? { allowedTables: base.allowedTables } : {}),
+    };
+  }
+
+  function audited(tool: ToolDefinition, access: WorkspaceAccess): ToolDefinition {
+    return {
+      ...tool,
+      async handler(input, context) {
+        const started = performance.now();
+        const record = (outcome: 'success' | 'failure', errorCode?: string) =>
+          deps.audit.record({
+            workspaceId: access.workspaceId,
+            actor: actorOf(access.principal),
+            action: 'tool.call',
+            target: { type: 'tool', id: tool.name },
+            outcome,
+            ...(errorCode ? { errorCode } : {}),
+            durationMs: performance.now() - started,
+            ...(context.requestId ? { requestId: context.requestId } : {}),
+            details: { tool: tool.name, arguments: summariseArguments(input) as Record<string, unknown> },
+          });
+        try {
+          const output = await tool.handler(input, context);
+          await record('success');
+          return output;
+        } catch (error) {
+          const code = isToolError(error)
+            ? error.code
+            : context.signal.aborted
+              ? 'TOOL_CANCELLED'
+              : 'TOOL_INTERNAL_ERROR';
+          await record('failure', code).catch(() => {});
+          throw error;
+        }
+      },
+    };
+  }
+
+  return {
+    catalogueFor(access) {
+      // The connection's base list is applied per call (contextFor); listing only needs role and deployment.
+      const policy = policyFor(access);
+      const tools = createCatalogue(policy, { role: access.role, platform: true }).map((t) =>
+        audited(t, access),
+      );
+      return { tools, policy };
+    },
+
+    async contextFor(access) {
+      const secret = await deps.connections.secretFor(access.workspaceId).catch((error: unknown) => {
+        if (isPlatformError(error) && error.code === 'CONNECTION_REQUIRED') return undefined;
+        throw error;
+      });
+      return {
+        airtable: secret ? clientFor(secret.id, secret.token) : unconnected(),
+        caller: {
+          id: access.principal.kind === 'user' ? access.principal.userId : access.principal.keyId,
+          role: access.role,
+          workspaceId: access.workspaceId,
+        },
+        platform: platformPortFor(access, deps),
+        policy: policyFor(access, secret?.bases),
+      };
+    },
+
+    async close() {
+      const open = [...clients.values()];
+      clients.clear();
+      await Promise.all(open.map((c) => c.close()));
+    },
+  };
+}

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { createGatewayEngine } from '@airsuite/airtable-gateway';
 import { createEmulator } from '@airsuite/airtable-gateway/emulator';
 import { startFakeGemini } from '@airsuite/evals/fake-gemini';
+import { inMemoryMcpClients } from '@airsuite/mcp-server';
 import {
   createChatService,
   createGeminiModel,
   createPgChatStore,
-  inMemoryMcpConnector,
   type ModelPort,
 } from '@airsuite/orchestrator';
 import { createPlatform, ensureLocalBootstrap } from '@airsuite/platform-api';
@@ -71,7 +71,7 @@ export async function benchOrchestrator() {
         }
       },
     };
-    const connect = inMemoryMcpConnector(platform);
+    const connect = inMemoryMcpClients(platform);
     const chat = createChatService({
       store,
       connect: async (who) => {

@@ -1,3 +1,4 @@
+import { inMemoryMcpClients } from '@airsuite/mcp-server';
 import {
   ChatConfigError,
   type ChatService,
@@ -7,12 +8,13 @@ import {
   createModelResolver,
   createPgChatStore,
   httpMcpConnector,
-  inMemoryMcpConnector,
   pgCancelBus,
 } from '@airsuite/orchestrator';
 import { ConfigError } from './config-error.ts';
 import type { Env } from './emulator-config.ts';
 import type { PlatformRuntime } from './platform-runtime.ts';
+
+const CHAT_CLIENT = { name: 'airsuite-orchestrator', version: '0.1.0' };
 
 /** ChatConfigError → ConfigError (exit 2). */
 export function chatSettings(env: Env): ChatSettings {
@@ -44,7 +46,9 @@ export function createChatRuntime(
   });
   return createChatService({
     store,
-    connect: mcpUrl ? httpMcpConnector(mcpUrl) : inMemoryMcpConnector(runtime.platform),
+    connect: mcpUrl
+      ? httpMcpConnector(mcpUrl)
+      : inMemoryMcpClients(runtime.platform, { clientInfo: CHAT_CLIENT }),
     modelFor: (workspaceId) => models.modelFor(workspaceId),
     setWorkspaceKey: (workspaceId, apiKey) => models.setWorkspaceKey(workspaceId, apiKey),
     limits: settings.limits,

@@ -23,6 +23,11 @@ export {
   startMcpHttpServerFromEnv,
 } from './http-settings-from-env.ts';
 export { McpAuthError, type McpAuthenticator, type McpIdentity } from './identity.ts';
+export {
+  type InMemoryClientOptions,
+  type InMemoryConnectRequest,
+  inMemoryMcpClients,
+} from './in-memory-client.ts';
 export { createPlatformAuthenticator, WORKSPACE_HEADER } from './platform-authenticator.ts';
 export { type Env, policyFromEnv } from './policy-from-env.ts';
 export { BASE_SCHEMA_TEMPLATE, baseSchemaUri } from './register-resources.ts';

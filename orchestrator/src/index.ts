@@ -23,10 +23,10 @@ export {
   startOrchestratorServer,
 } from './http/server.ts';
 export { SSE_HEARTBEAT_MS } from './http/sse.ts';
+export { httpMcpConnector } from './http-mcp-connector.ts';
 export { CHAT_ERROR_CODES, ChatError, type ChatErrorCode, isChatError } from './loop/errors.ts';
 export type { RunEvent, RunStatus, StoredEvent } from './loop/events.ts';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './loop/run-options.ts';
-export { httpMcpConnector, inMemoryMcpConnector } from './mcp-connectors.ts';
 export { createGeminiModel, DEFAULT_GEMINI_MODEL, type GeminiModelOptions } from './model/gemini-model.ts';
 export type { ModelPort } from './model/model-port.ts';
 export { createModelResolver, geminiKeyAad } from './model/model-resolver.ts';

@@ -32,3 +32,4 @@ export {
   type RunningPlatformServer,
   startPlatformServer,
 } from './server.ts';
+export { requireRole } from './services/workspaces.ts';

@@ -66,7 +66,8 @@ describe('admission scheduler', () => {
     await Promise.all(
       ['a', 'b', 'c', 'd'].map((b) => s.admit({ queueKey: `base:${b}`, keys: keys(b), priority: 'normal' })),
     );
-    expect(Date.now() - started).toBeLessThan(90);
+    // One queue would take ≥ 290 ms for four; separate queues admit at once (slack for a busy machine).
+    expect(Date.now() - started).toBeLessThan(250);
   });
 
   it('refuses past the queue bound with GATEWAY_QUEUE_FULL and a Retry-After', async () => {

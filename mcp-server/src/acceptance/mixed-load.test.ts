@@ -4,17 +4,17 @@ import {
   createGatewayEngine,
   type GatewayEngine,
 } from '@airsuite/airtable-gateway';
-import { createCatalogue, OPEN_POLICY } from '@airsuite/tools';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   itemsBase,
   type LimitedEmulator,
   startLimitedEmulator,
   TOKEN,
-} from '../../../airtable-gateway/src/acceptance/support.ts';
+} from '@airsuite/airtable-gateway/acceptance';
+import { createCatalogue, OPEN_POLICY } from '@airsuite/tools';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpServer } from '../create-mcp-server.ts';
 
 // Acceptance: ten MCP sessions sharing one in-process gateway hammer one base with a mix of

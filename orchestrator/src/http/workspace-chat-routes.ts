@@ -5,8 +5,8 @@ import {
   principalOf,
   problemResponses,
   registerRoute,
+  requireRole,
 } from '@airsuite/platform-api';
-import { roleAtLeast } from '@airsuite/tools';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ChatService } from '../chat-service.ts';
@@ -108,16 +108,7 @@ export function workspaceChatRoutes(options: { platform: Platform; chat: ChatSer
         response: { 200: chatStateSchema, ...problemResponses },
         async handler(request) {
           const access = await platform.workspaces.access(principalOf(request), request.params.id);
-          if (!roleAtLeast(access.role, 'admin')) {
-            throw new PlatformError(
-              'FORBIDDEN',
-              `changing chat settings needs the admin role or higher; you are ${access.role}`,
-              {
-                required_role: 'admin',
-                role: access.role,
-              },
-            );
-          }
+          requireRole(access, 'admin', 'changing chat settings');
           const body = request.body;
           if (body.gemini_api_key !== undefined) {
             if (!chat.setWorkspaceKey) {

@@ -89,8 +89,8 @@ export function createChatRunner(deps: ChatDeps) {
     let tools: Tool[];
     try {
       tools = await deps.tools.listTools();
-    } catch {
-      throw new ChatError('CHAT_TOOLS_UNAVAILABLE', 'the AirSuite tools could not be listed; try again');
+    } catch (error) {
+      throw new ChatError('CHAT_TOOLS_UNAVAILABLE', toolsUnavailableMessage(error));
     }
     return {
       byName: new Map(tools.map((tool) => [tool.name, tool])),
@@ -451,3 +451,15 @@ export function createChatRunner(deps: ChatDeps) {
 
 export type ChatRunner = ReturnType<typeof createChatRunner>;
 export type { Content };
+
+/**
+ * A refusal that carries a stable code (the MCP server's McpAuthError, e.g. a connection
+ * that was removed) tells the user what to fix; anything else is worth a retry.
+ */
+function toolsUnavailableMessage(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{2,63}$/.test(code) && error instanceof Error) {
+    return `the AirSuite tools could not be listed: ${code}: ${error.message}`;
+  }
+  return 'the AirSuite tools could not be listed; try again';
+}

@@ -5,7 +5,7 @@ import {
 } from '@airsuite/mcp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChatService } from '../chat-service.ts';
-import { httpMcpConnector } from '../mcp-connectors.ts';
+import { httpMcpConnector } from '../http-mcp-connector.ts';
 import { createPgChatStore } from '../store/pg-chat-store.ts';
 import { SAMPLE_CRM, useChatRig } from '../testing/chat-rig.ts';
 

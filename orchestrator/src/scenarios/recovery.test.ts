@@ -1,7 +1,7 @@
+import { inMemoryMcpClients } from '@airsuite/mcp-server';
 import { describe, expect, it } from 'vitest';
 import { pgCancelBus } from '../cancel-bus.ts';
 import { createChatService } from '../chat-service.ts';
-import { inMemoryMcpConnector } from '../mcp-connectors.ts';
 import { createPgChatStore } from '../store/pg-chat-store.ts';
 import { useChatRig } from '../testing/chat-rig.ts';
 
@@ -10,7 +10,7 @@ const rig = useChatRig();
 const service = () =>
   createChatService({
     store: createPgChatStore(rig.platform.db()),
-    connect: inMemoryMcpConnector(rig.platform.platform()),
+    connect: inMemoryMcpClients(rig.platform.platform()),
     modelFor: async () => rig.model(),
     cancelBus: pgCancelBus(rig.platform.db()),
   });

@@ -1,7 +1,7 @@
 import { lastFunctionResponses, type RecordedRequest } from '@airsuite/evals/fake-gemini';
+import { inMemoryMcpClients } from '@airsuite/mcp-server';
 import type { ChatService } from '../chat-service.ts';
 import type { RunEvent } from '../loop/events.ts';
-import { inMemoryMcpConnector } from '../mcp-connectors.ts';
 import { type ChatRig, SAMPLE_CRM } from '../testing/chat-rig.ts';
 
 /** Emulator faults with nothing injected; `slow` adds latency to every CRM request. */
@@ -27,7 +27,7 @@ export function clearFaults(rig: ChatRig): void {
 /** Creates Companies records through the MCP tools (so the gateway's caches stay honest); returns their ids. */
 export async function seedCompanies(rig: ChatRig, names: string[]): Promise<string[]> {
   const caller = await rig.caller();
-  const client = await inMemoryMcpConnector(rig.platform.platform())({
+  const client = await inMemoryMcpClients(rig.platform.platform())({
     bearer: caller.bearer,
     workspaceId: caller.access.workspaceId,
   });

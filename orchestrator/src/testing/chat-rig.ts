@@ -1,11 +1,11 @@
 import { type FakeGemini, startFakeGemini } from '@airsuite/evals/fake-gemini';
+import { inMemoryMcpClients } from '@airsuite/mcp-server';
 import type { WorkspaceAccess } from '@airsuite/platform-api';
 import { type PlatformRig, type RigUser, usePlatformRig } from '@airsuite/platform-api/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { type Caller, type ChatService, createChatService } from '../chat-service.ts';
 import type { RunEvent } from '../loop/events.ts';
 import type { RunLimits } from '../loop/run-options.ts';
-import { inMemoryMcpConnector } from '../mcp-connectors.ts';
 import { createGeminiModel } from '../model/gemini-model.ts';
 import type { ModelPort } from '../model/model-port.ts';
 import { createPgChatStore } from '../store/pg-chat-store.ts';
@@ -49,7 +49,7 @@ export function useChatRig(options: { limits?: Partial<RunLimits>; withModel?: b
   const newChat = (overrides: { limits?: Partial<RunLimits> } = {}) =>
     createChatService({
       store: createPgChatStore(platform.db()),
-      connect: inMemoryMcpConnector(platform.platform()),
+      connect: inMemoryMcpClients(platform.platform()),
       modelFor: async () => model,
       limits: { maxWallClockMs: 30_000, ...options.limits, ...overrides.limits },
     });

@@ -23,6 +23,7 @@ export {
   startOrchestratorServer,
 } from './http/server.ts';
 export { SSE_HEARTBEAT_MS } from './http/sse.ts';
+export { readSse, type SseFrame } from './http/sse-frames.ts';
 export { httpMcpConnector } from './http-mcp-connector.ts';
 export { CHAT_ERROR_CODES, ChatError, type ChatErrorCode, isChatError } from './loop/errors.ts';
 export type { RunEvent, RunStatus, StoredEvent } from './loop/events.ts';

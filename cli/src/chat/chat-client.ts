@@ -1,6 +1,5 @@
-import type { RunEvent, RunStatus } from '@airsuite/orchestrator';
+import { type RunEvent, type RunStatus, readSse } from '@airsuite/orchestrator';
 import { ChatClientError, errorFromResponse } from './chat-client-error.ts';
-import { readSse } from './sse-reader.ts';
 
 /** How often a stream that breaks before `done` is picked up again (with Last-Event-ID). */
 export const DEFAULT_MAX_RECONNECTS = 3;

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useChatRig } from '../testing/chat-rig.ts';
 import { conversationRoutes } from './conversation-routes.ts';
-import { parseSse } from './parse-sse.ts';
 import { buildOrchestratorApp } from './server.ts';
+import { parseSse } from './sse-frames.ts';
 
 const rig = useChatRig();
 let app: FastifyInstance;

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../loop/events.ts';
 import { SAMPLE_CRM, useChatRig } from '../testing/chat-rig.ts';
-import { parseSse } from './parse-sse.ts';
 import { buildOrchestratorApp } from './server.ts';
+import { parseSse } from './sse-frames.ts';
 
 const rig = useChatRig();
 let app: FastifyInstance;

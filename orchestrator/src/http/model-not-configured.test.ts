@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useChatRig } from '../testing/chat-rig.ts';
-import { parseSse } from './parse-sse.ts';
 import { buildOrchestratorApp } from './server.ts';
+import { parseSse } from './sse-frames.ts';
 
 const rig = useChatRig({ withModel: false });
 let app: FastifyInstance;

@@ -1,7 +1,7 @@
 import { createHttpApp } from '@airsuite/platform-api';
 import { describe, expect, it } from 'vitest';
-import { parseSse } from './parse-sse.ts';
 import { formatSseFrame, openSse } from './sse.ts';
+import { parseSse } from './sse-frames.ts';
 
 describe('openSse', () => {
   it('streams framed events with SSE headers, heartbeats, and ends on request', async () => {

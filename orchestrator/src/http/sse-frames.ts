@@ -1,9 +1,16 @@
-/** One `text/event-stream` frame: `id`, `event` (default `message`) and `data` joined by newlines. */
+/**
+ * The client side of the chat's `text/event-stream`: one frame parser, used incrementally by
+ * the terminal chat and over a whole body by the specs (a browser's EventSource does the same).
+ */
+
+/** One frame: `id`, `event` (default `message`) and `data` joined by newlines. */
 export interface SseFrame {
   id?: string;
   event: string;
   data: string;
 }
+
+const FRAME_END = /\r?\n\r?\n/;
 
 /** Reads one frame's lines; undefined for frames without data (comments such as `: ping`). */
 function frameOf(block: string): SseFrame | undefined {
@@ -36,10 +43,9 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       const { value, done } = await reader.read();
       if (done) return;
       buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.search(/\r?\n\r?\n/); end !== -1; end = buffer.search(/\r?\n\r?\n/)) {
-        const block = buffer.slice(0, end);
+      for (let end = buffer.search(FRAME_END); end !== -1; end = buffer.search(FRAME_END)) {
+        const frame = frameOf(buffer.slice(0, end));
         buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-        const frame = frameOf(block);
         if (frame) yield frame;
       }
     }
@@ -47,4 +53,20 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
     // Stops the download when the consumer leaves early (break, return, throw).
     await reader.cancel().catch(() => {});
   }
+}
+
+/** One event of a complete body, its data read as JSON (the chat's events are JSON). */
+export interface ParsedSseEvent {
+  id?: string;
+  event: string;
+  data: unknown;
+}
+
+/** Parses a complete SSE body whose data is JSON. */
+export function parseSse(body: string): ParsedSseEvent[] {
+  return body
+    .split(FRAME_END)
+    .map(frameOf)
+    .filter((frame) => frame !== undefined)
+    .map((frame) => ({ ...frame, data: JSON.parse(frame.data) }));
 }

@@ -38,13 +38,25 @@ async function problemOf(response) {
 }
 
 /**
- * @param {() => string | null} token the current bearer (read at each call)
- * @param {(error: ApiError) => void} onUnauthorized called on any 401
+ * @param {object} options
+ * @param {() => string | null} options.token the current bearer (read at each call)
+ * @param {() => Promise<boolean>} [options.renew] trades the refresh token for a new bearer;
+ *   false when there is none or it was refused
+ * @param {(error: ApiError) => void} options.onUnauthorized called on a 401 that renewing did not cure
  */
-export function createApi(token, onUnauthorized) {
+export function createApi({ token, renew, onUnauthorized }) {
   const headers = (extra = {}) => {
     const bearer = token();
     return { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...extra };
+  };
+
+  /** One renewal at a time: parallel 401s (list, stream) wait for the same new token. */
+  let renewing;
+  const renewOnce = () => {
+    renewing ??= (renew ? renew() : Promise.resolve(false)).finally(() => {
+      renewing = undefined;
+    });
+    return renewing;
   };
 
   /** @param {string} method @param {string} path @param {unknown} [body] @param {Record<string,string>} [extra] */
@@ -54,11 +66,10 @@ export function createApi(token, onUnauthorized) {
       init.headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
-    let response;
-    try {
-      response = await fetch(path, init);
-    } catch {
-      throw new ApiError(0, 'NETWORK', 'the server cannot be reached; check your connection');
+    let response = await reach(path, init);
+    // An access token lives 15 minutes: renew it once and retry, so a long chat is not cut off.
+    if (response.status === 401 && !path.startsWith('/v1/auth/') && (await renewOnce())) {
+      response = await reach(path, { ...init, headers: { ...init.headers, ...headers() } });
     }
     if (!response.ok) {
       const error = await problemOf(response);
@@ -66,6 +77,15 @@ export function createApi(token, onUnauthorized) {
       throw error;
     }
     return response;
+  }
+
+  /** @param {string} path @param {RequestInit} init */
+  async function reach(path, init) {
+    try {
+      return await fetch(path, init);
+    } catch {
+      throw new ApiError(0, 'NETWORK', 'the server cannot be reached; check your connection');
+    }
   }
 
   async function json(method, path, body) {
@@ -124,6 +144,8 @@ export function createApi(token, onUnauthorized) {
     me: () => json('GET', '/v1/me'),
     login: (email, password) => json('POST', '/v1/auth/login', { email, password }),
     logout: () => json('POST', '/v1/auth/logout'),
+    /** @param {string} refreshToken @returns {Promise<{access_token: string, refresh_token: string}>} */
+    refresh: (refreshToken) => json('POST', '/v1/auth/refresh', { refresh_token: refreshToken }),
     workspaces: () => json('GET', '/v1/workspaces'),
     conversations: (workspaceId) =>
       json('GET', `/v1/conversations?workspace_id=${encodeURIComponent(workspaceId)}`),

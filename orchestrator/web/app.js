@@ -10,6 +10,7 @@ import { assistantTurn, errorNote, renderTurns, userTurn } from './turns.js';
  */
 
 const TOKEN_KEY = 'airsuite.chat.token';
+const REFRESH_KEY = 'airsuite.chat.refresh';
 const WORKSPACE_KEY = 'airsuite.chat.workspace';
 
 const $ = (id) => /** @type {any} */ (document.getElementById(id));
@@ -44,12 +45,37 @@ const state = {
   streaming: /** @type {string | null} */ (null),
 };
 
-const api = createApi(
-  () => sessionStorage.getItem(TOKEN_KEY),
-  () => {
+const api = createApi({
+  token: () => sessionStorage.getItem(TOKEN_KEY),
+  renew: renewSession,
+  onUnauthorized: () => {
     if (sessionStorage.getItem(TOKEN_KEY)) signOut('Your session has ended; sign in again.');
   },
-);
+});
+
+/** Signed in with an account: trades the refresh token (spent on use) for a new pair. */
+async function renewSession() {
+  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
+  if (!refreshToken) return false;
+  sessionStorage.removeItem(REFRESH_KEY);
+  try {
+    keepTokens(await api.refresh(refreshToken));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** @param {{access_token: string, refresh_token?: string}} tokens */
+function keepTokens(tokens) {
+  sessionStorage.setItem(TOKEN_KEY, tokens.access_token);
+  if (tokens.refresh_token) sessionStorage.setItem(REFRESH_KEY, tokens.refresh_token);
+}
+
+function forgetTokens() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(REFRESH_KEY);
+}
 
 // ---- signing in and out ---------------------------------------------------------------------
 
@@ -65,7 +91,7 @@ function showSignIn(message = '') {
 
 async function signOut(message = '', { endSession = false } = {}) {
   if (endSession) await api.logout().catch(() => {});
-  sessionStorage.removeItem(TOKEN_KEY);
+  forgetTokens();
   state.conversationId = null;
   ui.transcript.replaceChildren();
   ui.list.replaceChildren();
@@ -75,6 +101,7 @@ async function signOut(message = '', { endSession = false } = {}) {
 ui.keyForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const key = ui.keyForm.elements['api-key'].value.trim();
+  forgetTokens();
   sessionStorage.setItem(TOKEN_KEY, key);
   ui.keyForm.reset();
   await enter().catch((error) => signOut(`That API key was not accepted: ${error.message}`));
@@ -84,12 +111,11 @@ ui.passwordForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = ui.passwordForm.elements;
   try {
-    const tokens = await api.login(form.email.value.trim(), form.password.value);
-    sessionStorage.setItem(TOKEN_KEY, tokens.access_token);
+    keepTokens(await api.login(form.email.value.trim(), form.password.value));
     form.password.value = '';
     await enter();
   } catch (error) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    forgetTokens();
     showSignIn(`Sign-in failed: ${error.message}`);
     form.password.focus();
   }

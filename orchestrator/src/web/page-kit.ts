@@ -12,8 +12,8 @@ export interface OpenPage {
   context: BrowserContext;
   page: Page;
   /**
-   * Lets requests matching `predicate` fail at the network level (e.g. a stream the test cuts);
-   * any other failed request fails the test.
+   * Lets requests matching `predicate` fail, at the network level (e.g. a stream the test
+   * cuts) or with a 4xx/5xx (e.g. a token the test spoiled); any other failure fails the test.
    */
   allowFailedRequest(predicate: (request: Request) => boolean): void;
   /** Reloads the page; requests the reload itself aborts (e.g. a list refresh in flight) are not failures. */
@@ -75,7 +75,8 @@ export function useChatPage(rig: ChatRig): ChatPageKit {
         }
       });
       page.on('response', (response) => {
-        if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`);
+        if (response.status() < 400 || allowed.some((predicate) => predicate(response.request()))) return;
+        failures.push(`${response.status()} ${response.url()}`);
       });
       let closing = false;
       let reloading = false;

@@ -12,11 +12,19 @@ import { useChatPage } from './page-kit.ts';
 const rig = useChatRig();
 const { openPage, signIn, sendMessage, log } = useChatPage(rig);
 
+/** The page's sessionStorage (these specs compile without the DOM library). */
+interface PageGlobals {
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+}
+
 const tokens = (page: Page) =>
-  page.evaluate(() => ({
-    access: sessionStorage.getItem('airsuite.chat.token'),
-    refresh: sessionStorage.getItem('airsuite.chat.refresh'),
-  }));
+  page.evaluate(() => {
+    const { sessionStorage } = globalThis as unknown as PageGlobals;
+    return {
+      access: sessionStorage.getItem('airsuite.chat.token'),
+      refresh: sessionStorage.getItem('airsuite.chat.refresh'),
+    };
+  });
 
 /** A token the server refuses with 401, as it does an expired one: its signature no longer holds. */
 const spoil = (token: string) => `${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
@@ -28,7 +36,9 @@ describe('the chat page, when the access token stops working', () => {
     const before = await tokens(page);
     expect(before.refresh).toEqual(expect.any(String));
     const spoiled = spoil(before.access ?? '');
-    await page.evaluate((token) => sessionStorage.setItem('airsuite.chat.token', token), spoiled);
+    await page.evaluate((token) => {
+      (globalThis as unknown as PageGlobals).sessionStorage.setItem('airsuite.chat.token', token);
+    }, spoiled);
     const refused: string[] = [];
     allowFailedRequest((request) => {
       const spoilt = request.headers().authorization === `Bearer ${spoiled}`;
@@ -55,6 +65,7 @@ describe('the chat page, when the access token stops working', () => {
     await signIn(page);
     const spoiled = spoil((await tokens(page)).access ?? '');
     await page.evaluate((token) => {
+      const { sessionStorage } = globalThis as unknown as PageGlobals;
       sessionStorage.setItem('airsuite.chat.token', token);
       sessionStorage.setItem('airsuite.chat.refresh', 'not-a-refresh-token');
     }, spoiled);

@@ -117,7 +117,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     db,
     audit,
     accessTokens,
-    throttle: createLoginThrottle({ now }),
+    throttle: createLoginThrottle(db, { now }),
     sessions: sessionCache,
     now,
   });

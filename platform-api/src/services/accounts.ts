@@ -134,7 +134,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
     },
 
     async login(input, requestId) {
-      throttle.check({ email: input.email, ip: input.ip });
+      await throttle.check({ email: input.email, ip: input.ip });
       const [row] = await db.query<UserRow>('SELECT * FROM users WHERE lower(email) = lower($1)', [
         input.email,
       ]);
@@ -143,7 +143,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
       if (row) ok = await verifyPassword(row.password_hash, input.password);
       else await verifyPassword(await decoyHash, input.password);
       if (!row || !ok || row.disabled_at !== null) {
-        throttle.recordFailure({ email: input.email, ip: input.ip });
+        await throttle.recordFailure({ email: input.email, ip: input.ip });
         await audit.record({
           actor: { type: 'user', id: row?.id ?? 'unknown', label: input.email },
           action: 'user.login',
@@ -154,7 +154,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
         });
         throw invalidCredentials();
       }
-      throttle.recordSuccess({ email: input.email, ip: input.ip });
+      await throttle.recordSuccess({ email: input.email, ip: input.ip });
       const sessionId = newId('ses');
       const refreshToken = await db.transaction(async (tx) => {
         await tx.query('INSERT INTO sessions (id, user_id) VALUES ($1, $2)', [sessionId, row.id]);

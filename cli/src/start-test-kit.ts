@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createIsolatedSchema } from '@airsuite/platform-api';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import pg from 'pg';
 
 /**
  * A private schema in the PostgreSQL of DATABASE_URL, as a URL whose connections use it, so a
@@ -11,22 +10,7 @@ import pg from 'pg';
 export async function isolatedDatabaseUrl(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ url: string; drop(): Promise<void> } | undefined> {
-  const base = env.DATABASE_URL;
-  if (!base) return undefined;
-  const schema = `cli_${randomBytes(6).toString('hex')}`;
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`CREATE SCHEMA ${schema}`);
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: url.toString(), drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
+  return env.DATABASE_URL ? createIsolatedSchema(env.DATABASE_URL, 'cli') : undefined;
 }
 
 async function withClient<T>(

@@ -3,6 +3,7 @@ export { newId } from './crypto/opaque-token.ts';
 export { createSecretBox, type SecretBox } from './crypto/secret-box.ts';
 export { loadSecretKey } from './crypto/secret-key.ts';
 export type { Database, Queryable } from './db/database.ts';
+export { createIsolatedSchema, type IsolatedSchema } from './db/isolated-schema.ts';
 export { type MigrationReport, migrate } from './db/migrate.ts';
 export { type OpenDatabaseOptions, openDatabase } from './db/open-database.ts';
 export { isPlatformError, PLATFORM_ERRORS, PlatformError, type PlatformErrorCode } from './errors.ts';

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import type { Database } from './database.ts';
+import { createIsolatedSchema } from './isolated-schema.ts';
 import { migrate } from './migrate.ts';
 import { openPostgresDatabase } from './pg-database.ts';
 import { wrapPglite } from './pglite-database.ts';
@@ -22,21 +21,14 @@ let template: Promise<PGlite> | undefined;
 export async function openTestDatabase(env: NodeJS.ProcessEnv = process.env): Promise<TestDatabase> {
   const url = env.DATABASE_URL;
   if (url) {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    const db = await openPostgresDatabase({ connectionString: url, searchPath: schema, max: 5 });
+    const isolated = await createIsolatedSchema(url, 't');
+    const db = await openPostgresDatabase({ connectionString: url, searchPath: isolated.schema, max: 5 });
     await migrate(db);
     return {
       db,
       async close() {
         await db.close();
-        const cleanup = new pg.Client({ connectionString: url });
-        await cleanup.connect();
-        await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-        await cleanup.end();
+        await isolated.drop();
       },
     };
   }

@@ -50,9 +50,13 @@ export function createMcpClientPool(
           if (idle) drop(...idle);
         }
         const client = connect({ bearer: caller.bearer, workspaceId: caller.access.workspaceId });
-        const created: Entry = { client, runner: client.then(mcpToolRunner), users: 0 };
-        // A failed connection is not kept: the next run tries again.
+        const runner = client.then(mcpToolRunner);
+        const created: Entry = { client, runner, users: 0 };
+        // A failed connection is not kept: the next run tries again. The run sees the failure
+        // when it awaits the runner; until then it must not count as an unhandled rejection
+        // (which would end the process).
         client.catch(() => drop(key, created));
+        runner.catch(() => {});
         entry = created;
         entries.set(key, entry);
       }

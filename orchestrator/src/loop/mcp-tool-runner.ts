@@ -16,7 +16,14 @@ export function mcpToolRunner(client: Client): ToolRunner {
   let tools: Promise<Tool[]> | undefined;
   return {
     listTools() {
-      tools ??= client.listTools().then((listed) => listed.tools);
+      // A failed listing is not remembered: the pooled client serves later runs too.
+      tools ??= client.listTools().then(
+        (listed) => listed.tools,
+        (error: unknown) => {
+          tools = undefined;
+          throw error;
+        },
+      );
       return tools;
     },
     async callTool(name, args, signal): Promise<ToolCallOutcome> {

@@ -32,6 +32,15 @@ export interface Accounts {
   /** Rotates: the old refresh token is spent; presenting it again revokes the whole session. */
   refresh(refreshToken: string, requestId?: string): Promise<TokenPair>;
   logout(principal: Principal, requestId?: string): Promise<void>;
+  /**
+   * Replaces the signed-in user's password after checking the current one (throttled like a
+   * sign-in). Every other session of the user ends; this one goes on.
+   */
+  changePassword(
+    principal: Principal,
+    input: { currentPassword: string; newPassword: string; ip: string },
+    requestId?: string,
+  ): Promise<{ sessionsEnded: number }>;
   /** The user an access token speaks for, if its session is still open. */
   authenticate(accessToken: string): Promise<Extract<Principal, { kind: 'user' }>>;
   getUser(userId: string): Promise<User>;
@@ -250,6 +259,62 @@ export function createAccounts(deps: AccountsDeps): Accounts {
         );
       });
       await sessions.invalidate(principal.sessionId);
+    },
+
+    async changePassword(principal, input, requestId) {
+      if (principal.kind !== 'user') {
+        throw new PlatformError(
+          'AUTH_USER_TOKEN_REQUIRED',
+          'a password belongs to a signed-in user; API keys cannot change it',
+        );
+      }
+      const attempt = { email: principal.email, ip: input.ip };
+      await throttle.check(attempt);
+      const [row] = await db.query<UserRow>('SELECT * FROM users WHERE id = $1', [principal.userId]);
+      if (!row) throw new PlatformError('AUTH_INVALID_TOKEN', 'this session has ended; sign in again');
+      const actor = { type: 'user' as const, id: row.id, label: row.email };
+      if (!(await verifyPassword(row.password_hash, input.currentPassword))) {
+        await throttle.recordFailure(attempt);
+        await audit.record({
+          actor,
+          action: 'user.password_change',
+          target: { type: 'user', id: row.id },
+          outcome: 'failure',
+          errorCode: 'PASSWORD_INCORRECT',
+          requestId,
+          details: { ip: input.ip },
+        });
+        throw new PlatformError('PASSWORD_INCORRECT', 'the current password is wrong');
+      }
+      if (input.newPassword === input.currentPassword) {
+        throw new PlatformError('PASSWORD_UNCHANGED', 'the new password must differ from the current one');
+      }
+      checkPassword(input.newPassword, { email: row.email, name: row.name ?? undefined });
+      const passwordHash = await hashPassword(input.newPassword);
+      const ended = await db.transaction(async (tx) => {
+        await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [row.id, passwordHash]);
+        // Whoever else knew the old password (a stolen session) is signed out with it.
+        const sessionsEnded = await tx.query<{ id: string }>(
+          `UPDATE sessions SET revoked_at = now(), revoked_reason = 'password_changed'
+            WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
+          [row.id, principal.sessionId],
+        );
+        await audit.record(
+          {
+            actor,
+            action: 'user.password_change',
+            target: { type: 'user', id: row.id },
+            outcome: 'success',
+            requestId,
+            details: { sessions_ended: sessionsEnded.length },
+          },
+          tx,
+        );
+        return sessionsEnded.map((session) => session.id);
+      });
+      await Promise.all(ended.map((sessionId) => sessions.invalidate(sessionId)));
+      await throttle.recordSuccess(attempt);
+      return { sessionsEnded: ended.length };
     },
 
     async authenticate(accessToken) {

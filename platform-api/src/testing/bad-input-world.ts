@@ -88,6 +88,20 @@ export function useBadInputWorld() {
       plausible: { refresh_token: fc.string({ maxLength: 60 }) },
     },
     {
+      label: 'change password',
+      required: ['current_password', 'new_password'],
+      method: 'POST',
+      path: () => '/v1/me/password',
+      auth: true,
+      // Never the owner's real password: the other specs go on signing in with it.
+      valid: () => ({ current_password: 'not the right password', new_password: `fresh ${unique()} phrase` }),
+      stringFields: ['current_password', 'new_password'],
+      plausible: {
+        current_password: fc.string({ maxLength: 40 }),
+        new_password: fc.string({ maxLength: 40 }),
+      },
+    },
+    {
       label: 'create workspace',
       required: ['name'],
       method: 'POST',

@@ -97,6 +97,37 @@ export function authRoutes(platform: Platform) {
     registerRoute(
       app,
       defineRoute({
+        method: 'POST',
+        url: '/me/password',
+        summary: 'Change my password',
+        description:
+          'Needs the current password (wrong guesses are throttled like sign-ins). Every other session of the user ends; this one goes on. Signed-in users only: an API key gets 403 AUTH_USER_TOKEN_REQUIRED.',
+        tags: ['auth'],
+        operationId: 'changePassword',
+        auth: 'required',
+        body: z.object({ current_password: passwordSchema, new_password: passwordSchema }),
+        response: {
+          200: z.object({ sessions_ended: z.number().describe('other sessions signed out') }),
+          ...problems,
+        },
+        async handler(request) {
+          const { sessionsEnded } = await platform.accounts.changePassword(
+            principalOf(request),
+            {
+              currentPassword: request.body.current_password,
+              newPassword: request.body.new_password,
+              ip: request.ip,
+            },
+            request.id,
+          );
+          return { sessions_ended: sessionsEnded };
+        },
+      }),
+    );
+
+    registerRoute(
+      app,
+      defineRoute({
         method: 'GET',
         url: '/me',
         summary: 'Who am I',

@@ -32,6 +32,8 @@ export interface ChatSession {
   readonly conversationId: string | undefined;
   /** Starts a new conversation and makes it current. */
   newConversation(): Promise<string>;
+  /** Leaves the current conversation: the next message starts a new one. */
+  leave(): void;
   /** Makes `id` current: prints its recent turns, then settles its waiting approvals or follows its running run. */
   open(id: string): Promise<RunOutcome | undefined>;
   /** Sends a message (starting a conversation if none), streams the answer, and settles approvals. */
@@ -152,8 +154,14 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
       }
       return undefined;
     },
+    leave() {
+      conversationId = undefined;
+    },
     async send(text) {
-      if (conversationId === undefined) await session.newConversation();
+      if (conversationId === undefined) {
+        const id = await session.newConversation();
+        renderer.line(style.dim(`conversation ${id} (resume with: airsuite chat --conversation ${id})`));
+      }
       const id = current();
       return settle(await stream((signal) => client.sendMessage(id, text, { signal })));
     },

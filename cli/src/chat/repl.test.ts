@@ -43,12 +43,38 @@ describe('airsuite chat (interactive)', () => {
     const chat = interactive();
     chat.type('Hi', 'Are you there?', '/quit');
     const output = await chat.done;
-    expect(output).toMatch(/conversation cnv_\w+ · \/help for commands/);
-    expect(output).toContain('you › Hello there.');
+    expect(output).toContain('new conversation · /help for commands');
+    expect(output).toMatch(/conversation cnv_\w+ \(resume with: airsuite chat --conversation cnv_\w+\)/);
+    expect(output).toMatch(/you › conversation cnv_\w+ \(resume with: [^)]+\)\nHello there\./);
     expect(output).toContain('Still here.');
     // The second message saw the first: one conversation.
     const contents = rig.gemini().requests.at(-1)?.body.contents ?? [];
     expect(contents.filter((c) => c.role === 'user')).toHaveLength(2);
+  });
+
+  it('makes no conversation until the first message, and /new starts another', async () => {
+    const count = async () =>
+      (
+        await rig.platform
+          .db()
+          .query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE workspace_id = $1', [
+            rig.workspaceId(),
+          ])
+      )[0]?.n ?? 0;
+    const before = await count();
+    const idle = interactive();
+    idle.type('/help', '/quit');
+    await idle.done;
+    expect(await count()).toBe(before);
+
+    rig.gemini().enqueue({ text: 'First.' }, { text: 'Second.' });
+    const chat = interactive();
+    chat.type('One', '/new', 'Two', '/quit');
+    const output = await chat.done;
+    const ids = [...output.matchAll(/conversation (cnv_\w+) \(resume/g)].map((match) => match[1]);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(await count()).toBe(before + 2);
   });
 
   it('lists its commands with /help and ends at the end of input', async () => {

@@ -63,7 +63,8 @@ async function command(name: string, options: ReplOptions): Promise<boolean> {
       renderer.line(REPL_HELP);
       return true;
     case '/new':
-      renderer.line(style.dim(`new conversation ${await session.newConversation()}`));
+      session.leave();
+      renderer.line(style.dim('the next message starts a new conversation'));
       return true;
     case '/cancel':
       renderer.line(style.dim((await session.cancel()) ? 'cancelled' : 'nothing to cancel'));

@@ -83,8 +83,14 @@ export async function runChat(flags: ChatFlags, deps: ChatDeps): Promise<void> {
       return;
     }
     if (outcome?.status === 'interrupted') return;
-    if (!session.conversationId) await session.newConversation();
-    renderer.line(renderer.style.dim(`conversation ${session.conversationId} · /help for commands`));
+    // A conversation is made by the first message: opening and quitting leaves nothing behind.
+    renderer.line(
+      renderer.style.dim(
+        session.conversationId
+          ? `conversation ${session.conversationId} · /help for commands`
+          : 'new conversation · /help for commands',
+      ),
+    );
     await runRepl({ session, lines: lines!, renderer });
   } catch (error) {
     throw exitFor(error, settings.url);

@@ -4,7 +4,7 @@ import { PRIORITIES, type Priority } from '../request.ts';
 import type { BatchRunOptions, BatchWriteResult, UpsertResult } from './batch-runner.ts';
 import { commentsApi } from './comments.ts';
 import type { EngineCaller } from './engine-call.ts';
-import { externalProxy, loopbackProxy, type ProxyEndpoint } from './loopback.ts';
+import { externalProxy, loopbackProxy, type ProxyEndpoint, type SharedLoopback } from './loopback.ts';
 import { metadataApi } from './metadata.ts';
 import { getOneRecord, getPage, type ListPage, listAllRecords, listPages } from './record-reads.ts';
 import {
@@ -50,6 +50,11 @@ export interface AirtableGatewayOptions {
    * errors that airtable.js relabels (401, 403, 429, 500, 503) lose Airtable's exact type.
    */
   proxyUrl?: string;
+  /**
+   * A loopback proxy shared with other clients (`createSharedLoopback`), instead of one of
+   * the client's own: many clients then cost one server, and `close()` ends only this client.
+   */
+  loopback?: SharedLoopback;
 }
 
 /**
@@ -194,7 +199,7 @@ function checkPriority(priority: Priority): Priority {
 }
 
 function build(
-  options: Readonly<Required<Omit<AirtableGatewayOptions, 'proxyUrl'>>>,
+  options: Readonly<Required<Omit<AirtableGatewayOptions, 'proxyUrl' | 'loopback'>>>,
   proxy: ProxyEndpoint,
 ): AirtableGateway {
   const { engine, token, priority, cache } = options;
@@ -228,6 +233,8 @@ export function createAirtableGateway(options: AirtableGatewayOptions): Airtable
     priority: checkPriority(options.priority ?? DEFAULT_CLIENT_PRIORITY),
     cache: options.cache ?? DEFAULT_CLIENT_CACHE,
   });
-  const proxy = options.proxyUrl ? externalProxy(options.proxyUrl) : loopbackProxy(options.engine);
+  const proxy = options.proxyUrl
+    ? externalProxy(options.proxyUrl)
+    : (options.loopback?.lease() ?? loopbackProxy(options.engine));
   return build(resolved, proxy);
 }

@@ -116,3 +116,40 @@ export function loopbackProxy(engine: GatewayEngine): ProxyEndpoint {
     },
   };
 }
+
+/**
+ * One loopback proxy for many clients (say, one per Airtable connection of a platform): the
+ * proxy is token-agnostic (airtable.js sends each client's token), so one server on
+ * 127.0.0.1 serves them all. Each client holds a lease; closing a client ends its lease only.
+ */
+export interface SharedLoopback {
+  lease(): ProxyEndpoint;
+  /** Stops the server; every lease's later calls throw GATEWAY_INVALID_REQUEST. */
+  close(): Promise<void>;
+}
+
+export function createSharedLoopback(engine: GatewayEngine): SharedLoopback {
+  const shared = loopbackProxy(engine);
+  return {
+    lease() {
+      let closed = false;
+      const assertOpen = () => {
+        if (closed) throw closedError();
+        shared.assertOpen();
+      };
+      return {
+        assertOpen,
+        async url() {
+          assertOpen();
+          return shared.url();
+        },
+        requestId: shared.requestId,
+        takeFailure: shared.takeFailure,
+        async close() {
+          closed = true;
+        },
+      };
+    },
+    close: () => shared.close(),
+  };
+}

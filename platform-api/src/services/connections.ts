@@ -66,8 +66,8 @@ export interface Connections {
   ): Promise<Connection>;
   list(access: WorkspaceAccess): Promise<Connection[]>;
   remove(access: WorkspaceAccess, connectionId: string, requestId?: string): Promise<void>;
-  /** The workspace's default connection, decrypted, for tool calls; CONNECTION_REQUIRED when there is none. */
-  secretFor(workspaceId: string): Promise<ConnectionSecret>;
+  /** Every connection of the workspace, decrypted, for tool calls: the default first; empty when there is none. */
+  secretsFor(workspaceId: string): Promise<ConnectionSecret[]>;
 }
 
 export function createConnections(
@@ -84,7 +84,7 @@ export function createConnections(
       const ciphertext = secretBox.seal(input.token, aadOf(access.workspaceId, id));
       const bases = input.bases && input.bases.length > 0 ? [...new Set(input.bases)] : null;
       const row = await db.transaction(async (tx) => {
-        // The first connection of a workspace is the one its tools use.
+        // The first connection of a workspace is its default: whoami, and bases no other one reaches.
         const [existing] = await tx.query<{ n: number }>(
           'SELECT count(*)::int AS n FROM connections WHERE workspace_id = $1',
           [access.workspaceId],
@@ -164,22 +164,16 @@ export function createConnections(
         throw new PlatformError('CONNECTION_NOT_FOUND', 'no connection with this id in this workspace');
     },
 
-    async secretFor(workspaceId) {
-      const [row] = await db.query<ConnectionRow>(
-        'SELECT * FROM connections WHERE workspace_id = $1 ORDER BY is_default DESC, created_at, id LIMIT 1',
+    async secretsFor(workspaceId) {
+      const rows = await db.query<ConnectionRow>(
+        'SELECT * FROM connections WHERE workspace_id = $1 ORDER BY is_default DESC, created_at, id',
         [workspaceId],
       );
-      if (!row) {
-        throw new PlatformError(
-          'CONNECTION_REQUIRED',
-          'this workspace has no Airtable connection yet: an admin adds one with POST /v1/workspaces/{id}/connections',
-        );
-      }
-      return {
+      return rows.map((row) => ({
         id: row.id,
         token: secretBox.open(row.token_ciphertext, aadOf(workspaceId, row.id)),
         ...(row.bases ? { bases: row.bases } : {}),
-      };
+      }));
     },
   };
 }

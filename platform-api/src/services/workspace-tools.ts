@@ -1,5 +1,5 @@
 import type { AirtableGateway, GatewayEngine } from '@airsuite/airtable-gateway';
-import { createAirtableGateway } from '@airsuite/airtable-gateway';
+import { createAirtableGateway, createSharedLoopback } from '@airsuite/airtable-gateway';
 import {
   createCatalogue,
   isToolError,
@@ -9,20 +9,30 @@ import {
   ToolError,
 } from '@airsuite/tools';
 import { sha256Hex } from '../crypto/opaque-token.ts';
-import { isPlatformError } from '../errors.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from './audit-log.ts';
-import type { Connections } from './connections.ts';
+import { type ConnectionRoute, createConnectionRouter } from './connection-router.ts';
+import type { ConnectionSecret, Connections } from './connections.ts';
 import { type PlatformPortDeps, platformPortFor } from './platform-port.ts';
 import { summariseArguments } from './summarise-arguments.ts';
 
-/** Open Airtable clients kept per connection; the least recently used is closed past this. */
-const MAX_OPEN_CLIENTS = 50;
+/** Airtable clients kept per connection; the least recently used is dropped past this. */
+const MAX_CACHED_CLIENTS = 500;
+const REACHABLE_TTL_MS = 60_000;
+
+/**
+ * The bases a workspace's tools may touch: limited only when every connection is limited
+ * (then to all their bases together); one unlimited connection opens the rest.
+ */
+function basesOf(secrets: readonly ConnectionSecret[]): string[] | undefined {
+  if (secrets.length === 0 || secrets.some((secret) => secret.bases === undefined)) return undefined;
+  return [...new Set(secrets.flatMap((secret) => secret.bases ?? []))];
+}
 
 export interface WorkspaceTools {
   /** The catalogue this caller may see: its role and the deployment policy decide; calls are audited. */
   catalogueFor(access: WorkspaceAccess): { tools: ToolDefinition[]; policy: SafetyPolicy };
-  /** The Airtable client (the workspace's connection), the caller and the platform port. */
+  /** The Airtable client (the workspace's connections, routed by base), the caller and the platform port. */
   contextFor(
     access: WorkspaceAccess,
   ): Promise<Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy'>>;
@@ -56,6 +66,9 @@ function unconnected(): AirtableGateway {
 }
 
 export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
+  // One loopback proxy serves every connection's client, so a client is a plain object: an
+  // evicted one is dropped, never closed under a call still using it.
+  const loopback = createSharedLoopback(deps.engine);
   const clients = new Map<string, AirtableGateway>();
 
   function clientFor(connectionId: string, token: string): AirtableGateway {
@@ -66,16 +79,30 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
       clients.set(key, existing);
       return existing;
     }
-    if (clients.size >= MAX_OPEN_CLIENTS) {
-      const [oldestKey, oldest] = clients.entries().next().value ?? [];
-      if (oldestKey !== undefined && oldest) {
-        clients.delete(oldestKey);
-        void oldest.close();
-      }
+    if (clients.size >= MAX_CACHED_CLIENTS) {
+      const oldest = clients.keys().next();
+      if (!oldest.done) clients.delete(oldest.value);
     }
-    const client = createAirtableGateway({ engine: deps.engine, token });
+    const client = createAirtableGateway({ engine: deps.engine, token, loopback });
     clients.set(key, client);
     return client;
+  }
+
+  /** The bases an unlimited connection reaches, kept a minute (each look costs a listBases). */
+  const reachableCache = new Map<string, { at: number; bases: Promise<ReadonlySet<string>> }>();
+  function reachable(route: ConnectionRoute): Promise<ReadonlySet<string>> {
+    const now = Date.now();
+    const cached = reachableCache.get(route.id);
+    if (cached && now - cached.at < REACHABLE_TTL_MS) return cached.bases;
+    const bases = route.client.listBases().then((list) => new Set(list.map((base) => base.id)));
+    reachableCache.set(route.id, { at: now, bases });
+    // A failed look is not kept: the next call asks again.
+    bases.catch(() => reachableCache.delete(route.id));
+    if (reachableCache.size > MAX_CACHED_CLIENTS) {
+      const oldest = reachableCache.keys().next();
+      if (!oldest.done) reachableCache.delete(oldest.value);
+    }
+    return bases;
   }
 
   function policyFor(access: WorkspaceAccess, bases?: readonly string[]): SafetyPolicy {
@@ -136,26 +163,28 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
     },
 
     async contextFor(access) {
-      const secret = await deps.connections.secretFor(access.workspaceId).catch((error: unknown) => {
-        if (isPlatformError(error) && error.code === 'CONNECTION_REQUIRED') return undefined;
-        throw error;
-      });
+      const secrets = await deps.connections.secretsFor(access.workspaceId);
+      const routes = secrets.map((secret) => ({
+        id: secret.id,
+        client: clientFor(secret.id, secret.token),
+        ...(secret.bases ? { bases: secret.bases } : {}),
+      }));
       return {
-        airtable: secret ? clientFor(secret.id, secret.token) : unconnected(),
+        airtable: routes.length > 0 ? createConnectionRouter({ routes, reachable }) : unconnected(),
         caller: {
           id: access.principal.kind === 'user' ? access.principal.userId : access.principal.keyId,
           role: access.role,
           workspaceId: access.workspaceId,
         },
         platform: platformPortFor(access, deps),
-        policy: policyFor(access, secret?.bases),
+        policy: policyFor(access, basesOf(secrets)),
       };
     },
 
     async close() {
-      const open = [...clients.values()];
       clients.clear();
-      await Promise.all(open.map((c) => c.close()));
+      reachableCache.clear();
+      await loopback.close();
     },
   };
 }

@@ -21,4 +21,5 @@ export {
 } from './core/run-tool.ts';
 export type { Caller, ProgressUpdate, ToolContext } from './core/tool-context.ts';
 export { isToolError, TOOL_ERROR_CODES, ToolError, type ToolErrorCode } from './core/tool-error.ts';
+export { auditEventSchema } from './platform/audit-event-schema.ts';
 export { platformTools } from './platform-tools.ts';

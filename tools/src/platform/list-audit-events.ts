@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { defineTool } from '../core/define-tool.ts';
 import type { PlatformAuditQuery } from '../core/platform-port.ts';
+import { auditEventSchema, auditOutcomeSchema } from './audit-event-schema.ts';
 import { platformAnnotations, requirePlatform } from './shared.ts';
 
 export const DEFAULT_AUDIT_LIMIT = 25;
 export const MAX_AUDIT_LIMIT = 100;
 
-const outcome = z.enum(['success', 'failure', 'denied']);
 const dateTime = z.iso
   .datetime({ offset: true, error: 'expected an ISO date-time such as 2025-03-01T00:00:00Z' })
   .optional();
@@ -21,28 +21,12 @@ export const listAuditEventsTool = defineTool({
     cursor: z.string().optional().describe('next_cursor of the previous call, same filters'),
     action: z.string().min(1).optional().describe('e.g. tool.call'),
     actor_id: z.string().min(1).optional(),
-    outcome: outcome.optional(),
+    outcome: auditOutcomeSchema.optional(),
     since: dateTime.describe('ISO date-time, inclusive'),
     until: dateTime.describe('ISO date-time, exclusive'),
   }),
   outputSchema: z.object({
-    events: z.array(
-      z.object({
-        id: z.string(),
-        at: z.string(),
-        action: z.string(),
-        actor: z.object({
-          type: z.enum(['user', 'api_key', 'system']),
-          id: z.string(),
-          label: z.string().optional(),
-        }),
-        target: z.object({ type: z.string(), id: z.string() }).optional(),
-        outcome,
-        error_code: z.string().optional(),
-        duration_ms: z.number().optional(),
-        details: z.record(z.string(), z.unknown()).optional(),
-      }),
-    ),
+    events: z.array(auditEventSchema),
     next_cursor: z.string().optional(),
   }),
   annotations: platformAnnotations('List audit events'),

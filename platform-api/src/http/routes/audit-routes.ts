@@ -1,10 +1,12 @@
+// The audit row's shape is the tools': REST and list_audit_events answer alike.
+import { auditEventSchema } from '@airsuite/tools';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Platform } from '../../platform.ts';
 import { requireRole } from '../../services/workspaces.ts';
 import { defineRoute, registerRoute } from '../define-route.ts';
 import { principalOf } from './auth-hook.ts';
-import { auditEventSchema, problems, snake, workspaceParams } from './schemas.ts';
+import { problems, snake, workspaceParams } from './schemas.ts';
 
 const isoDateTime = z.iso.datetime({
   offset: true,

@@ -82,22 +82,6 @@ export const connectionSchema = z.object({
   last_validated_at: z.string().optional(),
 });
 
-export const auditEventSchema = z.object({
-  id: z.string(),
-  at: z.string(),
-  action: z.string(),
-  actor: z.object({
-    type: z.enum(['user', 'api_key', 'system']),
-    id: z.string(),
-    label: z.string().optional(),
-  }),
-  target: z.object({ type: z.string(), id: z.string() }).optional(),
-  outcome: z.enum(['success', 'failure', 'denied']),
-  error_code: z.string().optional(),
-  duration_ms: z.number().optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
-
 /** camelCase service objects → snake_case JSON, shallowly, dropping undefined. */
 export function snake<T extends object>(value: T): Record<string, unknown> {
   const out: Record<string, unknown> = {};

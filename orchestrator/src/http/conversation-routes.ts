@@ -2,7 +2,7 @@ import { defineRoute, type Platform, problemResponses, registerRoute } from '@ai
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ChatService } from '../chat-service.ts';
-import type { Conversation, RunRecord } from '../store/chat-store.ts';
+import type { Conversation, RunRecord, UsageTotals } from '../store/chat-store.ts';
 import { installChatErrorHandler } from './chat-problem.ts';
 import { conversationAccess } from './conversation-access.ts';
 import {
@@ -32,6 +32,15 @@ export const conversationJson = (conversation: Conversation) => ({
   ...(conversation.title !== undefined ? { title: conversation.title } : {}),
   created_at: conversation.createdAt,
   updated_at: conversation.updatedAt,
+});
+
+/** Usage totals as the API shows them (a conversation's, or a workspace's month). */
+export const usageJson = (usage: UsageTotals) => ({
+  runs: usage.runs,
+  prompt_tokens: usage.promptTokens,
+  output_tokens: usage.outputTokens,
+  total_tokens: usage.promptTokens + usage.outputTokens,
+  tool_calls: usage.toolCalls,
 });
 
 const runJson = (run: RunRecord) => ({
@@ -139,13 +148,7 @@ export function conversationRoutes(options: ConversationRoutesOptions) {
             ...conversationJson(conversation),
             turns: renderConversation(history),
             ...(run ? { latest_run: runJson(run) } : {}),
-            usage: {
-              runs: usage.runs,
-              prompt_tokens: usage.promptTokens,
-              output_tokens: usage.outputTokens,
-              total_tokens: usage.promptTokens + usage.outputTokens,
-              tool_calls: usage.toolCalls,
-            },
+            usage: usageJson(usage),
             pending_approvals: approvals
               .filter((approval) => approval.status === 'pending')
               .map((approval) => ({

@@ -10,6 +10,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ChatService } from '../chat-service.ts';
+import { usageJson } from './conversation-routes.ts';
 
 const workspaceParams = z.object({
   id: z.string().regex(/^wsp_[A-Za-z0-9]{1,64}$/, 'must be a workspace id (wsp_…)'),
@@ -49,13 +50,7 @@ export function workspaceChatRoutes(options: { platform: Platform; chat: ChatSer
     const ownKey = await chat.store.workspaceGeminiKey(workspaceId);
     return {
       month_start: since.toISOString(),
-      usage: {
-        runs: usage.runs,
-        prompt_tokens: usage.promptTokens,
-        output_tokens: usage.outputTokens,
-        total_tokens: usage.promptTokens + usage.outputTokens,
-        tool_calls: usage.toolCalls,
-      },
+      usage: usageJson(usage),
       monthly_token_budget: budget ?? null,
       gemini_key: ownKey ? ('workspace' as const) : ('deployment_default' as const),
     };

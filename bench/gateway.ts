@@ -1,5 +1,6 @@
 import { createGatewayEngine, type GatewayEngine, startGatewayServer } from '@airsuite/airtable-gateway';
 import { createEmulator, type Fixture } from '@airsuite/airtable-gateway/emulator';
+import { quantile } from './stats.ts';
 
 const TOKEN = 'bench-token-full-access';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -38,15 +39,10 @@ async function startEmulator(perBase: number, perOwner: number) {
   return { emulator, baseId, rateLimited };
 }
 
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
-
 const ms = (n: number) => Math.round(n * 1000) / 1000;
 
 function distribution(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50Ms: ms(percentile(sorted, 0.5)), p99Ms: ms(percentile(sorted, 0.99)) };
+  return { n: samples.length, p50Ms: ms(quantile(samples, 0.5)), p99Ms: ms(quantile(samples, 0.99)) };
 }
 
 async function timed(call: () => Promise<Response>): Promise<number> {

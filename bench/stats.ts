@@ -9,9 +9,14 @@ export async function timeCalls(count: number, call: (i: number) => Promise<unkn
   return samples;
 }
 
-export function summarize(samples: number[]) {
+/** The value below which a share `q` of the samples fall (nearest rank). */
+export function quantile(samples: readonly number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+export function summarize(samples: number[]) {
   const round = (n: number) => Math.round(n * 1000) / 1000;
-  return { n: sorted.length, p50Ms: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(at(1)) };
+  const at = (q: number) => round(quantile(samples, q));
+  return { n: samples.length, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: at(1) };
 }

@@ -306,13 +306,18 @@ export function createChatRunner(deps: ChatDeps) {
       // Read once per run; the usage it is compared with is read before every model call.
       const budget = await deps.store.monthlyTokenBudget(conversation.workspaceId);
       let calls = pending;
+      // Read from the store once per run, then kept in step with what this run appends
+      // (one run per conversation at a time, so nobody else adds turns meanwhile).
+      let history: Content[] | undefined;
       for (;;) {
         if (signal.aborted) throw new ChatError('CHAT_CANCELLED', 'the run was cancelled');
         if (calls && calls.length > 0) {
           const responses = await executeCalls(run, conversation, calls, byName, totals, signal);
           // Kept even when cancelled (they say TOOL_CANCELLED): a call turn without its responses
           // would make Gemini reject every later request of the conversation.
-          await deps.store.appendTurns(conversation.id, run.id, [{ role: 'user', parts: responses }]);
+          const answered: Content = { role: 'user', parts: responses };
+          await deps.store.appendTurns(conversation.id, run.id, [answered]);
+          history?.push(answered);
           calls = undefined;
           if (signal.aborted) throw new ChatError('CHAT_CANCELLED', 'the run was cancelled');
         }
@@ -335,7 +340,7 @@ export function createChatRunner(deps: ChatDeps) {
           );
         }
         await checkMonthlyBudget(conversation.workspaceId, budget);
-        const history = (await deps.store.history(conversation.id)).map((turn) => turn.content);
+        history ??= (await deps.store.history(conversation.id)).map((stored) => stored.content);
         const turn = await model.generate({
           contents: alternateTurns(windowHistory(answerDanglingCalls(history), limits.historyTokenBudget)),
           tools: declarations,
@@ -346,7 +351,13 @@ export function createChatRunner(deps: ChatDeps) {
         totals.steps += 1;
         totals.promptTokens += turn.usage.promptTokens;
         totals.outputTokens += turn.usage.outputTokens;
-        await deps.store.appendTurns(conversation.id, run.id, [turn.content], { ...totals });
+        // An answer without calls ends the run in the same statement that keeps it.
+        const completed = turn.functionCalls.length === 0;
+        await deps.store.appendTurns(conversation.id, run.id, [turn.content], {
+          totals: { ...totals },
+          completed,
+        });
+        history.push(turn.content);
         note(run.id, {
           type: 'usage',
           prompt_tokens: totals.promptTokens,
@@ -356,8 +367,8 @@ export function createChatRunner(deps: ChatDeps) {
           steps: totals.steps,
         });
         lastText = turn.text;
-        if (turn.functionCalls.length === 0) {
-          await finish(run, 'completed', totals, lastText);
+        if (completed) {
+          await deps.emit(run.id, { type: 'done', status: 'completed', text: lastText });
           return ended('completed');
         }
         calls = turn.functionCalls.map((call: FunctionCall, index) => ({
@@ -424,8 +435,12 @@ export function createChatRunner(deps: ChatDeps) {
         );
       }
       onStarted?.(run);
-      await deps.store.appendTurns(conversation.id, run.id, [{ role: 'user', parts: [{ text }] }]);
-      if (conversation.title === undefined) await deps.store.setTitle(conversation.id, text.slice(0, 80));
+      await deps.store.appendTurns(
+        conversation.id,
+        run.id,
+        [{ role: 'user', parts: [{ text }] }],
+        conversation.title === undefined ? { title: text.slice(0, 80) } : {},
+      );
       note(run.id, { type: 'run_started', run_id: run.id, conversation_id: conversation.id });
       const totals: Totals = { steps: 0, promptTokens: 0, outputTokens: 0, toolCalls: 0 };
       return drive(run, conversation, totals, 0, undefined, signal);

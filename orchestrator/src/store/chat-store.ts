@@ -58,6 +58,13 @@ export interface UsageTotals {
 
 export type RunTotals = Pick<RunRecord, 'steps' | 'promptTokens' | 'outputTokens' | 'toolCalls'>;
 
+export interface AppendExtras {
+  totals?: RunTotals;
+  /** With totals: the run ends `completed` (no error, no saved state). */
+  completed?: boolean;
+  title?: string;
+}
+
 /**
  * Where conversations live: PostgreSQL (or PGlite) through the platform's database.
  * Every read names the workspace, so one tenant never sees another's chats.
@@ -75,11 +82,19 @@ export interface ChatStore {
     limit: number,
   ): Promise<Conversation[]>;
   getConversation(conversationId: string): Promise<Conversation | undefined>;
-  setTitle(conversationId: string, title: string): Promise<void>;
 
   history(conversationId: string): Promise<StoredTurn[]>;
-  /** Appends turns in order; with `totals`, the run's counters are saved in the same statement. */
-  appendTurns(conversationId: string, runId: string, contents: Content[], totals?: RunTotals): Promise<void>;
+  /**
+   * Appends turns in order, in one statement with what goes with them: the run's counters
+   * (`totals`), the run's end when this turn completes it (`completed`, with totals), and the
+   * conversation's title when it has none yet (`title`).
+   */
+  appendTurns(
+    conversationId: string,
+    runId: string,
+    contents: Content[],
+    extras?: AppendExtras,
+  ): Promise<void>;
 
   /** A new running run, or undefined when the conversation already has an open one. */
   startRun(conversationId: string, workspaceId: string): Promise<RunRecord | undefined>;

@@ -120,13 +120,6 @@ export function createPgChatStore(db: Database): ChatStore {
       return row ? toConversation(row) : undefined;
     },
 
-    async setTitle(conversationId, title) {
-      await db.query('UPDATE conversations SET title = $2 WHERE id = $1 AND title IS NULL', [
-        conversationId,
-        title,
-      ]);
-    },
-
     async history(conversationId) {
       const rows = await db.query<{ seq: number; role: 'user' | 'model'; content: Content }>(
         'SELECT seq, role, content FROM conversation_turns WHERE conversation_id = $1 ORDER BY seq',
@@ -135,14 +128,29 @@ export function createPgChatStore(db: Database): ChatStore {
       return rows;
     },
 
-    async appendTurns(conversationId, runId, contents, totals) {
+    async appendTurns(conversationId, runId, contents, extras = {}) {
       if (contents.length === 0) return;
+      const { totals, completed, title } = extras;
+      const params: unknown[] = [
+        conversationId,
+        runId,
+        contents.map((content) => (content.role === 'model' ? 'model' : 'user')),
+        contents.map((content) => JSON.stringify(content)),
+      ];
+      const param = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
       const counters = totals
         ? `, counted AS (
-             UPDATE runs SET steps = $5, prompt_tokens = $6, output_tokens = $7, tool_calls = $8, updated_at = now()
+             UPDATE runs SET steps = ${param(totals.steps)}, prompt_tokens = ${param(totals.promptTokens)},
+                    output_tokens = ${param(totals.outputTokens)}, tool_calls = ${param(totals.toolCalls)},
+                    ${completed ? "status = 'completed', finished_at = now(), error_code = NULL, state = NULL," : ''}
+                    updated_at = now()
               WHERE id = $2 RETURNING 1
            )`
         : '';
+      const titled = title === undefined ? '' : `, title = COALESCE(title, ${param(title)})`;
       // One statement: numbered after the last turn (a conversation has one run at a time;
       // the primary key refuses a duplicate rather than interleaving), and the conversation touched.
       await db.query(
@@ -154,14 +162,8 @@ export function createPgChatStore(db: Database): ChatStore {
              FROM last, unnest($3::text[], $4::jsonb[]) WITH ORDINALITY AS t(role, content, n)
            RETURNING 1
          )${counters}
-         UPDATE conversations SET updated_at = now() WHERE id = $1 AND (SELECT count(*) FROM added) > 0`,
-        [
-          conversationId,
-          runId,
-          contents.map((content) => (content.role === 'model' ? 'model' : 'user')),
-          contents.map((content) => JSON.stringify(content)),
-          ...(totals ? [totals.steps, totals.promptTokens, totals.outputTokens, totals.toolCalls] : []),
-        ],
+         UPDATE conversations SET updated_at = now()${titled} WHERE id = $1 AND (SELECT count(*) FROM added) > 0`,
+        params,
       );
     },
 

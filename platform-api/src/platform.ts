@@ -122,7 +122,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     now,
   });
   const accessCache = await createAccessCache(db);
-  const workspaces = createWorkspaces(db, audit, accessCache);
+  const workspaces = createWorkspaces(db, audit, accessCache, keyCache);
   const members = createMembers(db, audit, accessCache);
   const apiKeys = createApiKeys(db, audit, keyCache, now);
   const connections = createConnections(

@@ -267,6 +267,17 @@ describe('API keys', () => {
     expectUnauthorized(await me(auth), 'AUTH_API_KEY_REVOKED');
   });
 
+  it("stops a deleted workspace's keys on the very next request", async () => {
+    const doomed = await rig.workspace(keyOwner);
+    const { auth } = await rig.apiKey(keyOwner, doomed, 'admin');
+    // Used first, so it is cached.
+    expect((await me(auth)).statusCode).toBe(200);
+    const deleted = await rig.call('DELETE', `/v1/workspaces/${doomed}`, { auth: keyOwner.auth });
+    expect(deleted.statusCode).toBe(204);
+    expectUnauthorized(await me(auth), 'AUTH_INVALID_TOKEN');
+    expectUnauthorized(await rig.call('GET', `/v1/workspaces/${doomed}`, { auth }), 'AUTH_INVALID_TOKEN');
+  });
+
   it('refuses an expired key with AUTH_TOKEN_EXPIRED', async () => {
     const created = await rig.call('POST', `/v1/workspaces/${space}/api-keys`, {
       auth: keyOwner.auth,

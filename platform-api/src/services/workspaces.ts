@@ -5,6 +5,7 @@ import { PlatformError } from '../errors.ts';
 import { actorOf, type Principal, type WorkspaceAccess } from '../principal.ts';
 import type { AccessCache } from './access-cache.ts';
 import type { AuditLog } from './audit-log.ts';
+import type { CredentialCache } from './credential-cache.ts';
 
 export interface Workspace {
   id: string;
@@ -81,7 +82,13 @@ interface AccessRow {
 const principalKey = (principal: Principal) =>
   principal.kind === 'user' ? `user:${principal.userId}` : `key:${principal.keyId}`;
 
-export function createWorkspaces(db: Database, audit: AuditLog, cache: AccessCache): Workspaces {
+export function createWorkspaces(
+  db: Database,
+  audit: AuditLog,
+  cache: AccessCache,
+  /** The API-key cache: a deleted workspace's keys must stop working at once, in every process. */
+  keys: Pick<CredentialCache<unknown>, 'invalidate'>,
+): Workspaces {
   async function fetch(workspaceId: string, role: WorkspaceRole): Promise<Workspace> {
     const [row] = await db.query<WorkspaceRow>(
       'SELECT id, name, $2::text AS role, created_at, updated_at FROM workspaces WHERE id = $1',
@@ -207,7 +214,12 @@ export function createWorkspaces(db: Database, audit: AuditLog, cache: AccessCac
 
     async remove(access, requestId) {
       requireRole(access, 'owner', 'deleting a workspace');
-      await db.transaction(async (tx) => {
+      const keyIds = await db.transaction(async (tx) => {
+        // Its API keys go with it (ON DELETE CASCADE); their ids are needed for the caches.
+        const gone = await tx.query<{ id: string }>(
+          'DELETE FROM api_keys WHERE workspace_id = $1 RETURNING id',
+          [access.workspaceId],
+        );
         await tx.query('DELETE FROM workspaces WHERE id = $1', [access.workspaceId]);
         await audit.record(
           {
@@ -221,8 +233,10 @@ export function createWorkspaces(db: Database, audit: AuditLog, cache: AccessCac
           },
           tx,
         );
+        return gone.map((row) => row.id);
       });
       await cache.invalidate(access.workspaceId);
+      await Promise.all(keyIds.map((keyId) => keys.invalidate(keyId)));
     },
   };
 }

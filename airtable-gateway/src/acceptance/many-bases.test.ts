@@ -87,7 +87,7 @@ describe('many bases, real limits (5/s per base, 50/s per owner, 30 s penalty)',
     expect(elapsedS).toBeLessThan(15);
   }, 60_000);
 
-  it('holds one token owner across 12 bases to ≤ 50 req/s, zero 429s, ≥ 43 req/s', async () => {
+  it('holds one token owner across 12 bases to ≤ 50 req/s, zero 429s, ≥ 40 req/s', async () => {
     const baseIds = await emu.loadBases(
       Array.from({ length: 12 }, (_, i) => itemsBase(`Owner load ${i}`, 2)),
     );
@@ -114,9 +114,10 @@ describe('many bases, real limits (5/s per base, 50/s per owner, 30 s penalty)',
     expect(times).toHaveLength(600);
     expect(maxInAnyWindow(times, 1000)).toBeLessThanOrEqual(50);
     expect(steadyRate(times, 50)).toBeLessThanOrEqual(50);
-    // Measured 45–48 req/s here; the floor leaves room for a loaded CI machine while still
-    // proving the owner budget, not 12 × 5 per-base budgets, is what binds.
-    expect(sustainedRate(times)).toBeGreaterThanOrEqual(43);
+    // Measured 44–48 req/s in clean-clone CI runs (42.8 once, on a machine busy installing
+    // packages). The floor only has to show the gateway is not needlessly slow; that the owner
+    // budget, not 12 × 5 per-base budgets, binds is what the ≤ 50 checks above prove.
+    expect(sustainedRate(times)).toBeGreaterThanOrEqual(40);
   }, 120_000);
 
   // Runs last: when it fails, Airtable's 30 s penalty lands on the owner.

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { randomToken } from './crypto/opaque-token.ts';
+import { verifyPassword } from './crypto/password.ts';
 import { isPlatformError } from './errors.ts';
 import type { Platform } from './platform.ts';
 import type { Principal } from './principal.ts';
@@ -9,6 +10,7 @@ import type { Principal } from './principal.ts';
 export const LOCAL_CREDENTIALS_FILE = 'first-start.json';
 export const LOCAL_OWNER_EMAIL = 'owner@airsuite.local';
 const UNKNOWN_PASSWORD = '(set on an earlier start whose first-start.json is gone)';
+export const CHANGED_PASSWORD = '(changed since the first start)';
 
 const credentialsSchema = z.object({
   email: z.string(),
@@ -49,6 +51,16 @@ export interface LocalBootstrap extends LocalCredentials {
   created: boolean;
 }
 
+/** The first start's password, or a note when the owner has changed it since (POST /v1/me/password). */
+async function stillTheSame(platform: Platform, credentials: LocalCredentials): Promise<string> {
+  const [row] = await platform.db.query<{ password_hash: string }>(
+    'SELECT password_hash FROM users WHERE lower(email) = lower($1)',
+    [credentials.email],
+  );
+  if (!row) return UNKNOWN_PASSWORD;
+  return (await verifyPassword(row.password_hash, credentials.password)) ? credentials.password : CHANGED_PASSWORD;
+}
+
 async function stillWorks(platform: Platform, credentials: LocalCredentials): Promise<boolean> {
   try {
     const principal: Principal = await platform.apiKeys.authenticate(credentials.apiKey);
@@ -68,7 +80,9 @@ async function stillWorks(platform: Platform, credentials: LocalCredentials): Pr
 export async function ensureLocalBootstrap(options: LocalBootstrapOptions): Promise<LocalBootstrap> {
   const { platform, dataDir } = options;
   const previous = readLocalCredentials(dataDir);
-  if (previous && (await stillWorks(platform, previous))) return { ...previous, created: false };
+  if (previous && (await stillWorks(platform, previous))) {
+    return { ...previous, password: await stillTheSame(platform, previous), created: false };
+  }
 
   const [existing] = await platform.db.query<{ id: string }>(
     'SELECT id FROM users WHERE lower(email) = lower($1)',

@@ -165,6 +165,7 @@ function printWelcome(
       : 'Reusing the account made on first start.',
   );
   io.stdout(`  Sign in:    ${local.email} / ${local.password}   (POST ${platformUrl}/v1/auth/login)`);
+  if (local.created) io.stdout(`              change it with POST ${platformUrl}/v1/me/password`);
   io.stdout(
     `  Workspace:  ${local.workspaceId}${unconnected ? ' (no Airtable connection: set AIRTABLE_TOKEN or add one via the API)' : ' (connected to the sample bases)'}`,
   );

@@ -58,7 +58,9 @@ async function stillTheSame(platform: Platform, credentials: LocalCredentials): 
     [credentials.email],
   );
   if (!row) return UNKNOWN_PASSWORD;
-  return (await verifyPassword(row.password_hash, credentials.password)) ? credentials.password : CHANGED_PASSWORD;
+  return (await verifyPassword(row.password_hash, credentials.password))
+    ? credentials.password
+    : CHANGED_PASSWORD;
 }
 
 async function stillWorks(platform: Platform, credentials: LocalCredentials): Promise<boolean> {

@@ -50,7 +50,7 @@ describe('the chat page, when the access token stops working', () => {
     await sendMessage(page, 'Are you still there?');
     await log(page).getByText('Still here after the renewal.').waitFor();
 
-    expect(refused).toEqual([expect.stringMatching(/^POST \/v1\/conversations(\/conv_[^/]+\/messages)?$/)]);
+    expect(refused).toEqual([expect.stringMatching(/^POST \/v1\/conversations(\/cnv_[^/]+\/messages)?$/)]);
     const after = await tokens(page);
     expect(after.access).not.toBe(spoiled);
     expect(after.access).not.toBe(before.access);

@@ -123,7 +123,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   });
   const accessCache = await createAccessCache(db);
   const workspaces = createWorkspaces(db, audit, accessCache, keyCache);
-  const members = createMembers(db, audit, accessCache);
+  const members = createMembers(db, audit, accessCache, keyCache);
   const apiKeys = createApiKeys(db, audit, keyCache, now);
   const connections = createConnections(
     db,

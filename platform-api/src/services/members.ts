@@ -1,9 +1,10 @@
-import type { WorkspaceRole } from '@airsuite/tools';
+import { ROLE_RANK, type WorkspaceRole } from '@airsuite/tools';
 import type { Database, Queryable } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
 import type { AccessCache } from './access-cache.ts';
 import type { AuditLog } from './audit-log.ts';
+import type { CredentialCache } from './credential-cache.ts';
 import { requireRole } from './workspaces.ts';
 
 export interface Member {
@@ -56,7 +57,36 @@ export interface Members {
  * Membership rules: admins manage editors, viewers and other admins; only owners grant,
  * change or remove the owner role; anyone may leave; a workspace always keeps an owner.
  */
-export function createMembers(db: Database, audit: AuditLog, cache: AccessCache): Members {
+export function createMembers(
+  db: Database,
+  audit: AuditLog,
+  cache: AccessCache,
+  /** The API-key cache: keys revoked here must stop at once, in every process. */
+  keys: Pick<CredentialCache<unknown>, 'invalidate'>,
+): Members {
+  /**
+   * A member's API keys cannot outrank them: the ones they made above `role` are revoked
+   * (all of them when they leave, `role` undefined), or a removed admin would keep the
+   * workspace through a key whose secret they still hold.
+   */
+  async function revokeKeysAbove(
+    tx: Queryable,
+    workspaceId: string,
+    userId: string,
+    role: WorkspaceRole | undefined,
+  ): Promise<string[]> {
+    const above = (Object.keys(ROLE_RANK) as WorkspaceRole[]).filter(
+      (candidate) => role === undefined || ROLE_RANK[candidate] > ROLE_RANK[role],
+    );
+    const rows = await tx.query<{ id: string }>(
+      `UPDATE api_keys SET revoked_at = now()
+        WHERE workspace_id = $1 AND created_by = $2 AND revoked_at IS NULL AND role = ANY($3::text[])
+        RETURNING id`,
+      [workspaceId, userId, above],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async function find(tx: Queryable, workspaceId: string, userId: string, lock = false): Promise<MemberRow> {
     const [row] = await tx.query<MemberRow>(
       `${SELECT_MEMBER} WHERE m.workspace_id = $1 AND m.user_id = $2${lock ? ' FOR UPDATE OF m' : ''}`,
@@ -145,6 +175,7 @@ export function createMembers(db: Database, audit: AuditLog, cache: AccessCache)
           userId,
           role,
         ]);
+        const revoked = await revokeKeysAbove(tx, access.workspaceId, userId, role);
         await audit.record(
           {
             workspaceId: access.workspaceId,
@@ -153,20 +184,21 @@ export function createMembers(db: Database, audit: AuditLog, cache: AccessCache)
             target: { type: 'user', id: userId },
             outcome: 'success',
             requestId,
-            details: { role, previous_role: current.role },
+            details: { role, previous_role: current.role, api_keys_revoked: revoked.length },
           },
           tx,
         );
-        return toMember({ ...current, role });
+        return { member: toMember({ ...current, role }), revoked };
       });
       await cache.invalidate(access.workspaceId);
-      return changed;
+      await Promise.all(changed.revoked.map((keyId) => keys.invalidate(keyId)));
+      return changed.member;
     },
 
     async remove(access, userId, requestId) {
       const leaving = isSelf(access, userId);
       if (!leaving) requireRole(access, 'admin', 'removing members');
-      await db.transaction(async (tx) => {
+      const revoked = await db.transaction(async (tx) => {
         const current = await find(tx, access.workspaceId, userId, true);
         if (current.role === 'owner') {
           if (!leaving) requireRole(access, 'owner', 'removing an owner');
@@ -176,6 +208,7 @@ export function createMembers(db: Database, audit: AuditLog, cache: AccessCache)
           access.workspaceId,
           userId,
         ]);
+        const keyIds = await revokeKeysAbove(tx, access.workspaceId, userId, undefined);
         await audit.record(
           {
             workspaceId: access.workspaceId,
@@ -184,12 +217,14 @@ export function createMembers(db: Database, audit: AuditLog, cache: AccessCache)
             target: { type: 'user', id: userId },
             outcome: 'success',
             requestId,
-            details: { role: current.role },
+            details: { role: current.role, api_keys_revoked: keyIds.length },
           },
           tx,
         );
+        return keyIds;
       });
       await cache.invalidate(access.workspaceId);
+      await Promise.all(revoked.map((keyId) => keys.invalidate(keyId)));
     },
   };
 }

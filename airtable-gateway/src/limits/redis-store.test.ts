@@ -195,6 +195,35 @@ describe.skipIf(!url)('createRedisStore (real Redis)', () => {
     expect((await store.acquire(key)).admitted).toBe(false);
   });
 
+  it('settles an admission: it counts from when its answer came back, not from its admission', async () => {
+    const store = createRedisStore(connect(), { windowMs: 1000, safetyMarginMs: 0, prefix });
+    const key: LimitKey[] = [{ key: 'base:appSettled', limit: 1 }];
+    const admission = await store.acquire(key);
+    expect(admission).toMatchObject({ admitted: true, at: expect.any(Number) });
+    const at = (admission as { at: number }).at;
+    await sleep(300);
+    await store.settle?.(key, at);
+    const [[, score] = ['', 0]] = pairs(
+      await redis.zrange(`${prefix}base:appSettled:log`, 0, '-1', 'WITHSCORES'),
+    );
+    expect(score - at).toBeGreaterThanOrEqual(250_000); // µs: moved by about the 300 ms waited
+    // The next admission waits a whole window from the settled time (≈ 1000 ms), not ≈ 700 ms.
+    const refused = await store.acquire(key);
+    expect(refused.admitted).toBe(false);
+    expect((refused as { retryInMs: number }).retryInMs).toBeGreaterThan(900);
+  });
+
+  it('leaves the log alone when settling an admission it does not hold', async () => {
+    const store = createRedisStore(connect(), { windowMs: 1000, safetyMarginMs: 0, prefix });
+    const key: LimitKey[] = [{ key: 'base:appNotHeld', limit: 2 }];
+    await store.acquire(key);
+    const before = pairs(await redis.zrange(`${prefix}base:appNotHeld:log`, 0, '-1', 'WITHSCORES'));
+    await store.settle?.(key, 123);
+    await store.settle?.([{ key: 'base:appNeverSeen', limit: 2 }], Date.now() * 1000);
+    expect(pairs(await redis.zrange(`${prefix}base:appNotHeld:log`, 0, '-1', 'WITHSCORES'))).toEqual(before);
+    expect(await keysLeft(`${prefix}base:appNeverSeen*`)).toEqual([]);
+  });
+
   it('reports store failures and use after close with codes, and leaves the client open', async () => {
     const down = new Redis({
       port: 1,

@@ -25,7 +25,7 @@ export interface RedisStoreOptions extends WindowSettings {
  * next admission is due; admissions may come half an interval early). ARGV[1] is the effective window in µs, ARGV[2] a
  * member unique to this admission, ARGV[3] '1' to pace admissions window/limit apart,
  * ARGV[3+i] the limit of budget i.
- * Returns {1, 0} when admitted, {0, wait in µs} when refused.
+ * Returns {1, time of the admission in µs} when admitted, {0, wait in µs} when refused.
  *
  * Time comes from Redis `TIME`, so every process shares one clock; scripts run one at a
  * time, so readings never go backwards between admissions. Redis ≥ 5 is needed (scripts
@@ -66,7 +66,30 @@ for i = 1, budgets do
     redis.call('SET', KEYS[3 * i], string.format('%.0f', tat), 'PX', ttl)
   end
 end
-return {1, 0}
+return {1, now}
+`;
+
+/**
+ * The answer to an admission made at ARGV[1] (µs) is back: in each log (KEYS), one entry
+ * scored ARGV[1] moves to now, so the admission counts from when its request had certainly
+ * reached Airtable. Entries of equal score are interchangeable; a missing one (expired, or
+ * made by another store) is left alone. ARGV[2] is the logs' TTL in ms.
+ */
+const SETTLE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local at = tonumber(ARGV[1])
+if now <= at then return 0 end
+local moved = 0
+for i = 1, #KEYS do
+  local entry = redis.call('ZRANGEBYSCORE', KEYS[i], at, at, 'LIMIT', 0, 1)
+  if entry[1] then
+    redis.call('ZADD', KEYS[i], 'XX', now, entry[1])
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]))
+    moved = moved + 1
+  end
+end
+return moved
 `;
 
 /** Sets a block marker for ARGV[1] ms, never shortening a longer block already there. */
@@ -94,6 +117,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
   const generateId = options.generateId ?? randomUUID;
   const acquireScript = loadable(ACQUIRE_SCRIPT);
   const blockScript = loadable(BLOCK_SCRIPT);
+  const settleScript = loadable(SETTLE_SCRIPT);
   let closed = false;
 
   const logKey = (key: string): string => `${prefix}${key}:log`;
@@ -131,8 +155,18 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
           message: `Unexpected script reply: ${String(reply)}`,
         });
       }
-      if (reply[0] === 1) return { admitted: true };
+      if (reply[0] === 1) return { admitted: true, at: reply[1] };
       return { admitted: false, retryInMs: Math.max(1, Math.ceil(reply[1] / 1000)) };
+    },
+
+    async settle(keys: LimitKey[], at: number): Promise<void> {
+      const wanted = normalizeKeys(keys);
+      if (wanted.length === 0 || !Number.isSafeInteger(at) || at <= 0) return;
+      await run(
+        settleScript,
+        wanted.map(({ key }) => logKey(key)),
+        [at, Math.ceil(windowMicros / 1000)],
+      );
     },
 
     async block(key: string, ms: number): Promise<void> {

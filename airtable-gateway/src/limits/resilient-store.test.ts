@@ -15,7 +15,12 @@ import type { AdmissionStore, LimitKey } from './types.ts';
 /** A primary that answers from a memory store, fails, or never answers, on command. */
 function switchablePrimary(now: () => number) {
   const inner = createMemoryStore({ windowMs: 1000, safetyMarginMs: 0, now });
-  const state = { behaviour: 'ok' as 'ok' | 'throw' | 'hang', acquires: 0, blocks: [] as [string, number][] };
+  const state = {
+    behaviour: 'ok' as 'ok' | 'throw' | 'hang',
+    acquires: 0,
+    settles: 0,
+    blocks: [] as [string, number][],
+  };
   const fail = <T>(): Promise<T> =>
     state.behaviour === 'hang'
       ? new Promise<T>(() => {})
@@ -24,6 +29,10 @@ function switchablePrimary(now: () => number) {
     acquire: (keys) => {
       state.acquires++;
       return state.behaviour === 'ok' ? inner.acquire(keys) : fail();
+    },
+    settle: (keys, at) => {
+      state.settles++;
+      return state.behaviour === 'ok' ? (inner.settle?.(keys, at) ?? Promise.resolve()) : fail();
     },
     block: (key, ms) => {
       state.blocks.push([key, ms]);
@@ -157,6 +166,29 @@ describe('createResilientStore', () => {
     ]);
     h.at(1400); // after the handover, the primary alone answers, and knows the block
     expect(await h.store.acquire(base('z'))).toEqual({ admitted: false, retryInMs: 3_800 });
+  });
+
+  it('settles admissions in the store that made them, the scaled fallback included', async () => {
+    const h = harness();
+    const admitted = await h.store.acquire(base('s'));
+    await h.store.settle?.(base('s'), (admitted as { at: number }).at);
+    expect(h.primary.settles).toBe(1);
+
+    h.primary.behaviour = 'throw';
+    await h.store.acquire(base('t')); // falls back
+    h.at(100);
+    // The fallback's budget is 40% of 5: 2 per window. Both answers come back at 600.
+    const first = await h.store.acquire(base('t'));
+    const second = await h.store.acquire(base('t'));
+    h.at(600);
+    await h.store.settle?.(base('t'), (first as { at: number }).at);
+    await h.store.settle?.(base('t'), (second as { at: number }).at);
+    expect(h.primary.settles).toBe(1); // nothing sent to a primary that is down
+    // Counted from 600, not 100: still full at 1100, free at 1600.
+    h.at(1100);
+    expect((await h.store.acquire(base('t'))).admitted).toBe(false);
+    h.at(1600);
+    expect((await h.store.acquire(base('t'))).admitted).toBe(true);
   });
 
   it('rethrows invalid keys instead of falling back, and validates its options', async () => {

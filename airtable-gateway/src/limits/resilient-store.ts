@@ -144,6 +144,15 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
       }
     },
 
+    async settle(keys: LimitKey[], at: number): Promise<void> {
+      // Each store only moves an admission it holds at exactly `at` (Redis counts in µs, the
+      // fallback in ms), so asking both is safe. A failing primary is noticed by the next acquire.
+      await fallback.settle?.(keys, at);
+      if (mode === 'primary' && healthy() && primary.settle) {
+        await primaryCall(primary.settle(keys, at)).catch(() => {});
+      }
+    },
+
     async block(key: string, ms: number): Promise<void> {
       await fallback.block(key, ms);
       if (mode === 'primary' && healthy()) {

@@ -15,8 +15,12 @@ export function conservativeKeys(keys: readonly LimitKey[], fraction: number): L
 /** Wraps a store so that every `acquire` spends against `conservativeKeys(keys, fraction)`. */
 export function scaleLimits(store: AdmissionStore, fraction: number): AdmissionStore {
   checkFraction(fraction);
+  const settle = store.settle?.bind(store);
   return {
     acquire: (keys) => store.acquire(conservativeKeys(keys, fraction)),
+    ...(settle
+      ? { settle: (keys: LimitKey[], at: number) => settle(conservativeKeys(keys, fraction), at) }
+      : {}),
     block: (key, ms) => store.block(key, ms),
     close: () => store.close(),
   };

@@ -29,7 +29,9 @@ export {
 export type { Principal, WorkspaceAccess } from './principal.ts';
 export {
   buildPlatformApp,
+  listenHttpApp,
   type PlatformAppOptions,
+  type RunningHttpServer,
   type RunningPlatformServer,
   startPlatformServer,
 } from './server.ts';

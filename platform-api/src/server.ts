@@ -38,7 +38,8 @@ export async function buildPlatformApp(options: PlatformAppOptions): Promise<Fas
   return app;
 }
 
-export interface RunningPlatformServer {
+/** A Fastify app listening on a port: the platform's, or an app built on it (the chat's). */
+export interface RunningHttpServer {
   /** e.g. http://127.0.0.1:8080 */
   url: string;
   port: number;
@@ -46,17 +47,26 @@ export interface RunningPlatformServer {
   close(): Promise<void>;
 }
 
-export async function startPlatformServer(
-  options: PlatformAppOptions & { port?: number; host?: string },
-): Promise<RunningPlatformServer> {
-  const app = await buildPlatformApp(options);
-  const host = options.host ?? '127.0.0.1';
-  await app.listen({ port: options.port ?? 8080, host });
-  const port = (app.server.address() as AddressInfo).port;
+export type RunningPlatformServer = RunningHttpServer;
+
+/** Starts `app` listening on `host`:`port` (0 picks a free port) and says where. */
+export async function listenHttpApp(
+  app: FastifyInstance,
+  host: string,
+  port: number,
+): Promise<RunningHttpServer> {
+  await app.listen({ port, host });
+  const bound = (app.server.address() as AddressInfo).port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
     app,
     close: () => app.close(),
   };
+}
+
+export async function startPlatformServer(
+  options: PlatformAppOptions & { port?: number; host?: string },
+): Promise<RunningPlatformServer> {
+  return listenHttpApp(await buildPlatformApp(options), options.host ?? '127.0.0.1', options.port ?? 8080);
 }

@@ -1,28 +1,19 @@
-import { startOrchestratorServer } from '@airsuite/orchestrator';
-import { SAMPLE_CRM, useChatRig } from '@airsuite/orchestrator/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_CRM } from '@airsuite/orchestrator/testing';
+import { describe, expect, it } from 'vitest';
 import { runChat } from '../commands/chat.ts';
 import { recordingIo } from '../test-io.ts';
+import { useChatServer } from './chat-server-kit.ts';
 import type { ChatFlags } from './chat-settings.ts';
 import { recordingTerminal } from './test-terminal.ts';
 
-const rig = useChatRig();
-let server: Awaited<ReturnType<typeof startOrchestratorServer>>;
-let apiKey: string;
-
-beforeAll(async () => {
-  server = await startOrchestratorServer({ platform: rig.platform.platform(), chat: rig.chat(), port: 0 });
-  apiKey = (await rig.platform.apiKey(rig.owner(), rig.workspaceId(), 'editor')).key;
-});
-afterAll(async () => {
-  await server?.close();
-});
+const chatServer = useChatServer();
+const { rig } = chatServer;
 
 /** The interactive chat over a PassThrough stdin; resolves with its output once it ends. */
 function interactive(flags: ChatFlags = {}) {
   const term = recordingTerminal();
   const { io } = recordingIo();
-  const env = { ORCHESTRATOR_URL: server.url, AIRSUITE_API_KEY: apiKey };
+  const env = chatServer.env();
   const done = runChat(flags, { io, env, terminal: term.terminal }).then(() => term.output());
   return { ...term, done };
 }

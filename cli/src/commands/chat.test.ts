@@ -1,28 +1,19 @@
-import { startOrchestratorServer } from '@airsuite/orchestrator';
-import { SAMPLE_CRM, useChatRig } from '@airsuite/orchestrator/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_CRM } from '@airsuite/orchestrator/testing';
+import { describe, expect, it } from 'vitest';
+import { useChatServer } from '../chat/chat-server-kit.ts';
 import { recordingTerminal } from '../chat/test-terminal.ts';
 import { main } from '../main.ts';
 import { recordingIo } from '../test-io.ts';
 import { runChat } from './chat.ts';
 
-const rig = useChatRig();
-let server: Awaited<ReturnType<typeof startOrchestratorServer>>;
-let apiKey: string;
-
-beforeAll(async () => {
-  server = await startOrchestratorServer({ platform: rig.platform.platform(), chat: rig.chat(), port: 0 });
-  apiKey = (await rig.platform.apiKey(rig.owner(), rig.workspaceId(), 'editor')).key;
-});
-afterAll(async () => {
-  await server?.close();
-});
+const chatServer = useChatServer();
+const { rig } = chatServer;
 
 /** `airsuite chat --message <text>` against the test server; the error it ends with, if any. */
 async function oneShot(message: string, options: { isTTY?: boolean; env?: Record<string, string> } = {}) {
   const term = recordingTerminal({ isTTY: options.isTTY ?? false });
   const { io } = recordingIo();
-  const env = { ORCHESTRATOR_URL: server.url, AIRSUITE_API_KEY: apiKey, ...options.env };
+  const env = { ...chatServer.env(), ...options.env };
   const error = await runChat({ message }, { io, env, terminal: term.terminal }).then(
     () => undefined,
     (e: unknown) => e as { exitCode: number; message: string },

@@ -1,5 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import { buildPlatformApp, type HttpAppOptions, type Platform } from '@airsuite/platform-api';
+import {
+  buildPlatformApp,
+  type HttpAppOptions,
+  listenHttpApp,
+  type Platform,
+  type RunningHttpServer,
+} from '@airsuite/platform-api';
 import type { FastifyInstance } from 'fastify';
 import type { ChatService } from '../chat-service.ts';
 import { conversationRoutes } from './conversation-routes.ts';
@@ -30,13 +35,7 @@ export interface OrchestratorServerOptions extends OrchestratorAppOptions {
   host?: string;
 }
 
-export interface RunningOrchestratorServer {
-  /** e.g. http://127.0.0.1:8003 */
-  url: string;
-  port: number;
-  app: FastifyInstance;
-  close(): Promise<void>;
-}
+export type RunningOrchestratorServer = RunningHttpServer;
 
 /**
  * The chat's HTTP face as a ready Fastify instance (for `inject()`): the platform's API
@@ -60,14 +59,9 @@ export async function buildOrchestratorApp(options: OrchestratorAppOptions): Pro
 export async function startOrchestratorServer(
   options: OrchestratorServerOptions,
 ): Promise<RunningOrchestratorServer> {
-  const app = await buildOrchestratorApp(options);
-  const host = options.host ?? DEFAULT_ORCHESTRATOR_HOST;
-  await app.listen({ port: options.port ?? DEFAULT_ORCHESTRATOR_PORT, host });
-  const port = (app.server.address() as AddressInfo).port;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    app,
-    close: () => app.close(),
-  };
+  return listenHttpApp(
+    await buildOrchestratorApp(options),
+    options.host ?? DEFAULT_ORCHESTRATOR_HOST,
+    options.port ?? DEFAULT_ORCHESTRATOR_PORT,
+  );
 }

@@ -57,16 +57,16 @@ function post(url: string, headers: Record<string, string>, body: unknown = init
 
 describe('startMcpHttpServer', () => {
   it('requires an auth token', async () => {
-    await expect(
-      startMcpHttpServer({
-        port: 0,
-        authToken: '',
-        tools: [],
-        policy: OPEN_POLICY,
-        contextFor: () => ({}) as never,
-      }),
-    ).rejects.toMatchObject({ code: 'MCP_MISSING_AUTH_TOKEN' });
-    expect(McpConfigError).toBeDefined();
+    const refused = startMcpHttpServer({
+      port: 0,
+      authToken: '',
+      tools: [],
+      policy: OPEN_POLICY,
+      contextFor: () => ({}) as never,
+    });
+    // A configuration error with its stable code, not some other failure that happens to match.
+    await expect(refused).rejects.toBeInstanceOf(McpConfigError);
+    await expect(refused).rejects.toMatchObject({ code: 'MCP_MISSING_AUTH_TOKEN' });
   });
 
   it('answers 401 without the bearer token, or with a wrong one', async () => {

@@ -36,6 +36,35 @@ describe('logical functions', () => {
   ]);
 });
 
+describe('IF with two arguments', () => {
+  // IF(condition, value): the value when the condition holds, blank otherwise.
+  table([
+    ["IF({Qty} > 2, 'many')", 'many'],
+    ['IF({Done}, {Qty})', 3],
+    ['IF(1, 0)', 0],
+    ["IF({Qty} > 5, 'many')", null],
+    ["IF({Empty}, 'filled')", null],
+  ]);
+});
+
+describe('FIND and SEARCH from a start position', () => {
+  // 'foo boo': f=1 o=2 o=3 space=4 b=5 o=6 o=7. The start is 1-based and inclusive: a needle
+  // exactly at the start is found there; 0 and 1 both mean the beginning.
+  table([
+    ["FIND('b', 'foo boo', 5)", 5],
+    ["FIND('boo', 'foo boo', 5)", 5],
+    ["FIND('o', 'foo boo', 3)", 3],
+    ["FIND('f', 'foo boo', 1)", 1],
+    ["FIND('b', 'foo boo', 4)", 5],
+    ["FIND('b', 'foo boo', 6)", 0],
+    ["FIND('o', 'foo boo', 8)", 0],
+    ["SEARCH('b', 'foo boo', 5)", 5],
+    ["SEARCH('f', 'foo boo', 1)", 1],
+    ["SEARCH('b', 'foo boo', 4)", 5],
+    ["SEARCH('b', 'foo boo', 6)", null],
+  ]);
+});
+
 describe('text functions', () => {
   table([
     ["FIND('fox', 'quick brown fox')", 13],

@@ -173,3 +173,26 @@ describe('cancelling a run that waits for approval', () => {
     expect(message?.text).toBe('Never mind.');
   });
 });
+
+// Last in the file: were it to pause, its unused scripted answer could not derail a later spec.
+describe('a bulk write of exactly the threshold', () => {
+  it('runs without asking: only writes touching more records than the threshold wait', async () => {
+    // Two records: exactly this file's threshold (bulkWriteThreshold: 2).
+    const records = ['At Limit A', 'At Limit B'].map((Name) => ({ fields: { Name } }));
+    rig.gemini().enqueue(
+      {
+        functionCalls: [
+          { name: 'create_records', args: { base_id: SAMPLE_CRM, table: 'Companies', records } },
+        ],
+      },
+      { text: 'Added both.' },
+    );
+    const conversation = await rig.chat().create(await rig.caller());
+    const events = await rig.send(conversation.id, 'Add two companies');
+    expect(ofType(events, 'approval_requested')).toHaveLength(0);
+    expect(ofType(events, 'tool_call_finished')[0]).toMatchObject({ name: 'create_records', ok: true });
+    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'completed' });
+    const [answer] = answersIn(rig.gemini().requests.at(-1));
+    expect(answer?.response).toMatchObject({ output: { created: 2 } });
+  });
+});

@@ -1,0 +1,50 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it } from 'vitest';
+import { approvalReason, DEFAULT_BULK_WRITE_THRESHOLD } from './approval-policy.ts';
+
+/** A write that declares itself non-destructive, as create_records does. */
+const createRecords: Tool = {
+  name: 'create_records',
+  inputSchema: { type: 'object', properties: { records: {}, dry_run: {} } },
+  annotations: { readOnlyHint: false, destructiveHint: false },
+};
+
+const records = (n: number) => ({
+  records: Array.from({ length: n }, (_, i) => ({ fields: { Name: `R${i}` } })),
+});
+
+/**
+ * README and RunLimits: "writes touching more records than this wait for approval". The
+ * threshold itself is still allowed to run; one record more asks.
+ */
+describe('the bulk-write threshold', () => {
+  it('lets a write of exactly the threshold run, and asks for one record more', () => {
+    expect(approvalReason(createRecords, records(4), 5)).toBeUndefined();
+    expect(approvalReason(createRecords, records(5), 5)).toBeUndefined();
+    expect(approvalReason(createRecords, records(6), 5)).toBe('bulk_write');
+  });
+
+  it('defaults to 10 records', () => {
+    expect(DEFAULT_BULK_WRITE_THRESHOLD).toBe(10);
+    expect(approvalReason(createRecords, records(9))).toBeUndefined();
+    expect(approvalReason(createRecords, records(10))).toBeUndefined();
+    expect(approvalReason(createRecords, records(11))).toBe('bulk_write');
+  });
+
+  it('counts record_ids and updates the same way as records', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `rec${i}`);
+    expect(approvalReason(createRecords, { record_ids: ids(3) }, 3)).toBeUndefined();
+    expect(approvalReason(createRecords, { record_ids: ids(4) }, 3)).toBe('bulk_write');
+    const updates = (n: number) => ids(n).map((id) => ({ id, fields: {} }));
+    expect(approvalReason(createRecords, { updates: updates(3) }, 3)).toBeUndefined();
+    expect(approvalReason(createRecords, { updates: updates(4) }, 3)).toBe('bulk_write');
+  });
+
+  it('counts a call without a record list as one record, which the smallest threshold (1) lets run', () => {
+    expect(approvalReason(createRecords, { fields: { Name: 'one' } }, 1)).toBeUndefined();
+  });
+
+  it('never asks for a dry run, however large', () => {
+    expect(approvalReason(createRecords, { ...records(50), dry_run: true }, 5)).toBeUndefined();
+  });
+});

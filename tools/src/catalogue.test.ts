@@ -22,6 +22,9 @@ const WRITES = [
   'create_field',
   'update_field',
   'create_comment',
+  // What the multi-record writes did: listed with the writes, for those who may write.
+  'get_operation',
+  'list_operations',
 ];
 const PLATFORM_VIEWER = ['whoami', 'list_workspaces', 'list_members', 'list_connections'];
 const AUDIT = ['list_audit_events'];

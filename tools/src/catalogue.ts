@@ -2,6 +2,7 @@ import type { ToolDefinition } from './core/define-tool.ts';
 import type { WorkspaceRole } from './core/platform-port.ts';
 import type { SafetyPolicy } from './core/policy.ts';
 import { effectiveMinimumRole, roleAtLeast } from './core/roles.ts';
+import { operationTools } from './operation-tools.ts';
 import { platformTools } from './platform-tools.ts';
 import { readTools } from './read-tools.ts';
 import { commentReadTools, writeTools } from './write-tools.ts';
@@ -23,6 +24,8 @@ export function createCatalogue(policy: SafetyPolicy, options: CatalogueOptions 
     ...readTools,
     ...commentReadTools,
     ...writeTools,
+    // Only writes make operations: a read-only catalogue has none to read.
+    ...(policy.readOnly ? [] : operationTools),
     ...(options.platform ? platformTools : []),
   ].filter(
     (tool) =>

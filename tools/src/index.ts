@@ -21,5 +21,24 @@ export {
 } from './core/run-tool.ts';
 export type { Caller, ProgressUpdate, ToolContext } from './core/tool-context.ts';
 export { isToolError, TOOL_ERROR_CODES, ToolError, type ToolErrorCode } from './core/tool-error.ts';
+export {
+  createMemoryOperationStore,
+  DEFAULT_OPERATION_LEASE_MS,
+  newOperationId,
+} from './operations/memory-operation-store.ts';
+export {
+  effectiveState,
+  type LandedRecord,
+  type NewOperation,
+  type OperationChunk,
+  type OperationQuery,
+  type OperationRecord,
+  type OperationStart,
+  type OperationState,
+  type OperationStore,
+  type PendingChunk,
+  type WriteKind,
+} from './operations/operation-store.ts';
+export { type OperationView, operationView } from './operations/operation-view.ts';
 export { auditEventSchema } from './platform/audit-event-schema.ts';
 export { platformTools } from './platform-tools.ts';

@@ -1,4 +1,5 @@
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
+import type { OperationStore } from '../operations/operation-store.ts';
 import type { PlatformPort, WorkspaceRole } from './platform-port.ts';
 import type { SafetyPolicy } from './policy.ts';
 
@@ -25,6 +26,11 @@ export interface ToolContext {
   /** The caller's account (platform tools); absent when no platform serves this catalogue. */
   platform?: PlatformPort;
   policy: SafetyPolicy;
+  /**
+   * Where multi-record writes are recorded as operations (idempotency keys, `get_operation`):
+   * the platform's database, or memory in a standalone server. Absent in bare test rigs.
+   */
+  operations?: OperationStore;
   /** Reports progress of long runs (MCP progress notifications); a no-op when nobody listens. */
   progress(update: ProgressUpdate): void;
   signal: AbortSignal;

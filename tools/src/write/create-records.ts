@@ -3,8 +3,10 @@ import { assertWritable } from '../airtable/access.ts';
 import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
+import { runChunkedWrite } from '../operations/chunked-write.ts';
+import { idempotencyKeyInput, operationOutput, outputOf } from '../operations/operation-fields.ts';
 import { baseIdInput, tableInput } from '../read/shared.ts';
-import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
+import { recordResultsOutput, reportBatches } from './batch-report.ts';
 import { toAirtableFields } from './record-fields.ts';
 
 export const MAX_RECORDS_PER_CALL = 1000;
@@ -25,6 +27,7 @@ export const createRecordsTool = defineTool({
       .max(MAX_RECORDS_PER_CALL),
     typecast: z.boolean().optional().describe('Convert strings, add select options'),
     dry_run: z.boolean().optional(),
+    idempotency_key: idempotencyKeyInput,
   }),
   outputSchema: z.object({
     ok: z.boolean(),
@@ -34,6 +37,7 @@ export const createRecordsTool = defineTool({
     summary: z.string(),
     records: recordResultsOutput,
     would_create: z.array(z.unknown()).optional(),
+    ...operationOutput,
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   writes: true,
@@ -56,16 +60,30 @@ export const createRecordsTool = defineTool({
         would_create: records.map((r) => r.fields),
       };
     }
-    const result = await callAirtable(
-      () =>
-        ctx.airtable.createMany(input.base_id, table.id, records, {
-          typecast,
-          signal: ctx.signal,
-          onProgress: progressTo(ctx, 'Created'),
-        }),
-      { baseId: input.base_id },
-    );
-    const report = reportBatches(result, 'created');
-    return { ...report, dry_run: false, created: result.written, total };
+    const run = await runChunkedWrite({
+      ctx,
+      tool: 'create_records',
+      kind: 'create',
+      baseId: input.base_id,
+      tableId: table.id,
+      items: records,
+      args: input,
+      idempotencyKey: input.idempotency_key,
+      argumentsSummary: { base_id: input.base_id, table: table.name, records: total },
+      send: (chunk) =>
+        callAirtable(
+          () => ctx.airtable.createMany(input.base_id, table.id, chunk, { typecast, signal: ctx.signal }),
+          {
+            baseId: input.base_id,
+          },
+        ),
+      progressVerb: 'Created',
+    });
+    return outputOf(run, ({ result }) => ({
+      ...reportBatches(result, 'created'),
+      dry_run: false,
+      created: result.written,
+      total,
+    }));
   },
 });

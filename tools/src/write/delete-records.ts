@@ -3,8 +3,10 @@ import { assertWritable } from '../airtable/access.ts';
 import { callAirtable } from '../airtable/call-airtable.ts';
 import { loadTable, primaryField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
+import { runChunkedWrite } from '../operations/chunked-write.ts';
+import { idempotencyKeyInput, operationOutput, outputOf } from '../operations/operation-fields.ts';
 import { baseIdInput, recordIdInput, tableInput } from '../read/shared.ts';
-import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
+import { recordResultsOutput, reportBatches } from './batch-report.ts';
 import { MAX_RECORDS_PER_CALL } from './create-records.ts';
 import { friendlyCell } from './record-fields.ts';
 import { recordsById } from './record-lookup.ts';
@@ -18,6 +20,7 @@ export const deleteRecordsTool = defineTool({
     table: tableInput,
     record_ids: z.array(recordIdInput).min(1).max(MAX_RECORDS_PER_CALL),
     dry_run: z.boolean().optional(),
+    idempotency_key: idempotencyKeyInput,
   }),
   outputSchema: z.object({
     ok: z.boolean(),
@@ -28,6 +31,7 @@ export const deleteRecordsTool = defineTool({
     records: recordResultsOutput,
     would_delete: z.array(z.unknown()).optional(),
     not_found: z.array(z.string()).optional(),
+    ...operationOutput,
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   writes: true,
@@ -54,14 +58,27 @@ export const deleteRecordsTool = defineTool({
         not_found: notFound,
       };
     }
-    const result = await callAirtable(
-      () =>
-        ctx.airtable.deleteMany(input.base_id, table.id, input.record_ids, {
-          signal: ctx.signal,
-          onProgress: progressTo(ctx, 'Deleted'),
+    const run = await runChunkedWrite({
+      ctx,
+      tool: 'delete_records',
+      kind: 'delete',
+      baseId: input.base_id,
+      tableId: table.id,
+      items: input.record_ids,
+      args: input,
+      idempotencyKey: input.idempotency_key,
+      argumentsSummary: { base_id: input.base_id, table: table.name, records: total },
+      send: (chunk) =>
+        callAirtable(() => ctx.airtable.deleteMany(input.base_id, table.id, chunk, { signal: ctx.signal }), {
+          baseId: input.base_id,
         }),
-      { baseId: input.base_id },
-    );
-    return { ...reportBatches(result, 'deleted'), dry_run: false, deleted: result.written, total };
+      progressVerb: 'Deleted',
+    });
+    return outputOf(run, ({ result }) => ({
+      ...reportBatches(result, 'deleted'),
+      dry_run: false,
+      deleted: result.written,
+      total,
+    }));
   },
 });

@@ -6,8 +6,10 @@ import { loadTable, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
 import type { ToolContext } from '../core/tool-context.ts';
 import { ToolError } from '../core/tool-error.ts';
+import { runChunkedWrite } from '../operations/chunked-write.ts';
+import { idempotencyKeyInput, operationOutput, outputOf } from '../operations/operation-fields.ts';
 import { baseIdInput, tableInput } from '../read/shared.ts';
-import { progressTo, recordResultsOutput, reportBatches } from './batch-report.ts';
+import { recordResultsOutput, reportBatches } from './batch-report.ts';
 import { fieldsSchema, MAX_RECORDS_PER_CALL } from './create-records.ts';
 import { friendlyCell, sameCell, toAirtableFields } from './record-fields.ts';
 import { recordsById } from './record-lookup.ts';
@@ -84,6 +86,7 @@ export const updateRecordsTool = defineTool({
     merge_on: z.array(z.string()).min(1).max(3).optional(),
     typecast: z.boolean().optional(),
     dry_run: z.boolean().optional(),
+    idempotency_key: idempotencyKeyInput,
   }),
   outputSchema: z.object({
     ok: z.boolean(),
@@ -94,6 +97,7 @@ export const updateRecordsTool = defineTool({
     summary: z.string(),
     records: recordResultsOutput,
     diff: z.array(z.record(z.string(), z.unknown())).optional(),
+    ...operationOutput,
   }),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   writes: true,
@@ -136,16 +140,36 @@ export const updateRecordsTool = defineTool({
         diff,
       };
     }
-    const options = { typecast, signal: ctx.signal, onProgress: progressTo(ctx, 'Wrote') };
-    const result = await callAirtable(
-      () =>
-        mergeOn
-          ? ctx.airtable.upsertMany(input.base_id, table.id, updates, mergeOn, options)
-          : ctx.airtable.updateMany(input.base_id, table.id, updates as Required<Update>[], options),
-      { baseId: input.base_id },
-    );
-    const report = reportBatches(result, 'updated');
-    const created = report.records.filter((r) => r.status === 'created').length;
-    return { ...report, dry_run: false, updated: result.written - created, created, total };
+    const options = { typecast, signal: ctx.signal };
+    const run = await runChunkedWrite({
+      ctx,
+      tool: 'update_records',
+      kind: mergeOn ? 'upsert' : 'update',
+      baseId: input.base_id,
+      tableId: table.id,
+      items: updates,
+      args: input,
+      idempotencyKey: input.idempotency_key,
+      argumentsSummary: {
+        base_id: input.base_id,
+        table: table.name,
+        records: total,
+        ...(mergeOn ? { merge_on: mergeOn } : {}),
+      },
+      send: (chunk) =>
+        callAirtable(
+          () =>
+            mergeOn
+              ? ctx.airtable.upsertMany(input.base_id, table.id, chunk, mergeOn, options)
+              : ctx.airtable.updateMany(input.base_id, table.id, chunk as Required<Update>[], options),
+          { baseId: input.base_id },
+        ),
+      progressVerb: 'Wrote',
+    });
+    return outputOf(run, ({ result }) => {
+      const report = reportBatches(result, 'updated');
+      const created = report.records.filter((r) => r.status === 'created').length;
+      return { ...report, dry_run: false, updated: result.written - created, created, total };
+    });
   },
 });

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { closeOnce } from './close-once.ts';
 import { McpConfigError } from './errors.ts';
 import type { RunningStdioServer } from './stdio.ts';
 
@@ -67,17 +68,20 @@ export async function runStdioBridge(options: StdioBridgeOptions): Promise<Runni
         resolve();
       };
     });
-  let closing: Promise<void> | undefined;
-  const close = (waitForAnswers = false) => {
-    closing ??= (async () => {
-      stdin.off('end', onEnd);
-      if (waitForAnswers) await allAnswered(DRAIN_LIMIT_MS);
-      await remote.terminateSession().catch(() => {});
-      await remote.close().catch(() => {});
-      await local.close().catch(() => {});
-      resolveClosed();
-    })();
-    return closing;
+  // stdin's end, local.close() (whose onclose asks again) and the caller may all ask to
+  // close: the shutdown runs once, awaiting answers if a request to close asked for it.
+  let waitForAnswers = false;
+  const shutDown = closeOnce(async () => {
+    stdin.off('end', onEnd);
+    if (waitForAnswers) await allAnswered(DRAIN_LIMIT_MS);
+    await remote.terminateSession().catch(() => {});
+    await remote.close().catch(() => {});
+    await local.close().catch(() => {});
+    resolveClosed();
+  });
+  const close = (afterAnswers = false) => {
+    waitForAnswers ||= afterAnswers;
+    return shutDown();
   };
   const onEnd = () => void close(true);
   stdin.on('end', onEnd);

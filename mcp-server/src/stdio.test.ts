@@ -63,6 +63,51 @@ describe('airsuite mcp (stdio)', () => {
     }
   });
 
+  it('closes once and exits 0 promptly when the client closes stdin', async () => {
+    const child = spawn(process.execPath, [BIN, 'mcp'], {
+      cwd: CWD,
+      env: { ...baseEnv(), AIRTABLE_TOKEN: TOKEN, AIRTABLE_API_URL: emulator.url },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const answers = new Map<number, unknown>();
+    let buffered = '';
+    child.stdout.on('data', (c: Buffer) => {
+      buffered += c.toString();
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const message = JSON.parse(buffered.slice(0, nl)) as { id?: number };
+        buffered = buffered.slice(nl + 1);
+        if (typeof message.id === 'number') answers.set(message.id, message);
+      }
+    });
+    const answerTo = async (id: number) => {
+      while (!answers.has(id)) await new Promise((r) => setTimeout(r, 10));
+      return answers.get(id) as { result?: { tools?: unknown[] } };
+    };
+    const send = (message: unknown) => child.stdin.write(`${JSON.stringify(message)}\n`);
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
+    await answerTo(1);
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect((await answerTo(2)).result?.tools?.length).toBe(createCatalogue(OPEN_POLICY).length);
+
+    const closedAt = performance.now();
+    child.stdin.end();
+    const code = await exited;
+    const exitMs = performance.now() - closedAt;
+    expect(code).toBe(0);
+    expect(exitMs).toBeLessThan(2_000);
+    expect(stderr).not.toContain('Maximum call stack');
+    expect(stderr.match(/airsuite mcp: closing/g) ?? []).toHaveLength(1);
+  });
+
   it('exits with code 2 and a clear message when AIRTABLE_TOKEN is missing', async () => {
     const child = spawn(process.execPath, [BIN, 'mcp'], {
       cwd: CWD,

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { createCatalogue } from '@airsuite/tools';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { closeOnce } from './close-once.ts';
 import { createMcpServer } from './create-mcp-server.ts';
 import { type Env, policyFromEnv } from './policy-from-env.ts';
 import { createUpstreamFromEnv } from './upstream.ts';
@@ -41,16 +42,15 @@ export async function runStdioServer(options: StdioServerOptions): Promise<Runni
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      stdin.off('end', onEnd);
-      await server.close().catch(() => {});
-      await upstream.close().catch(() => {});
-      resolveClosed();
-    })();
-    return closing;
-  };
+  // stdin's end, the transport's onclose (fired again by server.close() itself) and the
+  // caller may all ask to close: the shutdown runs once.
+  const close = closeOnce(async () => {
+    stdin.off('end', onEnd);
+    stderr('airsuite mcp: closing the stdio server');
+    await server.close().catch(() => {});
+    await upstream.close().catch(() => {});
+    resolveClosed();
+  });
   const onEnd = () => void close();
   stdin.on('end', onEnd);
   transport.onclose = () => void close();

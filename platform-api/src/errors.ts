@@ -50,6 +50,8 @@ export const PLATFORM_ERRORS = {
   TOOL_CANCELLED: 503,
   TOOL_INTERNAL_ERROR: 500,
   RATE_LIMITED: 429,
+  // PostgreSQL cannot be reached (down, restarting, connections cut): nobody's fault, try again.
+  DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const satisfies Record<string, number>;
 
@@ -63,8 +65,10 @@ export class PlatformError extends Error {
     message: string,
     /** Machine-readable extras (e.g. `{ errors: [{ field, message }] }`, `retryAfterSeconds`); never secrets. */
     readonly details?: Record<string, unknown>,
+    /** `cause` for the logs (the driver's error behind DATABASE_UNAVAILABLE); never sent to a client. */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.status = PLATFORM_ERRORS[code];
   }
 }

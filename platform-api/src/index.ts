@@ -2,11 +2,12 @@ export { PlatformConfigError, type PlatformConfigErrorCode } from './crypto/conf
 export { newId } from './crypto/opaque-token.ts';
 export { createSecretBox, type SecretBox } from './crypto/secret-box.ts';
 export { loadSecretKey } from './crypto/secret-key.ts';
-export type { Database, Queryable } from './db/database.ts';
+export type { Database, ListenOptions, NotificationGap, Queryable } from './db/database.ts';
 export { createIsolatedSchema, type IsolatedSchema } from './db/isolated-schema.ts';
 export { type MigrationReport, migrate } from './db/migrate.ts';
 export { type OpenDatabaseOptions, openDatabase } from './db/open-database.ts';
 export { isPlatformError, PLATFORM_ERRORS, PlatformError, type PlatformErrorCode } from './errors.ts';
+export type { HealthReport } from './health.ts';
 export { createHttpApp, type HttpAppOptions } from './http/create-app.ts';
 export { defineRoute, registerRoute, toJsonSchema } from './http/define-route.ts';
 export { installAuthHook, principalOf } from './http/routes/auth-hook.ts';

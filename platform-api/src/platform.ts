@@ -8,6 +8,7 @@ import { PlatformConfigError } from './crypto/config-error.ts';
 import { createSecretBox, SecretBoxError } from './crypto/secret-box.ts';
 import type { Database } from './db/database.ts';
 import { PlatformError } from './errors.ts';
+import { checkHealth, type HealthReport } from './health.ts';
 import type { Principal } from './principal.ts';
 import { createAccessCache } from './services/access-cache.ts';
 import { type Accounts, createAccounts } from './services/accounts.ts';
@@ -55,6 +56,8 @@ export interface Platform {
   /** `Authorization: Bearer …` → who is calling: an `ask_live_…` API key or an access token. */
   authenticate(bearer: string | undefined): Promise<Principal>;
   jwks(): Promise<{ keys: object[] }>;
+  /** What `/healthz` reports: whether the database answers right now. */
+  health(): Promise<HealthReport>;
   close(): Promise<void>;
 }
 
@@ -155,6 +158,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       return looksLikeApiKey(bearer) ? apiKeys.authenticate(bearer) : accounts.authenticate(bearer);
     },
     jwks: () => keyRing.jwks(),
+    health: () => checkHealth(db),
     async close() {
       await tools.close();
       await sessionCache.close();

@@ -30,6 +30,7 @@ export async function buildPlatformApp(options: PlatformAppOptions): Promise<Fas
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     ...(options.title ? { title: options.title } : {}),
+    health: () => options.platform.health(),
   });
   await registerPlatformRoutes(app, options.platform);
   for (const routes of options.extraRoutes ?? []) await app.register(routes, { prefix: '/v1' });

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('startOrchestratorServer', () => {
   it('serves health, the web page files, and nothing outside them', async () => {
-    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok', database: 'ok' });
     const page = await fetch(`${server.url}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('AirSuite');

@@ -11,6 +11,8 @@ export interface IsolatedSchema {
 
 async function runSql(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
+  // A connection cut mid-statement must fail the statement, not end the process.
+  client.on('error', () => {});
   await client.connect();
   try {
     await client.query(sql);

@@ -12,6 +12,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { PlatformError } from '../errors.ts';
+import type { HealthReport } from '../health.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
 
 /** 1 MiB: enough for any JSON the API accepts; larger bodies get 413 `BODY_TOO_LARGE`. */
@@ -35,6 +36,11 @@ export interface HttpAppOptions {
   title?: string;
   /** OpenAPI `info.version`. Default {@link DEFAULT_API_VERSION}. */
   version?: string;
+  /**
+   * What `/healthz` checks (the platform's database): 200 when the report says `ok`, 503
+   * otherwise. Without it `/healthz` only says the process is up.
+   */
+  health?: () => Promise<HealthReport>;
 }
 
 /**
@@ -131,7 +137,12 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
   app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  const health = options.health;
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    if (!health) return { status: 'ok' };
+    const report = await health();
+    return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
 
   return app;
 }

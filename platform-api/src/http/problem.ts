@@ -75,6 +75,7 @@ const TITLES: Partial<Record<ProblemCode, string>> = {
   CONNECTION_REQUIRED: 'Airtable connection required',
   TOOL_NOT_FOUND: 'Tool not found',
   RATE_LIMITED: 'Rate limited',
+  DATABASE_UNAVAILABLE: 'Database unavailable',
   INTERNAL: 'Internal error',
   BAD_REQUEST: 'Bad request',
 };

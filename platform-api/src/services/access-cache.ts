@@ -9,6 +9,8 @@ const DEFAULT_MAX_WORKSPACES = 10_000;
  * Who may do what in a workspace, remembered so a busy API key or token does not cost a
  * membership query per request. Any change to a workspace or its members drops that
  * workspace's entries in every process (NOTIFY), so a demotion or removal bites at once.
+ * While that channel is not heard (its connection dropped), nothing is served from memory and
+ * everything is dropped again once it is back: a change announced meanwhile was never heard.
  */
 export interface AccessCache {
   get(principalKey: string, workspaceId: string): WorkspaceAccess | undefined;
@@ -34,9 +36,17 @@ export async function createAccessCache(
     invalidations = (invalidations + 1) % Number.MAX_SAFE_INTEGER;
     byWorkspace.delete(workspaceId);
   };
-  const unlisten = await db.listen(ACCESS_INVALIDATION_CHANNEL, drop);
+  let listening = true;
+  const unlisten = await db.listen(ACCESS_INVALIDATION_CHANNEL, drop, {
+    onGap(gap) {
+      invalidations = (invalidations + 1) % Number.MAX_SAFE_INTEGER;
+      byWorkspace.clear();
+      listening = gap === 'resumed';
+    },
+  });
   return {
     get(principalKey, workspaceId) {
+      if (!listening) return undefined;
       const entry = byWorkspace.get(workspaceId)?.get(principalKey);
       if (!entry) return undefined;
       if (entry.until > now()) return entry.access;
@@ -45,7 +55,7 @@ export async function createAccessCache(
     },
     generation: () => invalidations,
     set(principalKey, access, generation) {
-      if (generation !== invalidations) return;
+      if (!listening || generation !== invalidations) return;
       let entries = byWorkspace.get(access.workspaceId);
       if (!entries) {
         if (byWorkspace.size >= maxWorkspaces) {

@@ -321,6 +321,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
       const claims = await accessTokens.verify(accessToken);
       const cached = sessions.get(claims.sessionId);
       if (cached && cached.userId === claims.userId) return cached;
+      const generation = sessions.generation();
       const [row] = await db.query<{
         email: string;
         name: string | null;
@@ -341,7 +342,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
         ...(row.name ? { name: row.name } : {}),
         sessionId: claims.sessionId,
       };
-      sessions.set(claims.sessionId, principal);
+      sessions.set(claims.sessionId, principal, generation);
       return principal;
     },
 

@@ -182,6 +182,7 @@ export function createApiKeys(
       const secretHash = sha256Hex(parsed.secret);
       let entry = cache.get(parsed.id);
       if (!entry) {
+        const generation = cache.generation();
         const [row] = await db.query<ApiKeyRow & { workspace_exists: boolean }>(
           'SELECT * FROM api_keys WHERE id = $1',
           [parsed.id],
@@ -202,7 +203,7 @@ export function createApiKeys(
           ...(row.expires_at ? { expiresAt: new Date(row.expires_at).getTime() } : {}),
           lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : 0,
         };
-        cache.set(parsed.id, entry);
+        cache.set(parsed.id, entry, generation);
       } else if (!safeEqualHex(entry.secretHash, secretHash)) {
         throw invalid();
       }

@@ -19,6 +19,8 @@ async function asTool<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (isPlatformError(error)) {
+      // The database being down is not the model's call to fix: it may try again later.
+      if (error.code === 'DATABASE_UNAVAILABLE') throw new ToolError('TOOL_UNAVAILABLE', error.message);
       const code = error.code === 'FORBIDDEN' ? 'TOOL_NOT_ALLOWED' : 'TOOL_INVALID_INPUT';
       throw new ToolError(code, error.message);
     }

@@ -153,3 +153,13 @@ export function usePlatformRig(
   return rig;
 }
 export { openTestDatabase, type TestDatabase } from '../db/test-database.ts';
+export { type CuttableLink, startCuttableLink } from './cuttable-link.ts';
+export {
+  callRest,
+  createApiKey,
+  createWorkspace,
+  type RestAnswer,
+  type RestUser,
+  signUp,
+} from './rest-client.ts';
+export { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';

@@ -129,11 +129,16 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       jsonRpcError(
         res,
         error.status,
-        -32001,
+        error.status >= 500 ? -32603 : -32001,
         `${error.code}: ${error.message}`,
-        error.status === 401
-          ? { 'www-authenticate': `Bearer realm="airsuite-mcp", error="invalid_token"` }
-          : {},
+        {
+          ...(error.status === 401
+            ? { 'www-authenticate': `Bearer realm="airsuite-mcp", error="invalid_token"` }
+            : {}),
+          ...(error.retryAfterSeconds !== undefined
+            ? { 'retry-after': String(error.retryAfterSeconds) }
+            : {}),
+        },
         { code: error.code },
       );
       return undefined;

@@ -20,13 +20,17 @@ export interface McpIdentity {
 /** Resolves a request's credentials; throws McpAuthError when they do not hold. */
 export type McpAuthenticator = (headers: IncomingHttpHeaders) => Promise<McpIdentity>;
 
-/** A refusal with the HTTP status and stable code the client gets. */
+/**
+ * A refusal with the HTTP status and stable code the client gets; 503 when the credentials
+ * could not be checked at all (the platform's database is down), with the seconds to wait.
+ */
 export class McpAuthError extends Error {
   override readonly name = 'McpAuthError';
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 429 | 503,
     readonly code: string,
     message: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

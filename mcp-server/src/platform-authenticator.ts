@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerFrom, isPlatformError, type Platform, type Principal } from '@airsuite/platform-api';
+import { ToolError } from '@airsuite/tools';
 import { McpAuthError, type McpAuthenticator } from './identity.ts';
 
 /** Which workspace an access token works in, when its user belongs to several. */
@@ -8,6 +9,23 @@ export const WORKSPACE_HEADER = 'x-airsuite-workspace';
 function refusal(error: unknown): never {
   if (isPlatformError(error) && error.status >= 400 && error.status < 500) {
     throw new McpAuthError(error.status as McpAuthError['status'], error.code, error.message);
+  }
+  // Credentials that could not be checked are neither accepted nor refused: try again later.
+  if (isPlatformError(error) && error.code === 'DATABASE_UNAVAILABLE') {
+    throw new McpAuthError(503, error.code, error.message, retryAfterOf(error.details));
+  }
+  throw error;
+}
+
+function retryAfterOf(details: Record<string, unknown> | undefined): number | undefined {
+  const seconds = details?.retryAfterSeconds;
+  return typeof seconds === 'number' ? seconds : undefined;
+}
+
+/** A tool call whose context needs the database while it is down fails as a tool error with a code. */
+function unavailableTool(error: unknown): never {
+  if (isPlatformError(error) && error.code === 'DATABASE_UNAVAILABLE') {
+    throw new ToolError('TOOL_UNAVAILABLE', error.message);
   }
   throw error;
 }
@@ -54,7 +72,7 @@ export function createPlatformAuthenticator(platform: Platform): McpAuthenticato
         subject,
         tools,
         policy,
-        contextFor: () => platform.tools.contextFor(access),
+        contextFor: () => platform.tools.contextFor(access).catch(unavailableTool),
       };
     } catch (error) {
       if (error instanceof McpAuthError) throw error;

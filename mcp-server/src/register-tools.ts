@@ -1,5 +1,6 @@
 import {
   INTERNAL_TOOL_ERROR_MESSAGE,
+  isToolError,
   runTool,
   type SafetyPolicy,
   type ToolContext,
@@ -50,6 +51,14 @@ async function callTool(
   try {
     caller = await options.contextFor(extra);
   } catch (error) {
+    // A context that could not be built for a known reason (the platform's database is down) says so.
+    if (isToolError(error)) {
+      return {
+        isError: true,
+        content: [{ type: 'text', text: `${error.code}: ${error.message}` }],
+        _meta: { airsuite: { code: error.code } },
+      };
+    }
     options.onInternalError(error, tool.name);
     return {
       isError: true,

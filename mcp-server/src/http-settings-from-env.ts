@@ -82,6 +82,7 @@ export async function startMcpHttpServerFromEnv(
       policy,
       contextFor: (extra) => ({
         airtable: upstream.airtable,
+        operations: upstream.operations,
         caller: { id: extra.sessionId ? `mcp-http:${extra.sessionId}` : 'mcp-http' },
       }),
       ...(onInternalError ? { onInternalError } : {}),

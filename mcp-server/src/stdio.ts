@@ -33,7 +33,11 @@ export async function runStdioServer(options: StdioServerOptions): Promise<Runni
   const server = createMcpServer({
     tools: createCatalogue(policy),
     policy,
-    contextFor: () => ({ airtable: upstream.airtable, caller: { id: 'mcp-stdio' } }),
+    contextFor: () => ({
+      airtable: upstream.airtable,
+      operations: upstream.operations,
+      caller: { id: 'mcp-stdio' },
+    }),
     onInternalError: (error, where) =>
       stderr(`airsuite mcp: ${where} failed: ${error instanceof Error ? error.message : String(error)}`),
   });

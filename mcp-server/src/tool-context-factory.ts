@@ -8,7 +8,7 @@ export type McpRequestExtra = RequestHandlerExtra<ServerRequest, ServerNotificat
  * What the face that hosts the server knows about a call: the Airtable client, the caller and,
  * where AirSuite's platform serves the call, the caller's platform (for the platform tools).
  */
-export type CallerContext = Pick<ToolContext, 'airtable' | 'caller' | 'platform'> & {
+export type CallerContext = Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'operations'> & {
   /** This call's policy when it is narrower than the server's (a connection limited to some bases). */
   policy?: ToolContext['policy'];
 };

@@ -5,6 +5,7 @@ import {
   DEFAULT_UPSTREAM_URL,
   type GatewayEngine,
 } from '@airsuite/airtable-gateway';
+import { createMemoryOperationStore, type OperationStore } from '@airsuite/tools';
 import { McpConfigError } from './errors.ts';
 import type { Env } from './policy-from-env.ts';
 
@@ -12,6 +13,8 @@ import type { Env } from './policy-from-env.ts';
 export interface Upstream {
   engine: GatewayEngine;
   airtable: AirtableGateway;
+  /** This identity's write operations, kept in memory: no database serves a standalone server. */
+  operations: OperationStore;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export async function createUpstreamFromEnv(env: Env): Promise<Upstream> {
   return {
     engine,
     airtable,
+    operations: createMemoryOperationStore(),
     async close() {
       await airtable.close();
       await engine.close();

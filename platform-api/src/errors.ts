@@ -49,6 +49,9 @@ export const PLATFORM_ERRORS = {
   TOOL_UNAVAILABLE: 503,
   TOOL_CANCELLED: 503,
   TOOL_INTERNAL_ERROR: 500,
+  TOOL_IDEMPOTENCY_KEY_REUSED: 409,
+  TOOL_OPERATION_IN_PROGRESS: 409,
+  TOOL_OPERATION_NOT_FOUND: 404,
   RATE_LIMITED: 429,
   // PostgreSQL cannot be reached (down, restarting, connections cut): nobody's fault, try again.
   DATABASE_UNAVAILABLE: 503,

@@ -1,5 +1,5 @@
 import { createAirtableGateway, type GatewayEngine, isGatewayError } from '@airsuite/airtable-gateway';
-import { OPEN_POLICY, type SafetyPolicy } from '@airsuite/tools';
+import { DEFAULT_OPERATION_LEASE_MS, OPEN_POLICY, type SafetyPolicy } from '@airsuite/tools';
 import { createAccessTokens } from './auth/access-tokens.ts';
 import { looksLikeApiKey } from './auth/api-key-format.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
@@ -17,6 +17,7 @@ import { type AuditLog, createAuditLog } from './services/audit-log.ts';
 import { type Connections, createConnections, type TokenValidator } from './services/connections.ts';
 import { createCredentialCache } from './services/credential-cache.ts';
 import { createMembers, type Members } from './services/members.ts';
+import { createOperationLog, type OperationLog } from './services/operations.ts';
 import { createWorkspaceTools, type WorkspaceTools } from './services/workspace-tools.ts';
 import { createWorkspaces, type Workspaces } from './services/workspaces.ts';
 
@@ -38,6 +39,8 @@ export interface PlatformOptions {
   accessTokenTtlSeconds?: number;
   /** Deployment-wide limits on top of every role (AIRSUITE_READ_ONLY …). */
   deploymentPolicy?: SafetyPolicy;
+  /** How long a write operation's runner holds it without renewing (a dead one reads interrupted after). Default 30 s. */
+  operationLeaseMs?: number;
   /** Replaces the whoami check of new connections (tests of failure paths). */
   validateToken?: TokenValidator;
   now?: () => Date;
@@ -53,6 +56,8 @@ export interface Platform {
   apiKeys: ApiKeys;
   connections: Connections;
   tools: WorkspaceTools;
+  /** Multi-record writes as operations (idempotency keys, get_operation, the interrupted sweep). */
+  operations: OperationLog;
   /** `Authorization: Bearer …` → who is calling: an `ask_live_…` API key or an access token. */
   authenticate(bearer: string | undefined): Promise<Principal>;
   jwks(): Promise<{ keys: object[] }>;
@@ -134,8 +139,22 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     secretBox,
     options.validateToken ?? gatewayValidator(engine),
   );
+  const operations = createOperationLog(db, audit, {
+    ...(options.operationLeaseMs ? { leaseMs: options.operationLeaseMs } : {}),
+    now,
+  });
+  // An embedded database has one process: whatever it left running died with it. On
+  // PostgreSQL other processes may be mid-write, so only expired leases are swept, here and
+  // on a timer.
+  await operations.sweep({ all: db.kind === 'pglite' });
+  const sweeper = setInterval(
+    () => void operations.sweep().catch(() => {}),
+    options.operationLeaseMs ?? DEFAULT_OPERATION_LEASE_MS,
+  );
+  sweeper.unref();
   const tools = createWorkspaceTools({
     engine,
+    operations,
     audit,
     workspaces,
     members,
@@ -151,6 +170,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     apiKeys,
     connections,
     tools,
+    operations,
     async authenticate(bearer) {
       if (!bearer) {
         throw new PlatformError('AUTH_REQUIRED', 'send "Authorization: Bearer <access token or API key>"');
@@ -160,6 +180,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     jwks: () => keyRing.jwks(),
     health: () => checkHealth(db),
     async close() {
+      clearInterval(sweeper);
       await tools.close();
       await sessionCache.close();
       await accessCache.close();

@@ -1,6 +1,7 @@
 import type { PlatformAuditEvent, PlatformAuditQuery } from '@airsuite/tools';
 import { newId } from '../crypto/opaque-token.ts';
 import type { Queryable } from '../db/database.ts';
+import { jsonbSafe } from '../db/jsonb-safe.ts';
 import { PlatformError } from '../errors.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -68,22 +69,6 @@ function decodeCursor(cursor: string): string {
   return match[1];
 }
 
-/**
- * jsonb refuses `\u0000` and unpaired surrogate escapes, which tool arguments may well hold:
- * replace them (in keys and values) so the row is written rather than the call failing.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function storable(value: unknown): unknown {
-  if (typeof value === 'string')
-    return value.replace(LONE_SURROGATE, '\ufffd').replaceAll('\u0000', '\ufffd');
-  if (Array.isArray(value)) return value.map(storable);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));
-  }
-  return value;
-}
-
 function toEvent(row: AuditRow): PlatformAuditEvent {
   return {
     id: row.id,
@@ -118,7 +103,7 @@ export function createAuditLog(db: Queryable): AuditLog {
           entry.errorCode ?? null,
           entry.durationMs === undefined ? null : Math.round(entry.durationMs),
           entry.requestId ?? null,
-          entry.details ? JSON.stringify(storable(entry.details)) : null,
+          entry.details ? JSON.stringify(jsonbSafe(entry.details)) : null,
         ],
       );
     },

@@ -13,6 +13,7 @@ import { actorOf, type WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from './audit-log.ts';
 import { type ConnectionRoute, createConnectionRouter } from './connection-router.ts';
 import type { ConnectionSecret, Connections } from './connections.ts';
+import type { OperationLog } from './operations.ts';
 import { type PlatformPortDeps, platformPortFor } from './platform-port.ts';
 import { summariseArguments } from './summarise-arguments.ts';
 
@@ -35,7 +36,7 @@ export interface WorkspaceTools {
   /** The Airtable client (the workspace's connections, routed by base), the caller and the platform port. */
   contextFor(
     access: WorkspaceAccess,
-  ): Promise<Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy'>>;
+  ): Promise<Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy' | 'operations'>>;
   close(): Promise<void>;
 }
 
@@ -43,6 +44,7 @@ export interface WorkspaceToolsDeps extends PlatformPortDeps {
   engine: GatewayEngine;
   connections: Connections;
   audit: AuditLog;
+  operations: OperationLog;
   /** The deployment's own limits (AIRSUITE_READ_ONLY …), applied on top of every role. */
   deploymentPolicy: SafetyPolicy;
 }
@@ -178,6 +180,7 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
         },
         platform: platformPortFor(access, deps),
         policy: policyFor(access, basesOf(secrets)),
+        operations: deps.operations.storeFor(access),
       };
     },
 

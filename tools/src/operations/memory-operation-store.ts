@@ -13,7 +13,7 @@ export interface MemoryOperationStoreOptions {
   now?: () => Date;
 }
 
-export const newOperationId = (): string => `op_${randomBytes(12).toString('base64url')}`;
+export const newOperationId = (): string => `op_${randomBytes(12).toString('hex')}`;
 
 /**
  * Operations kept in this process only: a standalone MCP server (one Airtable identity, no

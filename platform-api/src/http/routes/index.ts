@@ -7,6 +7,7 @@ import { authRoutes } from './auth-routes.ts';
 import { connectionRoutes } from './connection-routes.ts';
 import { installDeniedAuditHook } from './denied-audit-hook.ts';
 import { memberRoutes } from './member-routes.ts';
+import { operationRoutes } from './operation-routes.ts';
 import { toolRoutes } from './tool-routes.ts';
 import { wellKnownRoutes } from './well-known-routes.ts';
 import { workspaceRoutes } from './workspace-routes.ts';
@@ -24,6 +25,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, platform: Pla
     connectionRoutes,
     auditRoutes,
     toolRoutes,
+    operationRoutes,
   ]) {
     await app.register(group(platform), { prefix: '/v1' });
   }

@@ -1,12 +1,9 @@
-import { runTool, type ToolContext } from '@airsuite/tools';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { PLATFORM_ERRORS, PlatformError, type PlatformErrorCode } from '../../errors.ts';
 import type { Platform } from '../../platform.ts';
-import { actorOf } from '../../principal.ts';
-import { summariseArguments } from '../../services/summarise-arguments.ts';
 import { defineRoute, registerRoute, toJsonSchema } from '../define-route.ts';
 import { principalOf } from './auth-hook.ts';
+import { callWorkspaceTool } from './call-workspace-tool.ts';
 import { problems, workspaceParams } from './schemas.ts';
 
 const toolSchema = z.object({
@@ -17,12 +14,6 @@ const toolSchema = z.object({
   output_schema: z.record(z.string(), z.unknown()),
   annotations: z.record(z.string(), z.unknown()),
 });
-
-/** Refusals that happen before a tool's handler runs, so the audited handler never saw them. */
-const REFUSED_BEFORE_HANDLER = new Set(['TOOL_INVALID_INPUT', 'TOOL_NOT_ALLOWED', 'TOOL_READ_ONLY']);
-
-const toolCode = (code: string): PlatformErrorCode =>
-  code in PLATFORM_ERRORS ? (code as PlatformErrorCode) : 'TOOL_INTERNAL_ERROR';
 
 export function toolRoutes(platform: Platform) {
   return async (app: FastifyInstance) => {
@@ -77,57 +68,14 @@ export function toolRoutes(platform: Platform) {
           ...problems,
         },
         async handler(request) {
-          const started = performance.now();
-          const access = await platform.workspaces.access(principalOf(request), request.params.id);
-          const { tools } = platform.tools.catalogueFor(access);
-          const tool = tools.find((t) => t.name === request.params.name);
-          if (!tool) {
-            throw new PlatformError(
-              'TOOL_NOT_FOUND',
-              `no tool named ${request.params.name} is available to you here`,
-              {
-                available_tools: tools.map((t) => t.name),
-              },
-            );
-          }
-          const controller = new AbortController();
-          const abort = () => controller.abort();
-          request.raw.once('close', abort);
-          try {
-            const context: ToolContext = {
-              ...(await platform.tools.contextFor(access)),
-              signal: controller.signal,
-              requestId: request.id,
-              progress: () => {},
-              log: (level, message) =>
-                request.log[level === 'warning' ? 'warn' : level]({ tool: tool.name }, message),
-            };
-            const outcome = await runTool(tool, request.body ?? {}, context, {
-              onInternalError: (error) =>
-                request.log.error({ err: error, tool: tool.name }, 'tool failed unexpectedly'),
-            });
-            if (outcome.ok) return { output: outcome.output, text: outcome.text };
-            if (REFUSED_BEFORE_HANDLER.has(outcome.code)) {
-              await platform.audit.record({
-                workspaceId: access.workspaceId,
-                actor: actorOf(access.principal),
-                action: 'tool.call',
-                target: { type: 'tool', id: tool.name },
-                outcome: outcome.code === 'TOOL_INVALID_INPUT' ? 'failure' : 'denied',
-                errorCode: outcome.code,
-                durationMs: performance.now() - started,
-                requestId: request.id,
-                // The raw body, summarised like a handler's input: the trail shows what was refused.
-                details: {
-                  tool: tool.name,
-                  arguments: summariseArguments(request.body ?? {}) as Record<string, unknown>,
-                },
-              });
-            }
-            throw new PlatformError(toolCode(outcome.code), outcome.message, outcome.details);
-          } finally {
-            request.raw.off('close', abort);
-          }
+          const outcome = await callWorkspaceTool(
+            platform,
+            request,
+            request.params.id,
+            request.params.name,
+            request.body ?? {},
+          );
+          return { output: outcome.output, text: outcome.text };
         },
       }),
     );

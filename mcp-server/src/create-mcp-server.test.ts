@@ -1,11 +1,20 @@
-import { createCatalogue, OPEN_POLICY, type SafetyPolicy, type ToolDefinition } from '@airsuite/tools';
+import {
+  createCatalogue,
+  defineTool,
+  OPEN_POLICY,
+  runTool,
+  type SafetyPolicy,
+  type ToolDefinition,
+} from '@airsuite/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import {
+  CallToolResultSchema,
   type LoggingMessageNotification,
   LoggingMessageNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createMcpServer } from './create-mcp-server.ts';
 import { INTERNAL_TOOL_ERROR } from './register-tools.ts';
 import { stubAirtable, testTools } from './test-kit.ts';
@@ -180,6 +189,84 @@ describe('createMcpServer over an in-memory transport', () => {
     for (const tool of createCatalogue({ readOnly: false }).filter((t) => t.writes)) {
       expect(tools.map((t) => t.name)).not.toContain(tool.name);
     }
+  });
+});
+
+describe("createMcpServer: arguments that fail the schema are the model's to fix (SEP-1303)", () => {
+  const listRecords = createCatalogue(OPEN_POLICY).find((t) => t.name === 'list_records')!;
+  const airsuite = (result: Record<string, unknown>) =>
+    (result._meta as { airsuite?: { code?: string; details?: { issues?: { path: string }[] } } })?.airsuite;
+
+  it('answers them with an isError result carrying TOOL_INVALID_INPUT and the issues REST gets', async () => {
+    const { client } = await connect();
+    const input = { base_id: 'appOne', table: 'Tasks', page_size: 0 };
+    const result = await client.callTool({ name: 'list_records', arguments: input });
+    expect(result.isError).toBe(true);
+    expect((result.content as { text: string }[])[0]?.text).toMatch(/^TOOL_INVALID_INPUT: /);
+    // REST and chat run the same runTool: the code and the issue list are the same.
+    const rest = await runTool(listRecords, input, {
+      airtable: stubAirtable(),
+      caller: { id: 'rest' },
+      policy: OPEN_POLICY,
+      progress: () => {},
+      log: () => {},
+      signal: new AbortController().signal,
+    });
+    expect(rest.ok).toBe(false);
+    expect(result._meta).toEqual({
+      airsuite: { code: 'TOOL_INVALID_INPUT', details: !rest.ok && rest.details },
+    });
+    expect(airsuite(result)?.details?.issues?.map((i) => i.path)).toEqual(['page_size']);
+  });
+
+  it('reads missing and null arguments as none: a tool that needs some lists what is missing', async () => {
+    const { client } = await connect();
+    const missing = await client.callTool({ name: 'list_records' });
+    const nulled = await client.request(
+      { method: 'tools/call', params: { name: 'list_records', arguments: null } } as never,
+      CallToolResultSchema,
+    );
+    for (const result of [missing, nulled]) {
+      expect(result.isError).toBe(true);
+      expect(airsuite(result)?.code).toBe('TOOL_INVALID_INPUT');
+      expect(airsuite(result)?.details?.issues?.map((i) => i.path)).toEqual(['base_id', 'table']);
+    }
+    const none = await client.request(
+      { method: 'tools/call', params: { name: 'list_bases', arguments: null } } as never,
+      CallToolResultSchema,
+    );
+    expect(none.isError).toBeFalsy();
+  });
+
+  it('validates arguments once, in runTool, not in the SDK as well', async () => {
+    let parsed = 0;
+    const counted = defineTool({
+      name: 'count_parses',
+      title: 'Count parses',
+      description: 'Counts how often its input is parsed.',
+      inputSchema: z.object({
+        n: z.preprocess((value) => {
+          parsed++;
+          return value;
+        }, z.number()),
+      }),
+      outputSchema: z.object({ n: z.number() }),
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      writes: false,
+      handler: async ({ n }) => ({ n }),
+    });
+    const { client } = await connect({ tools: [counted as unknown as ToolDefinition] });
+    expect((await client.callTool({ name: 'count_parses', arguments: { n: 1 } })).isError).toBeFalsy();
+    expect(parsed).toBe(1);
+    expect((await client.callTool({ name: 'count_parses', arguments: { n: 'one' } })).isError).toBe(true);
+    expect(parsed).toBe(2);
+  });
+
+  it('answers a tool it does not serve with a protocol error (-32602), as the spec asks', async () => {
+    const { client } = await connect();
+    await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+    });
   });
 });
 

@@ -137,6 +137,39 @@ describe('startMcpHttpServer', () => {
     await client.close();
   });
 
+  it('answers arguments that fail the schema with an isError result carrying TOOL_INVALID_INPUT', async () => {
+    const server = await start();
+    const { client } = await connectClient(server.url);
+    const result = await client.callTool({ name: 'echo_text', arguments: { text: 42 } });
+    expect(result.isError).toBe(true);
+    expect(result._meta).toMatchObject({
+      airsuite: { code: 'TOOL_INVALID_INPUT', details: { issues: [{ path: 'text' }] } },
+    });
+    await client.close();
+  });
+
+  it('reads "arguments": null as no arguments, answering with the same tool error, not -32603', async () => {
+    const server = await start(true);
+    const res = await post(
+      server.url,
+      { authorization: `Bearer ${TOKEN}` },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo_text', arguments: null } },
+    );
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    // A JSON body or one SSE event, whichever the transport chose.
+    const message = JSON.parse(/^data: (.*)$/m.exec(body)?.[1] ?? body) as {
+      result?: { isError?: boolean; _meta?: { airsuite?: { code?: string; details?: unknown } } };
+      error?: unknown;
+    };
+    expect(message.error).toBeUndefined();
+    expect(message.result?.isError).toBe(true);
+    expect(message.result?._meta?.airsuite).toMatchObject({
+      code: 'TOOL_INVALID_INPUT',
+      details: { issues: [{ path: 'text' }] },
+    });
+  });
+
   for (const stateless of [false, true]) {
     it(`never crosses answers between 20 concurrent clients with colliding JSON-RPC ids (${stateless ? 'stateless' : 'sessions'})`, async () => {
       const server = await start(stateless);

@@ -116,13 +116,13 @@ describe('MCP over HTTP with platform identities', () => {
   it('a viewer key cannot call a write tool, and nothing is written', async () => {
     const { client } = await connect(keys.viewer.auth);
     const name = 'Viewer Wrote This Ltd';
-    const result = await client.callTool({
+    const call = client.callTool({
       name: 'create_records',
       arguments: { base_id: CRM, table: 'Companies', records: [{ fields: { Name: name } }] },
     });
-    expect(result.isError).toBe(true);
-    // Not an AirSuite tool result: the tool is not registered for this caller at all.
-    expect(result._meta).toBeUndefined();
+    // Not an AirSuite tool result: the tool is not served to this caller at all, and MCP
+    // answers a call to an unknown tool with a protocol error.
+    await expect(call).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
     expect(await companiesNamed(name)).toBe(0);
   });
 

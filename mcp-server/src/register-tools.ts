@@ -9,6 +9,7 @@ import {
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type LogLevelGate, sendLog } from './mcp-logger.ts';
+import { serveToolCalls } from './serve-tool-calls.ts';
 import type { CallerContext, ContextFor, McpRequestExtra } from './tool-context-factory.ts';
 
 /** What a model sees when a tool fails for a reason it cannot fix. Never a stack, never a token. */
@@ -23,22 +24,10 @@ export interface RegisterToolsOptions {
   onInternalError(error: unknown, toolName: string): void;
 }
 
-/** Registers each tool; write tools are skipped in read-only deployments (defence in depth). */
+/** Serves each tool's calls; write tools are skipped in read-only deployments (defence in depth). */
 export function registerTools(server: McpServer, options: RegisterToolsOptions): void {
-  for (const tool of options.tools) {
-    if (options.policy.readOnly && tool.writes) continue;
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: tool.annotations,
-      },
-      (input: unknown, extra: McpRequestExtra) => callTool(tool, input, extra, options),
-    );
-  }
+  const tools = options.tools.filter((tool) => !(options.policy.readOnly && tool.writes));
+  serveToolCalls(server, tools, (tool, input, extra) => callTool(tool, input, extra, options));
 }
 
 async function callTool(

@@ -12,6 +12,8 @@ export interface PlatformProcess {
   /** The exit code or signal once it ended; undefined while it runs. */
   exited(): number | string | undefined;
   stop(): Promise<void>;
+  /** Ends it with SIGKILL, as a crash or the OOM killer would: no shutdown code runs. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -48,7 +50,11 @@ export async function spawnPlatform(env: Record<string, string>): Promise<Platfo
     const line = output.find((l) => l.includes('AirSuite platform API on '));
     if (line) {
       const url = (/on (http:\/\/\S+)\/v1/.exec(line)?.[1] ?? '').trim();
-      return { url, output, exited: () => ended, stop };
+      const kill = async () => {
+        if (ended === undefined) child.kill('SIGKILL');
+        await exit;
+      };
+      return { url, output, exited: () => ended, stop, kill };
     }
     if (ended !== undefined) break;
     await new Promise((r) => setTimeout(r, 25));

@@ -74,6 +74,7 @@ export async function openPlatformRuntime(
       issuer: settings.issuer,
       audience: settings.audience,
       accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
+      operationLeaseMs: settings.operationLeaseSeconds * 1000,
       deploymentPolicy: policyFromEnv(env),
     });
     return {

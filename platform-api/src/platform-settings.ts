@@ -20,6 +20,8 @@ export interface PlatformSettings {
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
+  /** How long a write operation's runner may go silent before it reads interrupted (AIRSUITE_OPERATION_LEASE_SECONDS). */
+  operationLeaseSeconds: number;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -44,7 +46,8 @@ const list = (raw: string | undefined) =>
 /**
  * The platform's settings, validated once at start: PLATFORM_PORT, PLATFORM_HOST, DATABASE_URL,
  * AIRSUITE_DATA_DIR, PLATFORM_CORS_ORIGINS, PLATFORM_BODY_LIMIT_BYTES, PLATFORM_TRUST_PROXY,
- * AIRSUITE_JWT_ISSUER, AIRSUITE_JWT_AUDIENCE, AIRSUITE_ACCESS_TOKEN_TTL_SECONDS.
+ * AIRSUITE_JWT_ISSUER, AIRSUITE_JWT_AUDIENCE, AIRSUITE_ACCESS_TOKEN_TTL_SECONDS,
+ * AIRSUITE_OPERATION_LEASE_SECONDS.
  */
 export function platformSettingsFromEnv(env: Env, cwd = process.cwd()): PlatformSettings {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -74,5 +77,6 @@ export function platformSettingsFromEnv(env: Env, cwd = process.cwd()): Platform
     issuer: env.AIRSUITE_JWT_ISSUER?.trim() || 'airsuite',
     audience: env.AIRSUITE_JWT_AUDIENCE?.trim() || 'airsuite-api',
     accessTokenTtlSeconds: integer(env, 'AIRSUITE_ACCESS_TOKEN_TTL_SECONDS', 900, 30, 24 * 60 * 60),
+    operationLeaseSeconds: integer(env, 'AIRSUITE_OPERATION_LEASE_SECONDS', 30, 1, 3600),
   };
 }

@@ -26,6 +26,7 @@ export function registerPlatformCommand(program: Command, io: CliIo, env: Env): 
         '  REDIS_URL               share the gateway budgets with other processes',
         '  PLATFORM_HOST, PLATFORM_CORS_ORIGINS, PLATFORM_BODY_LIMIT_BYTES, PLATFORM_TRUST_PROXY',
         '  AIRSUITE_JWT_ISSUER, AIRSUITE_JWT_AUDIENCE, AIRSUITE_ACCESS_TOKEN_TTL_SECONDS',
+        '  AIRSUITE_OPERATION_LEASE_SECONDS  how long a write may go silent before it reads interrupted (default 30)',
       ].join('\n'),
     )
     .action(async (flags: { port?: string }) => {

@@ -24,7 +24,13 @@ import {
   type EmulatorOptions,
   type SeedOption,
 } from './options.ts';
-import { type PersistedState, readState, restoreDetails, snapshotState, writeState } from './persistence.ts';
+import {
+  createStateSaver,
+  type PersistedState,
+  readState,
+  restoreDetails,
+  snapshotState,
+} from './persistence.ts';
 import { IteratorStore } from './records/iterators.ts';
 import { type AdminApi, type AdminExtra, registerAdminRoutes } from './routes/admin.ts';
 import { registerCommentRoutes } from './routes/comments.ts';
@@ -45,13 +51,13 @@ export interface RunningEmulator {
   tokens: string[];
   /** True when the first token was generated for this data (print it for the user). */
   generatedToken: boolean;
+  /** True when the bases came from `dataDir`'s stored state rather than from the seed. */
+  restored: boolean;
   admin: AdminApi;
   store: EmulatorStore;
   close(): Promise<void>;
 }
 
-/** How long after a change the state file is written, so bursts of writes cost one save. */
-const PERSIST_DEBOUNCE_MS = 100;
 const DEV_USER = { email: 'dev@airsuite.local', name: 'AirSuite Developer' };
 
 async function resolveSeed(seed: SeedOption): Promise<Fixture | undefined> {
@@ -95,9 +101,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     return id;
   };
 
-  const persisted: PersistedState | undefined = options.dataDir
-    ? await readState(options.dataDir)
-    : undefined;
+  const persisted: PersistedState | undefined =
+    options.dataDir && !options.fresh ? await readState(options.dataDir) : undefined;
   let generatedToken = false;
   if (persisted) {
     loadFixture(ctx, persisted.fixture);
@@ -113,26 +118,16 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     generatedToken = true;
   }
 
-  let savedVersion = persisted ? store.version : -1;
-  let saveTimer: NodeJS.Timeout | undefined;
-  let saving: Promise<void> = Promise.resolve();
-  const save = () => {
-    saveTimer = undefined;
-    if (!options.dataDir || store.version === savedVersion) return saving;
-    const version = store.version;
-    const state = snapshotState(store, tokens.list());
-    saving = saving
-      .then(() => writeState(options.dataDir as string, state))
-      .then(() => {
-        savedVersion = version;
+  const saver = options.dataDir
+    ? createStateSaver({
+        dataDir: options.dataDir,
+        version: () => store.version,
+        snapshot: () => snapshotState(store, tokens.list()),
+        ...(persisted ? { savedVersion: store.version } : {}),
+        log,
       })
-      .catch((error: unknown) => log(`emulator: could not save state: ${(error as Error).message}`));
-    return saving;
-  };
-  const scheduleSave = () => {
-    if (options.dataDir && !saveTimer && store.version !== savedVersion)
-      saveTimer = setTimeout(save, PERSIST_DEBOUNCE_MS);
-  };
+    : undefined;
+  const persist = () => saver?.persist() ?? Promise.resolve();
 
   const addGrant = (grant: TokenGrant) => {
     tokens.add(grant);
@@ -214,6 +209,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     maxBodyBytes,
     maxUrlLength: options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH,
     log,
+    persist,
   };
 
   const serveAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -229,6 +225,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
         body,
         extra: { admin },
       });
+      await persist();
       sendJson(res, result.status, result.body);
     } catch (error) {
       if (!(error instanceof AirtableApiError))
@@ -245,7 +242,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     const done = url.pathname.startsWith('/__emulator/')
       ? serveAdmin(req, res, url)
       : serveV0(pipeline, req, res, url);
-    done.finally(scheduleSave).catch((error: unknown) => log(`emulator: ${String(error)}`));
+    // Changes are saved before their answer; this catches those whose request failed half-way.
+    done.finally(persist).catch((error: unknown) => log(`emulator: ${String(error)}`));
   });
   server.keepAliveTimeout = 5_000;
 
@@ -258,7 +256,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   });
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? DEFAULT_HOST;
-  if (options.dataDir) await save();
+  await persist();
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -268,11 +266,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
       .filter((g) => g.scopes.length > 0 && g.bases === 'all')
       .map((g) => g.token),
     generatedToken,
+    restored: persisted !== undefined,
     admin,
     store,
     async close() {
-      if (saveTimer) clearTimeout(saveTimer);
-      await save();
+      await persist();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

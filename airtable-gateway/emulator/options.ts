@@ -24,6 +24,8 @@ export interface EmulatorOptions {
   tokens?: string[];
   /** Keep state in this directory across restarts; in memory when absent. */
   dataDir?: string;
+  /** With `dataDir`: ignore the stored state and start from `seed`, replacing it at once. */
+  fresh?: boolean;
   /** Rate-limit settings; Airtable's figures by default. */
   rateLimits?: Partial<RateLimitSettings>;
   iteratorTtlMs?: number;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import { createEmulator, type RunningEmulator } from './emulator.ts';
 import { type ApiRecord, bearer, json, SALES_CRM_BASE_ID, send } from './http-test-helpers.ts';
 import { startTestEmulator, TEST_TOKEN } from './test-support.ts';
 
-// `dataDir`: what an emulator writes survives close and restart, tokens included, in an
-// owner-only state file.
+// `dataDir`: what an emulator writes survives close, restart and a crash (it is on disk before
+// the write is answered), tokens included, in an owner-only state file.
 
 const B = SALES_CRM_BASE_ID;
 const STATE_FILE = 'emulator-state.json';
@@ -78,6 +78,28 @@ describe('data survives a restart', () => {
       expect(await json(await second.api('/v0/meta/bases'))).toEqual({ bases: [] });
     } finally {
       await second.close();
+    }
+  });
+
+  it('says whether the bases were restored, and `fresh` starts from the seed, replacing what was stored', async () => {
+    const first = await startTestEmulator({ dataDir });
+    expect(first.emulator.restored).toBe(false);
+    const created = await json<ApiRecord>(
+      await first.api(`/v0/${B}/Deals`, send('POST', { fields: { 'Deal Name': 'Gone after fresh' } })),
+    );
+    await first.close();
+
+    const fresh = await startTestEmulator({ dataDir, fresh: true });
+    expect(fresh.emulator.restored).toBe(false);
+    expect((await fresh.api(`/v0/${B}/Deals/${created.id}`)).status).toBe(404);
+    await fresh.close();
+
+    const later = await startTestEmulator({ dataDir });
+    try {
+      expect(later.emulator.restored).toBe(true);
+      expect((await later.api(`/v0/${B}/Deals/${created.id}`)).status).toBe(404);
+    } finally {
+      await later.close();
     }
   });
 
@@ -173,6 +195,21 @@ describe('the state file', () => {
     }
     expect((await stat(join(dataDir, STATE_FILE))).mode & 0o777).toBe(0o600);
     expect(await readdir(dataDir)).toEqual([STATE_FILE]);
+  });
+
+  it('holds a write by the time its answer arrives, so a kill -9 right after cannot lose it', async () => {
+    const emulator = await startTestEmulator({ dataDir });
+    try {
+      const created = await json<ApiRecord>(
+        await emulator.api(`/v0/${B}/Deals`, send('POST', { fields: { 'Deal Name': 'On disk already' } })),
+      );
+      const token = await json<{ token: string }>(await emulator.admin('/tokens', { body: { scopes: [] } }));
+      const stored = await readFile(join(dataDir, STATE_FILE), 'utf8');
+      expect(stored).toContain(created.id);
+      expect(stored).toContain(token.token);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it('a corrupt state file stops the start loudly instead of starting empty', async () => {

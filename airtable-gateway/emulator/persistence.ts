@@ -71,3 +71,46 @@ export async function writeState(dataDir: string, state: PersistedState): Promis
   await writeFile(temp, JSON.stringify(state), { mode: 0o600 });
   await rename(temp, target);
 }
+
+export interface StateSaverOptions {
+  dataDir: string;
+  /** The store's change counter: a write is needed when it differs from the one on disk. */
+  version: () => number;
+  snapshot: () => PersistedState;
+  /** The version already on disk (the restored one); nothing is on disk when absent. */
+  savedVersion?: number;
+  log: (message: string) => void;
+}
+
+/**
+ * Writes the state one write at a time. `persist()` resolves once a write holding every change
+ * made before the call has landed, so a request answered after it survives a kill -9; calls that
+ * arrive while a write runs share the next one, so a burst costs two writes, not one each.
+ */
+export function createStateSaver(options: StateSaverOptions): { persist(): Promise<void> } {
+  let savedVersion = options.savedVersion ?? -1;
+  let tail: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
+  const write = async () => {
+    // From here on, later changes need a later write: the snapshot is taken before the first await.
+    next = undefined;
+    const version = options.version();
+    if (version === savedVersion) return;
+    try {
+      await writeState(options.dataDir, options.snapshot());
+      savedVersion = version;
+    } catch (error) {
+      options.log(`emulator: could not save state: ${(error as Error).message}`);
+    }
+  };
+  return {
+    persist() {
+      if (options.version() === savedVersion) return Promise.resolve();
+      if (!next) {
+        next = tail.then(write);
+        tail = next;
+      }
+      return next;
+    },
+  };
+}

@@ -50,6 +50,18 @@ describe('emulator settings', () => {
     });
   });
 
+  it("keeps data in the command's default directory unless --data or EMULATOR_DATA_DIR says where", () => {
+    const defaults = { seed: 'sample', dataDir: '/data/emulator' };
+    expect(emulatorOptionsFrom({}, {}, defaults)).toMatchObject({
+      seed: 'sample',
+      dataDir: '/data/emulator',
+    });
+    expect(emulatorOptionsFrom({}, { EMULATOR_DATA_DIR: '/env/emu' }, defaults).dataDir).toBe('/env/emu');
+    expect(
+      emulatorOptionsFrom({ data: '/flag/emu' }, { EMULATOR_DATA_DIR: '/env/emu' }, defaults).dataDir,
+    ).toBe('/flag/emu');
+  });
+
   it('takes a fixture file as the seed', () => {
     expect(emulatorOptionsFrom({ seed: 'fixtures/crm.json' }, {}).seed).toEqual({
       file: expect.stringMatching(/fixtures\/crm\.json$/),

@@ -30,11 +30,23 @@ function seedFrom(raw: string | undefined): EmulatorOptions['seed'] {
 
 const OFF = new Set(['0', 'false', 'off', 'no']);
 
+/** What a command picks when neither a flag nor the environment says. */
+export interface EmulatorDefaults {
+  /** Default 'empty'. */
+  seed?: string;
+  /** Where state is kept; in memory when absent. */
+  dataDir?: string;
+}
+
 /**
  * Emulator settings: a flag wins over its environment variable, which wins over the
- * default. Validated once here, so the emulator never starts half-configured.
+ * command's default. Validated once here, so the emulator never starts half-configured.
  */
-export function emulatorOptionsFrom(flags: EmulatorFlags, env: Env, defaultSeed = 'empty'): EmulatorOptions {
+export function emulatorOptionsFrom(
+  flags: EmulatorFlags,
+  env: Env,
+  defaults: EmulatorDefaults = {},
+): EmulatorOptions {
   const tokens = [...(flags.token ?? []), ...(env.EMULATOR_TOKEN ?? '').split(',')]
     .map((t) => t.trim())
     .filter(Boolean);
@@ -70,11 +82,11 @@ export function emulatorOptionsFrom(flags: EmulatorFlags, env: Env, defaultSeed 
     port:
       integer('--port / EMULATOR_PORT', flags.port ?? env.EMULATOR_PORT, 0, 65_535) ?? DEFAULT_EMULATOR_PORT,
     host: flags.host ?? env.EMULATOR_HOST ?? '127.0.0.1',
-    seed: seedFrom(flags.seed ?? env.EMULATOR_SEED ?? defaultSeed),
+    seed: seedFrom(flags.seed ?? env.EMULATOR_SEED ?? defaults.seed),
     tokens,
     rateLimits,
   };
-  const data = flags.data ?? env.EMULATOR_DATA_DIR;
+  const data = flags.data ?? (env.EMULATOR_DATA_DIR?.trim() || defaults.dataDir);
   if (data) options.dataDir = resolve(data);
   const ttl = integer(
     '--iterator-ttl-ms / EMULATOR_ITERATOR_TTL_MS',

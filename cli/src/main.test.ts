@@ -26,15 +26,18 @@ describe('airsuite command', () => {
   it('runs from its bin with no build step and lists its commands', async () => {
     const { stdout } = await run(process.execPath, [bin, '--help']);
     expect(stdout).toMatch(/Usage: airsuite/);
-    for (const command of ['start', 'emulator', 'gateway', 'mcp', 'snapshot'])
+    for (const command of ['start', 'reset', 'emulator', 'gateway', 'mcp', 'snapshot'])
       expect(stdout).toContain(command);
   });
 
-  it.each(['start', 'emulator', 'gateway', 'mcp', 'snapshot'])('has --help for %s', async (command) => {
-    const { io, out } = recordingIo();
-    expect(await main(['node', 'airsuite', command, '--help'], io, {})).toBe(0);
-    expect(out.join('\n')).toMatch(new RegExp(`Usage: airsuite ${command}`));
-  });
+  it.each(['start', 'reset', 'emulator', 'gateway', 'mcp', 'snapshot'])(
+    'has --help for %s',
+    async (command) => {
+      const { io, out } = recordingIo();
+      expect(await main(['node', 'airsuite', command, '--help'], io, {})).toBe(0);
+      expect(out.join('\n')).toMatch(new RegExp(`Usage: airsuite ${command}`));
+    },
+  );
 
   it('exits 2 on an unknown command or a bad setting', async () => {
     const { io, err } = recordingIo();
@@ -58,6 +61,8 @@ describe('airsuite command', () => {
       '--mcp-port',
       '0',
       '--platform-port',
+      '0',
+      '--orchestrator-port',
       '0',
     ];
     try {

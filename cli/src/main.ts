@@ -7,6 +7,7 @@ import { registerMcpCommand } from './commands/mcp.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerOrchestratorCommand } from './commands/orchestrator.ts';
 import { registerPlatformCommand } from './commands/platform.ts';
+import { registerResetCommand } from './commands/reset.ts';
 import { registerSnapshotCommand } from './commands/snapshot.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { ConfigError } from './config-error.ts';
@@ -21,6 +22,7 @@ export function createProgram(io: CliIo, env: Env): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) });
   registerStartCommand(program, io, env);
+  registerResetCommand(program, io, env);
   registerEmulatorCommand(program, io, env);
   registerGatewayCommand(program, io, env);
   registerSnapshotCommand(program, io, env);

@@ -25,6 +25,8 @@ export interface PipelineDeps {
   maxBodyBytes: number;
   maxUrlLength: number;
   log: (message: string) => void;
+  /** Makes the request's changes durable before it is answered (a no-op for an in-memory emulator). */
+  persist: () => Promise<void>;
 }
 
 /** The base a `/v0` path is about, for rate limits and fault targeting. */
@@ -81,6 +83,8 @@ export async function serveV0(deps: PipelineDeps, req: IncomingMessage, res: Ser
       extra: { ctx: deps.ctx, grant },
     });
     status = result.status;
+    // As with Airtable, a write that was answered is kept, even if the process dies right after.
+    await deps.persist();
     sendJson(res, result.status, result.body);
   } catch (error) {
     const apiError = error instanceof AirtableApiError ? error : undefined;

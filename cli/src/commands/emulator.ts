@@ -1,14 +1,23 @@
-import { createEmulator, maskToken, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
+import {
+  createEmulator,
+  type EmulatorOptions,
+  maskToken,
+  type RunningEmulator,
+} from '@airsuite/airtable-gateway/emulator';
 import { type Command, Option } from 'commander';
 import { type EmulatorFlags, type Env, emulatorOptionsFrom } from '../emulator-config.ts';
 import type { CliIo } from '../io.ts';
+import { displayPath } from '../local-data.ts';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** Adds the emulator's flags to a command (shared by `emulator` and `start`). */
-export function withEmulatorFlags(command: Command): Command {
+/**
+ * Adds the emulator's flags to a command (shared by `emulator` and `start`); `dataDefault` ends
+ * the help of --data, for the command whose emulator keeps its data by default.
+ */
+export function withEmulatorFlags(command: Command, dataDefault = 'in memory otherwise'): Command {
   return command
     .option('-p, --port <port>', 'port to listen on (env EMULATOR_PORT, default 8010; 0 picks a free port)')
     .option('--host <host>', 'interface to bind (env EMULATOR_HOST, default 127.0.0.1)')
@@ -18,7 +27,7 @@ export function withEmulatorFlags(command: Command): Command {
     )
     .option(
       '--data <dir>',
-      'keep state in this directory across restarts (env EMULATOR_DATA_DIR); in memory otherwise',
+      `keep state in this directory across restarts (env EMULATOR_DATA_DIR); ${dataDefault}`,
     )
     .option(
       '--token <token>',
@@ -43,14 +52,17 @@ export function withEmulatorFlags(command: Command): Command {
     );
 }
 
-/** Starts the emulator and prints where it is and how to call it. */
-export async function startEmulator(
-  flags: EmulatorFlags,
-  env: Env,
-  io: CliIo,
-  defaultSeed: string,
-): Promise<RunningEmulator> {
-  const options = emulatorOptionsFrom(flags, env, defaultSeed);
+/** Where the emulator's data is, and whether this start found it there. */
+function describeData(options: EmulatorOptions, emulator: RunningEmulator): string {
+  if (!options.dataDir) return 'in memory (gone when it stops; keep it with --data DIR)';
+  const where = displayPath(options.dataDir);
+  return emulator.restored
+    ? `${where} (the stored bases, as they were left)`
+    : `${where} (new, from the seed; kept across restarts)`;
+}
+
+/** Starts the emulator and prints where it is, where its data is and how to call it. */
+export async function startEmulator(options: EmulatorOptions, io: CliIo): Promise<RunningEmulator> {
   const emulator = await createEmulator({ ...options, log: (m) => io.stderr(m) });
   const bases = [...emulator.store.bases.values()];
   io.stdout(`Airtable emulator listening on ${emulator.url}`);
@@ -59,6 +71,7 @@ export async function startEmulator(
   io.stdout(
     `  Bases:  ${bases.length === 0 ? 'none (seed with --seed sample)' : bases.map((b) => `${b.name} (${b.id})`).join(', ')}`,
   );
+  io.stdout(`  Data:   ${describeData(options, emulator)}`);
   const [token] = emulator.tokens;
   if (token && (emulator.generatedToken || (options.tokens ?? []).length === 0)) {
     io.stdout(`  Token:  ${token}`);
@@ -75,7 +88,7 @@ export function registerEmulatorCommand(program: Command, io: CliIo, env: Env): 
         'run the local Airtable emulator (Airtable Web API v0, rate limits, faults) for development and tests',
       ),
   ).action(async (flags: EmulatorFlags) => {
-    const emulator = await startEmulator(flags, env, io, 'empty');
+    const emulator = await startEmulator(emulatorOptionsFrom(flags, env), io);
     await io.waitForShutdown();
     await emulator.close();
   });

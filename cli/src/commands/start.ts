@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createGatewayEngine, startGatewayServer } from '@airsuite/airtable-gateway';
 import {
   createPlatformAuthenticator,
@@ -11,17 +12,21 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { chatSettings, createChatRuntime } from '../chat-runtime.ts';
 import { ConfigError } from '../config-error.ts';
-import type { EmulatorFlags, Env } from '../emulator-config.ts';
+import { type EmulatorFlags, type Env, emulatorOptionsFrom } from '../emulator-config.ts';
 import { gatewaySettingsFrom } from '../gateway-config.ts';
 import type { CliIo } from '../io.ts';
+import { displayPath, EMULATOR_DATA_SUBDIR } from '../local-data.ts';
 import { openPlatformRuntime, platformSettings } from '../platform-runtime.ts';
 import { startEmulator, withEmulatorFlags } from './emulator.ts';
+import { removeStoredData } from './reset.ts';
+import { printWelcome } from './start-banner.ts';
 
 interface StartFlags extends EmulatorFlags {
   gatewayPort?: string;
   mcpPort?: string;
   platformPort?: string;
   orchestratorPort?: string;
+  fresh?: boolean;
 }
 
 /** Close in reverse order of opening, whatever fails along the way. */
@@ -41,21 +46,31 @@ function closer() {
  * `airsuite start`: every service in one process on embedded defaults — the Airtable emulator
  * with the sample bases, the gateway, the platform API and the MCP server (authenticated by
  * the platform's API keys). The first start creates an owner, a workspace connected to the
- * sample bases and an API key; later starts reuse them.
+ * sample bases and an API key; later starts reuse them. Everything a user makes survives a
+ * restart: the platform's database and the emulator's records both live in the data directory.
  */
 export function registerStartCommand(program: Command, io: CliIo, env: Env): void {
   withEmulatorFlags(
     program
       .command('start')
       .description(
-        'run every AirSuite service in one process: the Airtable emulator (sample bases), the gateway, the platform API, the MCP server and the chat',
+        'run every AirSuite service in one process: the Airtable emulator (sample bases), the gateway, the platform API, the MCP server and the chat; what you create is kept in the data directory (AIRSUITE_DATA_DIR, default ./.airsuite) across restarts',
       ),
+    `default ${EMULATOR_DATA_SUBDIR}/ in the data directory`,
   )
     .option('--gateway-port <port>', 'gateway port (env GATEWAY_PORT, default 8002; 0 picks a free port)')
     .option('--mcp-port <port>', 'MCP Streamable HTTP port (env MCP_PORT, default 8001; 0 picks a free port)')
     .option(
       '--platform-port <port>',
       'platform API port (env PLATFORM_PORT, default 8080; 0 picks a free port)',
+    )
+    .option(
+      '--orchestrator-port <port>',
+      'chat port (env ORCHESTRATOR_PORT, default 8003; 0 picks a free port)',
+    )
+    .option(
+      '--fresh',
+      "start over: first remove what earlier starts kept in the data directory (the embedded database, the emulator's records, the first-start credentials; with DATABASE_URL set, that database is kept), so the emulator has just the sample bases again",
     )
     .action(async (flags: StartFlags) => {
       const runEnv: Env = {
@@ -73,24 +88,37 @@ export function registerStartCommand(program: Command, io: CliIo, env: Env): voi
         if (error instanceof McpConfigError) throw new ConfigError(error.message);
         throw error;
       }
+      // Everything is validated before --fresh removes anything, so a typo never costs data.
+      const gatewaySettings = gatewaySettingsFrom({ port: flags.gatewayPort }, env);
+      const realAirtable = Boolean(env.AIRTABLE_API_URL);
+      const defaultEmulatorDir = join(settings.dataDir, EMULATOR_DATA_SUBDIR);
+      const emulatorOptions = emulatorOptionsFrom(flags, env, {
+        seed: 'sample',
+        dataDir: defaultEmulatorDir,
+      });
+      const emulatorDir = emulatorOptions.dataDir ?? defaultEmulatorDir;
+      const externalDatabase = Boolean(settings.databaseUrl);
+      if (flags.fresh) {
+        removeStoredData(io, settings.dataDir, { externalDatabase, heading: 'Starting over (--fresh)' });
+        // Kept outside the data directory (--data): the emulator itself replaces it with the seed.
+        if (emulatorDir !== defaultEmulatorDir)
+          io.stdout(`  the emulator's records in ${displayPath(emulatorDir)}: replaced by the seed`);
+        emulatorOptions.fresh = true;
+      }
       const stored = readLocalCredentials(settings.dataDir);
-      const reuseToken = stored?.emulatorToken && !flags.token?.length && !env.EMULATOR_TOKEN;
+      // The workspace's stored connection holds this token, so the emulator must accept it again.
+      if (stored?.emulatorToken && !flags.token?.length && !env.EMULATOR_TOKEN)
+        emulatorOptions.tokens = [stored.emulatorToken];
       const cleanup = closer();
       try {
-        const emulator = await startEmulator(
-          reuseToken && stored?.emulatorToken ? { ...flags, token: [stored.emulatorToken] } : flags,
-          env,
-          io,
-          'sample',
-        );
+        const emulator = await startEmulator(emulatorOptions, io);
         cleanup.add(() => emulator.close());
-        const realAirtable = Boolean(env.AIRTABLE_API_URL);
-        const gatewaySettings = gatewaySettingsFrom(
-          { port: flags.gatewayPort },
-          { ...env, AIRTABLE_API_URL: env.AIRTABLE_API_URL ?? emulator.url },
-        );
         const logger = pino({ level: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-        const engine = await createGatewayEngine({ ...gatewaySettings.engine, logger });
+        const engine = await createGatewayEngine({
+          ...gatewaySettings.engine,
+          ...(realAirtable ? {} : { upstreamUrl: emulator.url }),
+          logger,
+        });
         cleanup.add(() => engine.close());
         const gateway = await startGatewayServer({
           engine,
@@ -141,42 +169,24 @@ export function registerStartCommand(program: Command, io: CliIo, env: Env): voi
           ...(airtableToken ? { airtableToken } : {}),
           ...(emulatorToken && !realAirtable ? { emulatorToken } : {}),
         });
-        printWelcome(io, local, mcp.url, platform.url, orchestrator.url, realAirtable && !airtableToken);
+        printWelcome(io, {
+          local,
+          mcpUrl: mcp.url,
+          platformUrl: platform.url,
+          chatUrl: orchestrator.url,
+          unconnected: realAirtable && !airtableToken,
+          data: {
+            dataDir: settings.dataDir,
+            emulatorDir,
+            emulatorDirFromFlag: Boolean(flags.data),
+            externalDatabase,
+            realAirtable,
+          },
+        });
         io.stdout('AirSuite is running. Press Ctrl-C to stop.');
         await io.waitForShutdown();
       } finally {
         await cleanup.run();
       }
     });
-}
-
-function printWelcome(
-  io: CliIo,
-  local: Awaited<ReturnType<typeof ensureLocalBootstrap>>,
-  mcpUrl: string,
-  platformUrl: string,
-  chatUrl: string,
-  unconnected: boolean,
-): void {
-  io.stdout('');
-  io.stdout(
-    local.created
-      ? 'First start: created an account, a workspace and an API key.'
-      : 'Reusing the account made on first start.',
-  );
-  io.stdout(`  Sign in:    ${local.email} / ${local.password}   (POST ${platformUrl}/v1/auth/login)`);
-  if (local.created) io.stdout(`              change it with POST ${platformUrl}/v1/me/password`);
-  io.stdout(
-    `  Workspace:  ${local.workspaceId}${unconnected ? ' (no Airtable connection: set AIRTABLE_TOKEN or add one via the API)' : ' (connected to the sample bases)'}`,
-  );
-  io.stdout(`  API key:    ${local.apiKey}   (role editor; kept in .airsuite/first-start.json, mode 0600)`);
-  io.stdout(`  Chat:       ${chatUrl}/  (sign in with the API key or the account)`);
-  io.stdout('  Connect an MCP client:');
-  io.stdout(
-    `    claude mcp add --transport http airsuite ${mcpUrl} --header "Authorization: Bearer ${local.apiKey}"`,
-  );
-  io.stdout(
-    `    Claude Desktop: {"mcpServers":{"airsuite":{"command":"npx","args":["airsuite","mcp"],"env":{"AIRSUITE_API_KEY":"${local.apiKey}"}}}}`,
-  );
-  io.stdout('');
 }

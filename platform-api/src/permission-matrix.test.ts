@@ -409,11 +409,13 @@ describe('GET /v1/workspaces/{id}/tools is exactly the role’s catalogue', () =
     expect(names(viewer)).not.toContain('create_records');
   });
 
-  it('gives an editor the viewer’s tools plus the write tools, still no audit log', async () => {
+  it('gives an editor the viewer’s tools plus the write tools and their operations, still no audit log', async () => {
     const viewer = await catalogue(roleUsers.viewer.auth);
     const editor = await catalogue(roleUsers.editor.auth);
     expect(writes(editor).map((t) => t.name)).toContain('create_records');
-    expect(names(editor)).toEqual([...names(viewer), ...names(writes(editor))].sort());
+    expect(names(editor)).toEqual(
+      [...names(viewer), ...names(writes(editor)), 'get_operation', 'list_operations'].sort(),
+    );
     expect(names(editor)).not.toContain('list_audit_events');
   });
 

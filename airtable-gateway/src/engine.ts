@@ -15,7 +15,7 @@ import { AdmissionScheduler, type AdmitRequest } from './scheduling/admission-sc
 import { type AdmissionBackend, createAdmissionBackend } from './shared-state.ts';
 import { decideRetry } from './upstream/retry-policy.ts';
 import { airtableErrorType, sendOnce } from './upstream/send.ts';
-import { AIRTABLE_MAX_URL_LENGTH, listByPost } from './wire/list-by-post.ts';
+import { listByPost, listNeedsPost } from './wire/list-by-post.ts';
 
 export interface GatewayEngine {
   /** Sends one Airtable API call with the gateway's guarantees; Airtable's answer comes back unchanged. */
@@ -175,10 +175,8 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     if (!input.token) throw new GatewayError('GATEWAY_UNAUTHENTICATED');
     let req = { ...input, requestId: input.requestId ?? randomUUID() };
     let route = routeOf(req.method, req.path);
-    if (
-      route.listByGet &&
-      options.upstreamUrl.length + req.path.length + req.search.length > AIRTABLE_MAX_URL_LENGTH
-    ) {
+    // For proxy callers: the in-process client makes the same switch before it sends (record-reads.ts).
+    if (route.listByGet && listNeedsPost(`${options.upstreamUrl}${req.path}${req.search}`)) {
       req = { ...req, method: 'POST', ...listByPost(req.path, req.search) };
       route = routeOf(req.method, req.path);
     }

@@ -1,6 +1,8 @@
+import toQueryString from 'airtable/lib/object_to_query_param_string.js';
 import { GatewayError } from '../errors.ts';
+import { listNeedsPost } from '../wire/list-by-post.ts';
 import { encodePathSegment } from './path-segment.ts';
-import type { RecordsTransport } from './records-transport.ts';
+import type { RecordsCall, RecordsTransport } from './records-transport.ts';
 import type { AirtableRecord, CallOptions, GetRecordParams, ListParams } from './types.ts';
 
 /** Restarts in a row, without a new record in between, before an expiring iterator is given up on. */
@@ -24,20 +26,46 @@ export async function getPage(
   params: ListParams & { offset?: string } = {},
   options: CallOptions = {},
 ): Promise<ListPage> {
-  const page = await transport.send<ListPage>({
-    baseId,
-    method: 'GET',
-    path: tablePath(table),
-    qs: queryOf(params),
-    cache: params.offset === undefined ? undefined : false,
-    signal: options.signal,
-  });
+  const page = await transport.send<ListPage>(
+    listCall(baseId, table, queryOf(params), {
+      cache: params.offset === undefined ? undefined : false,
+      signal: options.signal,
+    }),
+  );
   return page.offset ? { records: page.records, offset: page.offset } : { records: page.records };
 }
 
 /** Query parameters in airtable.js notation, without the unset ones (airtable.js would send `key=`). */
 export function queryOf(params: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
+}
+
+/** Parameters Airtable takes only in the query string, even for `POST …/listRecords`. */
+const QUERY_ONLY = ['timeZone', 'userLocale'] as const;
+
+/**
+ * One page request of a records list: a GET, or `POST …/listRecords` with the parameters in
+ * the body once the GET's request line would pass MAX_LIST_REQUEST_LINE_BYTES (a long
+ * filter, many fields). Decided before airtable.js sends anything, measured on the query
+ * string airtable.js builds: a list too long for Airtable is too long for the proxy too.
+ */
+function listCall(
+  baseId: string,
+  table: string,
+  query: Record<string, unknown>,
+  options: Pick<RecordsCall, 'cache' | 'signal'>,
+): RecordsCall {
+  const path = tablePath(table);
+  const url = `/v0/${encodePathSegment(baseId)}${path}?${toQueryString(query)}`;
+  if (!listNeedsPost(url)) return { baseId, method: 'GET', path, qs: query, ...options };
+  const body = { ...query };
+  const qs: Record<string, unknown> = {};
+  for (const key of QUERY_ONLY) {
+    if (body[key] === undefined) continue;
+    qs[key] = body[key];
+    delete body[key];
+  }
+  return { baseId, method: 'POST', path: `${path}/listRecords`, qs, body, read: true, ...options };
 }
 
 export function tablePath(table: string, ...rest: string[]): string {
@@ -77,14 +105,12 @@ export async function* listPages(
     if (limit !== undefined && yielded.size >= limit) return;
     let page: ListPage;
     try {
-      page = await transport.send<ListPage>({
-        baseId,
-        method: 'GET',
-        path: tablePath(table),
-        qs: offset === undefined ? query : { ...query, offset },
-        cache: restarted ? false : undefined,
-        signal: options.signal,
-      });
+      page = await transport.send<ListPage>(
+        listCall(baseId, table, offset === undefined ? query : { ...query, offset }, {
+          cache: restarted ? false : undefined,
+          signal: options.signal,
+        }),
+      );
     } catch (error) {
       if (offset === undefined || !isIteratorExpired(error)) throw error;
       if (restartsWithoutProgress >= MAX_RESTARTS_WITHOUT_PROGRESS) throw error;

@@ -14,6 +14,8 @@ export interface RecordsCall {
   /** Query parameters in airtable.js's notation (arrays → `a[]=`, objects → `a[0][b]=`). */
   qs?: Record<string, unknown>;
   body?: unknown;
+  /** Whether the call only reads (a GET, or a `POST …/listRecords`). Default: it is a GET. */
+  read?: boolean;
   /** false forces the record cache off for this call, whatever the client allows. */
   cache?: boolean;
   signal?: AbortSignal;
@@ -65,7 +67,7 @@ export function createRecordsTransport(options: RecordsTransportOptions): Record
   return {
     async send<T>(call: RecordsCall): Promise<T> {
       if (call.signal?.aborted) throw aborted();
-      const read = call.method === 'GET';
+      const read = call.read ?? call.method === 'GET';
       const base = clientFor(await proxy.url(), options.cache && call.cache !== false).base(
         encodePathSegment(call.baseId),
       );

@@ -1,6 +1,6 @@
 import { createAirtableGateway, createGatewayEngine } from '@airsuite/airtable-gateway';
 import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
-import { createCatalogue, OPEN_POLICY } from '@airsuite/tools';
+import { createCatalogue, createMemoryOperationStore, OPEN_POLICY } from '@airsuite/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createMcpServer } from './create-mcp-server.ts';
@@ -31,10 +31,11 @@ export async function startCatalogueClient(token: string): Promise<CatalogueClie
     perOwnerLimit: 200,
   });
   const airtable = createAirtableGateway({ engine, token });
+  const operations = createMemoryOperationStore();
   const server = createMcpServer({
     tools: createCatalogue(OPEN_POLICY),
     policy: OPEN_POLICY,
-    contextFor: () => ({ airtable, caller: { id: 'test' } }),
+    contextFor: () => ({ airtable, operations, caller: { id: 'test' } }),
   });
   const client = new Client({ name: 'test', version: '1.0.0' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

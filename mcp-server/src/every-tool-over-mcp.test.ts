@@ -66,10 +66,22 @@ const cases: [string, Args, Args, string][] = [
   ],
   [
     'create_records',
-    () => ({ base_id: CRM, table: 'Companies', records: [{ fields: { Name: 'Every Tool Ltd' } }] }),
+    () => ({
+      base_id: CRM,
+      table: 'Companies',
+      records: [{ fields: { Name: 'Every Tool Ltd' } }],
+      idempotency_key: 'every-tool-create',
+    }),
     () => ({ base_id: CRM, table: 'Companies', records: [{ fields: { Nmae: 'x' } }] }),
     'TOOL_UNKNOWN_FIELD',
   ],
+  [
+    'get_operation',
+    () => ({ idempotency_key: 'every-tool-create' }),
+    () => ({ operation_id: 'op_000000000000000000000000' }),
+    'TOOL_OPERATION_NOT_FOUND',
+  ],
+  ['list_operations', () => ({ state: 'succeeded' }), () => ({ state: 'lost' }), 'TOOL_INVALID_INPUT'],
   [
     'update_records',
     () => ({ base_id: CRM, table: 'Deals', records: [{ id: deal, fields: { Probability: 0.5 } }] }),

@@ -16,10 +16,10 @@ export const getOperationTool = defineTool({
   name: 'get_operation',
   title: 'Get a write operation',
   description:
-    'What a create/update/delete_records call wrote, record by record, by operation_id or idempotency_key: use it after an interruption or a lost answer, before writing again.',
+    'What a records write did, record by record (by operation_id or idempotency_key). Use after a lost answer, before writing again.',
   inputSchema: z
     .object({
-      operation_id: z.string().min(1).max(64).optional(),
+      operation_id: z.string().min(1).max(255).optional(),
       idempotency_key: z.string().min(1).max(255).optional(),
     })
     .refine((i) => (i.operation_id === undefined) !== (i.idempotency_key === undefined), {

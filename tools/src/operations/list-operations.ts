@@ -6,8 +6,7 @@ import { operationSummaryOutput, summaryView } from './operation-view.ts';
 export const listOperationsTool = defineTool({
   name: 'list_operations',
   title: 'List write operations',
-  description:
-    'Recent multi-record writes of this workspace, newest first; state "interrupted" finds calls a crash or lost connection cut short. Details: get_operation.',
+  description: 'Recent records writes, newest first; state "interrupted" finds ones cut short.',
   inputSchema: z.object({
     state: z.enum(['running', 'succeeded', 'partial', 'failed', 'interrupted']).optional(),
     limit: z.number().int().min(1).max(100).optional(),

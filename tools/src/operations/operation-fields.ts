@@ -6,9 +6,7 @@ export const idempotencyKeyInput = z
   .min(1)
   .max(255)
   .optional()
-  .describe(
-    'Any unique string for this call. Repeat the call with the same key after an interruption: what landed is not written again.',
-  );
+  .describe('Unique per call; resend a cut-short call with it to write only what is missing');
 
 /** What every multi-record write adds to its output, so a caller can find or finish the operation. */
 export const operationOutput = {

@@ -23,15 +23,17 @@ export const operationSummaryOutput = z.object({
   updated_at: z.string(),
 });
 
-export const operationOutput = operationSummaryOutput.extend({
-  /** Every record written so far, in input order. */
-  records: z.array(z.object({ index: z.number(), id: z.string(), status: z.string() })),
-  /** Input positions not written, as ranges ("40–49, 60–99"). */
-  not_written: z.string().optional(),
-  /** A chunk whose answer was lost and that could not be read back. */
-  uncertain: z.string().optional(),
-  summary: z.string(),
-});
+export const operationOutput = operationSummaryOutput
+  .omit({ created_at: true, updated_at: true, table_id: true, base_id: true })
+  .extend({
+    /** Every record written so far, in input order. */
+    records: z.array(z.object({ index: z.number(), id: z.string(), status: z.string() })),
+    /** Input positions not written, as ranges ("40–49, 60–99"). */
+    not_written: z.string().optional(),
+    /** A chunk whose answer was lost and that could not be read back. */
+    uncertain: z.string().optional(),
+    summary: z.string(),
+  });
 
 export type OperationSummaryView = z.output<typeof operationSummaryOutput>;
 export type OperationView = z.output<typeof operationOutput>;

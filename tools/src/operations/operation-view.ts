@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ranges } from '../write/batch-report.ts';
 import { CHUNK_SIZE, uncertainChunk } from './chunk-outcomes.ts';
 import { effectiveState, type OperationRecord, type WriteKind } from './operation-store.ts';
 
@@ -37,17 +38,6 @@ export const operationOutput = operationSummaryOutput
 
 export type OperationSummaryView = z.output<typeof operationSummaryOutput>;
 export type OperationView = z.output<typeof operationOutput>;
-
-function ranges(indexes: readonly number[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < indexes.length; i++) {
-    const start = indexes[i] as number;
-    let end = start;
-    while (indexes[i + 1] === end + 1) end = indexes[++i] as number;
-    parts.push(start === end ? `${start}` : `${start}–${end}`);
-  }
-  return parts.join(', ');
-}
 
 const writtenRecords = (operation: OperationRecord) =>
   operation.chunks

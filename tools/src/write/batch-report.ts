@@ -1,6 +1,5 @@
-import type { BatchProgress, BatchWriteResult, WriteFailure } from '@airsuite/airtable-gateway';
+import type { BatchWriteResult, WriteFailure } from '@airsuite/airtable-gateway';
 import { z } from 'zod';
-import type { ToolContext } from '../core/tool-context.ts';
 
 type Written = 'created' | 'updated' | 'deleted';
 
@@ -34,17 +33,8 @@ export function describeFailure(failure: WriteFailure): string {
   }
 }
 
-/** Forwards the gateway's per-batch progress to the caller's progress notifications. */
-export function progressTo(ctx: ToolContext, verb: string): (p: BatchProgress) => void {
-  return (p) =>
-    ctx.progress({
-      progress: p.written,
-      total: p.total,
-      message: `${verb} ${p.written} of ${p.total} records`,
-    });
-}
-
-function ranges(indexes: number[]): string {
+/** Input positions as ranges: `0–9, 20, 40–49`. */
+export function ranges(indexes: number[]): string {
   const parts: string[] = [];
   let start = indexes[0];
   for (let i = 0; i < indexes.length; i++) {

@@ -29,6 +29,11 @@ export interface GatewayEngine {
 
 const FORWARDED_HEADERS = ['content-type', 'user-agent', 'x-airtable-user-agent', 'x-api-version'];
 const MAX_CACHE_ENTRIES = 5_000;
+/**
+ * At most one forced schema read (`fresh`) per base and token in this long: a stream of calls
+ * naming a table that does not exist costs one schema read a second, not one a call.
+ */
+export const SCHEMA_REFRESH_INTERVAL_MS = 1_000;
 
 /** Builds a gateway: budgets, queue, retries, coalescing and caches around one upstream. */
 export async function createGatewayEngine(input: GatewayOptions = {}): Promise<GatewayEngine> {
@@ -47,6 +52,8 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
   const recordCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);
   const schemaCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);
   const coalescer = new Coalescer<GatewayResponse>();
+  /** Schemas read fresh (by identity) within the last SCHEMA_REFRESH_INTERVAL_MS. */
+  const recentRefreshes = new TtlCache<true>(MAX_CACHE_ENTRIES);
   /** Bumped on every invalidation of a base, so reads that straddle a write are not cached. */
   const generations = new Map<string, number>();
   bus.subscribe(({ baseId, scope }) => {
@@ -189,7 +196,8 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
           ? { store: recordCache, name: 'records', ttl: options.recordCacheTtlMs }
           : undefined;
     if (cache) {
-      const hit = cache.store.get(identity);
+      // A fresh read skips the cache, unless another one refreshed this schema a moment ago.
+      const hit = req.fresh && !recentRefreshes.get(identity) ? undefined : cache.store.get(identity);
       metrics.cache.inc({ cache: cache.name, result: hit ? 'hit' : 'miss' });
       if (hit) return { ...hit, source: 'cache' };
     }
@@ -202,7 +210,8 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     };
     let response: GatewayResponse;
     if (route.read && options.coalesce) {
-      const { promise, joined } = coalescer.run(identity, run);
+      // A fresh read never joins one that may have started before the change it looks for.
+      const { promise, joined } = coalescer.run(req.fresh ? `fresh ${identity}` : identity, run);
       if (joined) metrics.coalesced.inc();
       response = joined ? { ...(await promise), source: 'coalesced' } : await promise;
     } else response = await run();
@@ -211,6 +220,8 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     const unchanged = route.baseId !== undefined && (generations.get(route.baseId) ?? 0) === generation;
     if (ok && cache && route.baseId && unchanged)
       cache.store.set(identity, route.baseId, response, cache.ttl);
+    if (ok && req.fresh && route.baseId && response.source === 'upstream')
+      recentRefreshes.set(identity, route.baseId, true, SCHEMA_REFRESH_INTERVAL_MS);
     if (ok && !route.read && route.baseId) {
       bus.publish({ baseId: route.baseId, scope: route.kind === 'schema' ? 'schema' : 'records' });
     }

@@ -18,6 +18,13 @@ export interface GatewayRequest {
   priority?: Priority;
   /** May this read be answered from the record cache (a few seconds old at most)? Default false. */
   allowCache?: boolean;
+  /**
+   * A schema read that must not be answered from the schema cache (a table or field the
+   * caller expected is missing: it may have been created elsewhere since). Read upstream,
+   * and the answer refills the cache; concurrent fresh reads share one upstream call, and
+   * within `SCHEMA_REFRESH_INTERVAL_MS` of a fresh read the cache answers the next ones.
+   */
+  fresh?: boolean;
   signal?: AbortSignal;
   requestId?: string;
 }

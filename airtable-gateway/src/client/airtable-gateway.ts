@@ -28,6 +28,7 @@ import type {
   NewTable,
   RecordComment,
   SchemaChange,
+  SchemaReadOptions,
   TableSchema,
   WhoAmI,
 } from './types.ts';
@@ -134,7 +135,8 @@ export interface AirtableGateway {
   whoami(options?: CallOptions): Promise<WhoAmI>;
   /** Every base the token reaches (all pages). */
   listBases(options?: CallOptions): Promise<BaseSummary[]>;
-  getBaseSchema(baseId: string, options?: CallOptions): Promise<BaseSchema>;
+  /** The base's tables, fields and views (cached; `fresh` reads it from Airtable). */
+  getBaseSchema(baseId: string, options?: SchemaReadOptions): Promise<BaseSchema>;
   createTable(baseId: string, table: NewTable, options?: CallOptions): Promise<TableSchema>;
   updateTable(
     baseId: string,

@@ -20,6 +20,8 @@ export interface EngineCall {
   query?: Record<string, string | undefined>;
   body?: unknown;
   signal?: AbortSignal;
+  /** A schema read that skips the schema cache (see `GatewayRequest.fresh`). */
+  fresh?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function callEngine<T>(caller: EngineCaller, call: EngineCall): Pro
       : { body: JSON.stringify(call.body), headers: { 'content-type': 'application/json' } }),
     priority: caller.priority,
     signal: call.signal,
+    ...(call.fresh ? { fresh: true } : {}),
   });
   if (answer.status >= 400) throw errorFromAnswer(answer.status, answer.body, caller.token);
   try {

@@ -39,6 +39,7 @@ export type {
   NewTable,
   RecordComment,
   SchemaChange,
+  SchemaReadOptions,
   TableSchema,
   ViewSchema,
   WhoAmI,

@@ -107,6 +107,30 @@ describe('metadata', () => {
   });
 });
 
+describe('a fresh schema read', () => {
+  it('sees a table created behind the gateway, refills the cache, and is shared by concurrent callers', async () => {
+    const names = async (options?: { fresh: true }) =>
+      (await rig.gateway.getBaseSchema(BASE, options)).tables.map((t) => t.name);
+    expect(await names()).not.toContain('Made Elsewhere');
+    const res = await fetch(`${rig.emulator.url}/v0/meta/bases/${BASE}/tables`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Made Elsewhere', fields: [{ name: 'Name', type: 'singleLineText' }] }),
+    });
+    expect(res.status).toBe(200);
+    // The cached schema does not know it yet; a fresh read does.
+    expect(await names()).not.toContain('Made Elsewhere');
+    await rig.resetStats();
+    const fresh = await Promise.all(Array.from({ length: 5 }, () => names({ fresh: true })));
+    for (const tables of fresh) expect(tables).toContain('Made Elsewhere');
+    expect((await rig.stats()).byBase[BASE]?.requests).toBe(1);
+    // The fresh answer is now the cached one, and another fresh read within a second reuses it.
+    expect(await names()).toContain('Made Elsewhere');
+    expect(await names({ fresh: true })).toContain('Made Elsewhere');
+    expect((await rig.stats()).byBase[BASE]?.requests).toBe(1);
+  });
+});
+
 describe('comments', () => {
   it('lists every page of comments, and creates, updates and deletes one', async () => {
     const [record] = await rig.gateway.listRecords(BASE, SEEDED, { maxRecords: 1 });

@@ -7,6 +7,7 @@ import type {
   FieldSchema,
   NewTable,
   SchemaChange,
+  SchemaReadOptions,
   TableSchema,
   WhoAmI,
 } from './types.ts';
@@ -30,8 +31,13 @@ export function metadataApi(caller: EngineCaller) {
         'bases',
       ),
 
-    getBaseSchema: (baseId: string, options: CallOptions = {}) =>
-      callEngine<BaseSchema>(caller, { method: 'GET', segments: tables(baseId), signal: options.signal }),
+    getBaseSchema: (baseId: string, options: SchemaReadOptions = {}) =>
+      callEngine<BaseSchema>(caller, {
+        method: 'GET',
+        segments: tables(baseId),
+        signal: options.signal,
+        fresh: options.fresh,
+      }),
 
     createTable: (baseId: string, table: NewTable, options: CallOptions = {}) =>
       callEngine<TableSchema>(caller, {

@@ -17,6 +17,16 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of a base-schema read. */
+export interface SchemaReadOptions extends CallOptions {
+  /**
+   * Read it from Airtable, not the gateway's schema cache, which then holds the fresh one:
+   * for a table or field that may have been created elsewhere since it was cached. Concurrent
+   * fresh reads share one upstream call, and within a second of one the cache answers again.
+   */
+  fresh?: boolean;
+}
+
 /** Options of a records list, as Airtable's list-records endpoint takes them. */
 export interface ListParams {
   fields?: string[];

@@ -5,10 +5,21 @@ import { assertBaseAllowed, assertTableAllowed } from './access.ts';
 import { callAirtable } from './call-airtable.ts';
 import { closestMatch } from './closest-match.ts';
 
-/** The base's schema (cached by the gateway), after the deployment's allow-lists are checked. */
-export async function loadSchema(ctx: ToolContext, baseId: string): Promise<BaseSchema> {
+/**
+ * The base's schema (cached by the gateway), after the deployment's allow-lists are checked.
+ * `fresh` reads it from Airtable instead, and leaves it cached for the calls that follow.
+ */
+export async function loadSchema(
+  ctx: ToolContext,
+  baseId: string,
+  options: { fresh?: boolean } = {},
+): Promise<BaseSchema> {
   assertBaseAllowed(ctx.policy, baseId);
-  return callAirtable(() => ctx.airtable.getBaseSchema(baseId, { signal: ctx.signal }), { baseId });
+  return callAirtable(
+    () =>
+      ctx.airtable.getBaseSchema(baseId, { signal: ctx.signal, ...(options.fresh ? { fresh: true } : {}) }),
+    { baseId },
+  );
 }
 
 function suggestion(wanted: string, names: string[]): string {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { withSchemaRefresh } from '../airtable/schema-refresh.ts';
 import type { ToolDefinition } from './define-tool.ts';
 import { effectiveMinimumRole, roleAtLeast } from './roles.ts';
 import type { ToolContext } from './tool-context.ts';
@@ -36,7 +37,8 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
   const parsed = tool.inputSchema.safeParse(rawInput);
   if (!parsed.success) return invalidInput(parsed.error);
   try {
-    const output = await tool.handler(parsed.data, context);
+    // A table or field created elsewhere since the schema was cached is found on this call.
+    const output = await withSchemaRefresh(context, parsed.data, () => tool.handler(parsed.data, context));
     const text = tool.render?.(output) ?? JSON.stringify(output);
     return { ok: true, output: output as Record<string, unknown>, text };
   } catch (error) {

@@ -10,6 +10,7 @@ export {
   type SeedOption,
 } from './options.ts';
 export type { AdminApi } from './routes/admin.ts';
+export { type NamedRecord, tableRecords } from './seed/fixture-records.ts';
 export type { Fixture } from './seed/fixture-schema.ts';
 export { FixtureError } from './seed/load-fixture.ts';
 export { maskToken } from './tokens.ts';

@@ -13,6 +13,7 @@ describe('@airsuite/airtable-gateway public surface', () => {
       'FixtureError',
       'createEmulator',
       'maskToken',
+      'tableRecords',
     ]);
   });
 

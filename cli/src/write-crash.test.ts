@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
+import {
+  createEmulator,
+  type Fixture,
+  type RunningEmulator,
+  tableRecords,
+} from '@airsuite/airtable-gateway/emulator';
 import {
   callRest,
   createApiKey,
@@ -40,24 +45,11 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-interface Fixture {
-  bases: {
-    id: string;
-    tables: {
-      name: string;
-      fields: { id: string; name: string }[];
-      records: { id: string; fields: Record<string, unknown> }[];
-    }[];
-  }[];
-}
-
 /** The crash-spec records in the emulator (its export is not rate-limited). */
 async function crashRecords(tag: string): Promise<{ id: string; name: string }[]> {
   const fixture = (await (await fetch(`${emulator.url}/__emulator/export`)).json()) as Fixture;
-  const table = fixture.bases.find((b) => b.id === CRM)?.tables.find((t) => t.name === 'Companies');
-  const nameField = table?.fields.find((f) => f.name === 'Name')?.id ?? '';
-  return (table?.records ?? [])
-    .map((r) => ({ id: r.id, name: String(r.fields[nameField] ?? '') }))
+  return tableRecords(fixture, CRM, 'Companies')
+    .map((r) => ({ id: r.id, name: String(r.fields.Name ?? '') }))
     .filter((r) => r.name.startsWith(`${tag} `));
 }
 

@@ -1,4 +1,5 @@
 import type { AirtableGateway, BatchWriteResult } from '@airsuite/airtable-gateway';
+import { type Fixture, tableRecords } from '@airsuite/airtable-gateway/emulator';
 import { describe, expect, it } from 'vitest';
 import type { ToolContext } from '../core/tool-context.ts';
 import { createRecordsTool } from '../write/create-records.ts';
@@ -65,31 +66,10 @@ function dyingAfter(
   };
 }
 
-interface Fixture {
-  bases: {
-    id: string;
-    tables: {
-      name: string;
-      fields: { id: string; name: string }[];
-      records: { id: string; fields: Record<string, unknown> }[];
-    }[];
-  }[];
-}
-
-/**
- * The Companies records whose name starts with `prefix` (cells by field name), read from the
- * emulator's export: it is not rate-limited, so checking never slows the gateway's calls.
- */
+/** The Companies records whose name starts with `prefix`, from the emulator's (unlimited) export. */
 async function names(prefix: string) {
-  const fixture = (await kit.snapshot()) as Fixture;
-  const table = fixture.bases.find((b) => b.id === CRM)?.tables.find((t) => t.name === 'Companies');
-  const byId = new Map(table?.fields.map((f) => [f.id, f.name]));
-  return (table?.records ?? [])
-    .map((r) => ({
-      id: r.id,
-      fields: Object.fromEntries(Object.entries(r.fields).map(([k, v]) => [byId.get(k) ?? k, v])),
-    }))
-    .filter((r) => String(r.fields.Name).startsWith(prefix));
+  const records = tableRecords((await kit.snapshot()) as Fixture, CRM, 'Companies');
+  return records.filter((r) => String(r.fields.Name).startsWith(prefix));
 }
 
 describe('idempotent multi-record writes', () => {

@@ -69,18 +69,15 @@ export interface PendingChunk {
   at: string;
 }
 
-export interface NewOperation {
-  tool: string;
-  kind: WriteKind;
-  baseId: string;
-  tableId: string;
-  idempotencyKey?: string;
-  requestHash: string;
-  total: number;
+/** What a tool knows of an operation before it starts. */
+export type NewOperation = Pick<
+  OperationRecord,
+  'tool' | 'kind' | 'baseId' | 'tableId' | 'idempotencyKey' | 'requestHash' | 'total'
+> & {
   /** Already summarised (no secrets, bounded), for the audit trail. */
   argumentsSummary: Record<string, unknown>;
   requestId?: string;
-}
+};
 
 export type OperationStart =
   /** A new operation, running and leased to this caller. */

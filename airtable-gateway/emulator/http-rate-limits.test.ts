@@ -187,3 +187,34 @@ describe('the sliding window, on an injected clock', () => {
     expect(await one()).toBe(200);
   });
 });
+
+describe('counted at arrival, as Airtable does', () => {
+  const JITTER_MS = 2_000;
+  /** Each request's injected delay, in arrival order (the emulator draws its jitter from these). */
+  const delays: number[] = [];
+  let slow: TestEmulator;
+
+  beforeAll(async () => {
+    slow = await startTestEmulator({
+      random: () => (delays.shift() ?? 0) / JITTER_MS,
+      rateLimits: { enabled: true, penaltyMs: 30_000 },
+    });
+    await json(await slow.admin('/faults', { method: 'PUT', body: { jitterMs: JITTER_MS, baseId: B } }));
+  });
+  afterAll(() => slow.close());
+
+  it('requests that arrive 4 a second are all served, even when injected latency makes them finish together', async () => {
+    // Later arrivals wait less, so all eight answers come out at about 1.75 s: counted then,
+    // they would be eight in one second.
+    delays.push(...Array.from({ length: 8 }, (_, i) => (7 - i) * 250));
+    const answers: Promise<{ status: number; at: number }>[] = [];
+    for (let i = 0; i < 8; i++) {
+      answers.push(burst(1, B, slow).then(([status]) => ({ status: status as number, at: Date.now() })));
+      await sleep(250);
+    }
+    const served = await Promise.all(answers);
+    expect(served.map((a) => a.status)).toEqual(Array(8).fill(200));
+    const finished = served.map((a) => a.at);
+    expect(Math.max(...finished) - Math.min(...finished)).toBeLessThan(500);
+  });
+});

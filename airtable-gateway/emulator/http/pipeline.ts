@@ -4,10 +4,10 @@ import { parseQuery } from '../../src/wire/query.ts';
 import type { EmulatorContext } from '../context.ts';
 import type { V0Extra } from '../routes/v0-request.ts';
 import { AirtableApiError } from './airtable-error.ts';
-import type { TokenRegistry } from './auth.ts';
+import type { TokenGrant, TokenRegistry } from './auth.ts';
 import { parseJsonBody, readBody } from './body.ts';
 import { errors } from './errors.ts';
-import { decideFault, type FaultSettings } from './faults.ts';
+import { decideFault, type FaultDecision, type FaultSettings } from './faults.ts';
 import type { RateLimitSettings, SlidingWindowLimiter } from './rate-limiter.ts';
 import { sendJson } from './respond.ts';
 import { type Router, splitPath } from './router.ts';
@@ -38,8 +38,47 @@ export function baseIdOf(segments: string[]): string | undefined {
 }
 
 /**
+ * Authenticates a request and spends its rate-limit budget. Airtable counts a request when it
+ * arrives, so this runs before the injected delay: slow answers never bunch into 429s.
+ */
+function admitOnArrival(
+  deps: PipelineDeps,
+  req: IncomingMessage,
+  baseId: string | undefined,
+  fault: FaultDecision,
+): TokenGrant {
+  const grant = deps.tokens.authenticate(req.headers.authorization);
+  const limits = deps.rateLimits;
+  if (fault.kind === 'rate-limit') {
+    deps.limiter.penalize(`owner:${grant.userId}`, limits.penaltyMs);
+    if (baseId) deps.limiter.penalize(`base:${baseId}`, limits.penaltyMs);
+    throw errors.rateLimited();
+  }
+  if (limits.enabled) {
+    const keys = [{ key: `owner:${grant.userId}`, limit: limits.perOwner }];
+    if (baseId) keys.push({ key: `base:${baseId}`, limit: limits.perBase });
+    if (!deps.limiter.admit(keys, limits.penaltyMs)) throw errors.rateLimited();
+  }
+  return grant;
+}
+
+/** Runs `admit` now and keeps its outcome (a grant or the error) for after the delay. */
+function settle<T>(admit: () => T): () => T {
+  try {
+    const value = admit();
+    return () => value;
+  } catch (error) {
+    return () => {
+      throw error;
+    };
+  }
+}
+
+/**
  * Serves one `/v0` request in Airtable's order: URL limit, injected faults, auth, rate
- * limits, body, route. Every failure a caller can cause is answered in Airtable's shape;
+ * limits, body, route. Auth and rate limits are decided at arrival and answered after the
+ * injected delay, like every other answer; an injected outage (error, drop) comes before
+ * auth and is not counted. Every failure a caller can cause is answered in Airtable's shape;
  * anything else is logged and answered as Airtable's 500, never a crash.
  */
 export async function serveV0(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse, url: URL) {
@@ -49,28 +88,21 @@ export async function serveV0(deps: PipelineDeps, req: IncomingMessage, res: Ser
   try {
     if ((req.url ?? '').length > deps.maxUrlLength) throw errors.urlTooLong(deps.maxUrlLength);
     const fault = decideFault(deps.faults, baseId, deps.random);
-    if (fault.delayMs > 0) await sleep(fault.delayMs);
-    if (fault.kind === 'drop') {
-      status = 0;
-      req.socket.destroy();
-      return;
-    }
-    if (fault.kind === 'error')
+    // An injected outage answers before auth, as an upstream outage would, and spends no budget.
+    if (fault.kind === 'drop' || fault.kind === 'error') {
+      if (fault.delayMs > 0) await sleep(fault.delayMs);
+      if (fault.kind === 'drop') {
+        status = 0;
+        req.socket.destroy();
+        return;
+      }
       throw fault.status === 503
         ? errors.retriable()
         : new AirtableApiError(fault.status, 'SERVER_ERROR', 'Server error');
-    const grant = deps.tokens.authenticate(req.headers.authorization);
-    const limits = deps.rateLimits;
-    if (fault.kind === 'rate-limit') {
-      deps.limiter.penalize(`owner:${grant.userId}`, limits.penaltyMs);
-      if (baseId) deps.limiter.penalize(`base:${baseId}`, limits.penaltyMs);
-      throw errors.rateLimited();
     }
-    if (limits.enabled) {
-      const keys = [{ key: `owner:${grant.userId}`, limit: limits.perOwner }];
-      if (baseId) keys.push({ key: `base:${baseId}`, limit: limits.perBase });
-      if (!deps.limiter.admit(keys, limits.penaltyMs)) throw errors.rateLimited();
-    }
+    const admission = settle(() => admitOnArrival(deps, req, baseId, fault));
+    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    const grant = admission();
     const route = deps.router.match(req.method ?? 'GET', segments);
     if (route === undefined || route === 'method') throw errors.notFound();
     const body = ['GET', 'DELETE', 'HEAD'].includes(req.method ?? 'GET')

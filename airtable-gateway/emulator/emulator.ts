@@ -11,6 +11,7 @@ import { errors } from './http/errors.ts';
 import { type FaultSettings, NO_FAULTS } from './http/faults.ts';
 import { serveV0 } from './http/pipeline.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitSettings, SlidingWindowLimiter } from './http/rate-limiter.ts';
+import { type RequestGuardSettings, refuseAdminCall, refuseForeignRequest } from './http/request-guard.ts';
 import { sendJson } from './http/respond.ts';
 import { Router, splitPath } from './http/router.ts';
 import { RequestStats } from './http/stats.ts';
@@ -212,8 +213,19 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     persist,
   };
 
+  const guard: RequestGuardSettings = {
+    boundHost: options.host ?? DEFAULT_HOST,
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+  };
+
   const serveAdmin = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     try {
+      if (!(req.method === 'GET' && url.pathname === '/__emulator/health')) {
+        const refusal = refuseAdminCall(req.headers, guard);
+        if (refusal) throw refusal;
+      }
       const route = adminRouter.match(req.method ?? 'GET', splitPath(url.pathname) ?? []);
       if (route === undefined || route === 'method') throw errors.notFound();
       const body = ['GET', 'DELETE'].includes(req.method ?? 'GET')
@@ -239,6 +251,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   // emulator's own Airtable-shaped 414 (URLs over maxUrlLength) could.
   const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator.local');
+    const refusal = refuseForeignRequest(req.headers, guard);
+    if (refusal) {
+      sendJson(res, refusal.status, refusal.toBody());
+      return;
+    }
     const done = url.pathname.startsWith('/__emulator/')
       ? serveAdmin(req, res, url)
       : serveV0(pipeline, req, res, url);

@@ -18,6 +18,18 @@ export interface EmulatorOptions {
   port?: number;
   /** Interface to bind. Default 127.0.0.1 (the admin API must not face a network). */
   host?: string;
+  /**
+   * Host headers to accept besides localhost, 127.0.0.1, [::1] and `host` (a guard against DNS
+   * rebinding), e.g. a docker-compose service name. Others get 403 EMULATOR_HOST_NOT_ALLOWED.
+   */
+  allowedHosts?: string[];
+  /** Browser origins to accept besides local pages; others get 403 EMULATOR_ORIGIN_NOT_ALLOWED. */
+  allowedOrigins?: string[];
+  /**
+   * When set, every admin call but `GET /__emulator/health` needs `Authorization: Bearer
+   * <adminToken>` (401 EMULATOR_ADMIN_UNAUTHORIZED otherwise). Unset: Host and Origin guard it.
+   */
+  adminToken?: string;
   /** What to load when there is no persisted state. Default 'empty'. */
   seed?: SeedOption;
   /** Full-access tokens. With none (and none persisted), a development token is generated. */

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { createRedisBus, type InvalidationBus } from './cache/invalidation-bus.ts';
 import { createMemoryStore, createRedisStore, createResilientStore, scaleLimits } from './limits/index.ts';
 import type { AdmissionStore } from './limits/types.ts';
@@ -30,6 +29,8 @@ export async function createAdmissionBackend(
     return { store: local, mode: () => 'local', close: () => local.close() };
   }
   const log = options.logger;
+  // Loaded only here: a gateway without REDIS_URL (every stdio MCP server) never pays for ioredis.
+  const { Redis } = await import('ioredis');
   // Fail fast while Redis is down: the resilient store falls back instead of waiting.
   const redis = new Redis(options.redisUrl, {
     enableOfflineQueue: false,

@@ -50,6 +50,26 @@ describe('emulator settings', () => {
     });
   });
 
+  it('reads the admin token and the extra hosts and origins the emulator accepts', () => {
+    const options = emulatorOptionsFrom(
+      { adminToken: 'flag-admin-token-0123' },
+      {
+        EMULATOR_ADMIN_TOKEN: 'env-admin-token-0123',
+        EMULATOR_ALLOWED_HOSTS: 'emulator, emulator.internal',
+        EMULATOR_ALLOWED_ORIGINS: 'https://app.example',
+      },
+    );
+    expect(options).toMatchObject({
+      adminToken: 'flag-admin-token-0123',
+      allowedHosts: ['emulator', 'emulator.internal'],
+      allowedOrigins: ['https://app.example'],
+    });
+    expect(emulatorOptionsFrom({}, { EMULATOR_ADMIN_TOKEN: 'env-admin-token-0123' }).adminToken).toBe(
+      'env-admin-token-0123',
+    );
+    expect(() => emulatorOptionsFrom({ adminToken: 'short' }, {})).toThrow(ConfigError);
+  });
+
   it("keeps data in the command's default directory unless --data or EMULATOR_DATA_DIR says where", () => {
     const defaults = { seed: 'sample', dataDir: '/data/emulator' };
     expect(emulatorOptionsFrom({}, {}, defaults)).toMatchObject({

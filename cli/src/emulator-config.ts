@@ -10,6 +10,7 @@ export interface EmulatorFlags {
   seed?: string;
   data?: string;
   token?: string[];
+  adminToken?: string;
   rateLimits?: boolean;
   perBase?: string;
   perOwner?: string;
@@ -26,6 +27,14 @@ function seedFrom(raw: string | undefined): EmulatorOptions['seed'] {
   throw new ConfigError(
     `--seed must be "sample", "empty" or a path to a .json fixture, got ${JSON.stringify(raw)}`,
   );
+}
+
+/** A comma-separated setting, blanks dropped. */
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 const OFF = new Set(['0', 'false', 'off', 'no']);
@@ -86,6 +95,18 @@ export function emulatorOptionsFrom(
     tokens,
     rateLimits,
   };
+  const adminToken = (flags.adminToken ?? env.EMULATOR_ADMIN_TOKEN ?? '').trim();
+  if (adminToken) {
+    if (!/^\S{16,256}$/.test(adminToken))
+      throw new ConfigError(
+        '--admin-token / EMULATOR_ADMIN_TOKEN must be 16 to 256 characters without spaces',
+      );
+    options.adminToken = adminToken;
+  }
+  const allowedHosts = list(env.EMULATOR_ALLOWED_HOSTS);
+  if (allowedHosts.length > 0) options.allowedHosts = allowedHosts;
+  const allowedOrigins = list(env.EMULATOR_ALLOWED_ORIGINS);
+  if (allowedOrigins.length > 0) options.allowedOrigins = allowedOrigins;
   const data = flags.data ?? (env.EMULATOR_DATA_DIR?.trim() || defaults.dataDir);
   if (data) options.dataDir = resolve(data);
   const ttl = integer(

@@ -155,6 +155,27 @@ describe('airsuite command', () => {
     }
   });
 
+  it('snapshot sends the admin token of an emulator that requires one (--admin-token or EMULATOR_ADMIN_TOKEN)', async () => {
+    const adminToken = 'snapshot-admin-token-0123';
+    const emulator = await createEmulator({ port: 0, seed: 'sample', adminToken });
+    try {
+      const argv = ['node', 'airsuite', 'snapshot', '--url', emulator.url];
+      const without = recordingIo();
+      expect(await main(argv, without.io, {})).toBe(2);
+      expect(without.err.join('\n')).toContain('--admin-token');
+      for (const [args, env] of [
+        [['--admin-token', adminToken], {}],
+        [[], { EMULATOR_ADMIN_TOKEN: adminToken }],
+      ] as const) {
+        const { io, out } = recordingIo();
+        expect(await main([...argv, ...args], io, env)).toBe(0);
+        expect(JSON.parse(out.join('\n'))).toMatchObject({ version: 1 });
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('snapshot says so when no emulator is running', async () => {
     const { io, err } = recordingIo();
     expect(await main(['node', 'airsuite', 'snapshot', '--url', 'http://127.0.0.1:1'], io, {})).toBe(2);

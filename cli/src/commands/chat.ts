@@ -1,13 +1,12 @@
-import type { Command } from 'commander';
 import { createChatClient } from '../chat/chat-client.ts';
 import { ChatClientError } from '../chat/chat-client-error.ts';
 import { CHAT_EXIT, ChatExit } from '../chat/chat-exit.ts';
 import { createChatSession, type RunOutcome } from '../chat/chat-session.ts';
-import { type ChatFlags, chatSettings, DEFAULT_ORCHESTRATOR_URL } from '../chat/chat-settings.ts';
+import { type ChatFlags, chatSettings } from '../chat/chat-settings.ts';
 import { createLineReader } from '../chat/line-reader.ts';
 import { createRenderer } from '../chat/render-event.ts';
 import { runRepl } from '../chat/repl.ts';
-import { type ChatTerminal, processTerminal } from '../chat/terminal.ts';
+import type { ChatTerminal } from '../chat/terminal.ts';
 import { ConfigError } from '../config-error.ts';
 import type { Env } from '../emulator-config.ts';
 import type { CliIo } from '../io.ts';
@@ -16,41 +15,6 @@ export interface ChatDeps {
   io: CliIo;
   env: Env;
   terminal: ChatTerminal;
-}
-
-export function registerChatCommand(
-  program: Command,
-  io: CliIo,
-  env: Env,
-  terminal: ChatTerminal = processTerminal(),
-): void {
-  program
-    .command('chat')
-    .description('chat with your Airtable bases in the terminal, through a running AirSuite orchestrator')
-    .option('--url <url>', `the orchestrator (env ORCHESTRATOR_URL, default ${DEFAULT_ORCHESTRATOR_URL})`)
-    .option('--api-key <key>', 'an AirSuite API key (env AIRSUITE_API_KEY, preferred: flags show in `ps`)')
-    .option('--workspace <id>', 'start conversations in this workspace (wsp_…; an API key has its own)')
-    .option('--conversation <id>', 'resume a conversation (cnv_…): shows its recent turns first')
-    .option('--message <text>', 'send one message, print the answer and exit (no prompts)')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Environment:',
-        `  ORCHESTRATOR_URL   the orchestrator's address (default ${DEFAULT_ORCHESTRATOR_URL})`,
-        '  AIRSUITE_API_KEY   an ask_live_… key from the AirSuite platform',
-        '  NO_COLOR           any value: no ANSI colours (they are only used on a terminal anyway)',
-        '',
-        'Interactive: /help, /new, /cancel, /quit. Ctrl-C while an answer streams cancels it; again quits.',
-        'Approvals: y approves, n denies (with an optional reason), e edits the arguments as JSON.',
-        '',
-        'Exit codes: 0 answered; 1 orchestrator unreachable, or the run failed or was cancelled;',
-        '2 bad settings or a refused API key; 3 --message stopped waiting for an approval.',
-      ].join('\n'),
-    )
-    .action(async (flags: ChatFlags) => {
-      await runChat(flags, { io, env, terminal });
-    });
 }
 
 /**

@@ -34,6 +34,10 @@ export function withEmulatorFlags(command: Command, dataDefault = 'in memory oth
       'accept this full-access token; repeatable (env EMULATOR_TOKEN, comma-separated)',
       collect,
     )
+    .option(
+      '--admin-token <token>',
+      'require this bearer token on the admin API, /__emulator/health aside (env EMULATOR_ADMIN_TOKEN; 16+ characters)',
+    )
     .option('--no-rate-limits', "turn off Airtable's rate limits (env EMULATOR_RATE_LIMITS=off)")
     .option(
       '--per-base <n>',
@@ -67,7 +71,9 @@ export async function startEmulator(options: EmulatorOptions, io: CliIo): Promis
   const bases = [...emulator.store.bases.values()];
   io.stdout(`Airtable emulator listening on ${emulator.url}`);
   io.stdout(`  API:    ${emulator.url}/v0  (airtable.js: endpointUrl "${emulator.url}")`);
-  io.stdout(`  Admin:  ${emulator.url}/__emulator/health`);
+  io.stdout(
+    `  Admin:  ${emulator.url}/__emulator/health${options.adminToken ? '  (other admin calls need the admin token)' : ''}`,
+  );
   io.stdout(
     `  Bases:  ${bases.length === 0 ? 'none (seed with --seed sample)' : bases.map((b) => `${b.name} (${b.id})`).join(', ')}`,
   );

@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { CliExit } from '../cli-exit.ts';
 import type { Env } from '../emulator-config.ts';
 import type { CliIo } from '../io.ts';
@@ -49,24 +48,18 @@ export function removeStoredData(
   }
 }
 
-export function registerResetCommand(program: Command, io: CliIo, env: Env): void {
-  program
-    .command('reset')
-    .description(
-      "remove what `airsuite start` keeps in the data directory (AIRSUITE_DATA_DIR, default ./.airsuite) and exit: the embedded database, the Airtable emulator's records and the first-start credentials (not secret.key); with DATABASE_URL set, that database is never touched",
-    )
-    .action(() => {
-      const settings = platformSettings(env);
-      removeStoredData(io, settings.dataDir, {
-        externalDatabase: Boolean(settings.databaseUrl),
-        heading: 'airsuite reset',
-      });
-      // Nothing outside the data directory is removed, even the emulator's data when kept elsewhere.
-      const elsewhere = env.EMULATOR_DATA_DIR?.trim() ? resolve(env.EMULATOR_DATA_DIR.trim()) : undefined;
-      if (elsewhere && elsewhere !== join(settings.dataDir, EMULATOR_DATA_SUBDIR)) {
-        io.stdout(
-          `  the emulator's records in EMULATOR_DATA_DIR (${displayPath(elsewhere)}) were left alone: \`airsuite start --fresh\` replaces them with the sample bases`,
-        );
-      }
-    });
+/** `airsuite reset`: removes what `airsuite start` keeps in the data directory. */
+export function runReset(io: CliIo, env: Env): void {
+  const settings = platformSettings(env);
+  removeStoredData(io, settings.dataDir, {
+    externalDatabase: Boolean(settings.databaseUrl),
+    heading: 'airsuite reset',
+  });
+  // Nothing outside the data directory is removed, even the emulator's data when kept elsewhere.
+  const elsewhere = env.EMULATOR_DATA_DIR?.trim() ? resolve(env.EMULATOR_DATA_DIR.trim()) : undefined;
+  if (elsewhere && elsewhere !== join(settings.dataDir, EMULATOR_DATA_SUBDIR)) {
+    io.stdout(
+      `  the emulator's records in EMULATOR_DATA_DIR (${displayPath(elsewhere)}) were left alone: \`airsuite start --fresh\` replaces them with the sample bases`,
+    );
+  }
 }

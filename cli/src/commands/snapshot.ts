@@ -7,6 +7,7 @@ interface SnapshotFlags {
   url?: string;
   base?: string[];
   out?: string;
+  adminToken?: string;
 }
 
 /** `airsuite snapshot`: exports bases of a running emulator as a fixture that `--seed FILE.json` loads. */
@@ -20,6 +21,10 @@ export function registerSnapshotCommand(program: Command, io: CliIo, env: Env): 
       v,
     ])
     .option('-o, --out <file>', 'write to this file instead of standard output')
+    .option(
+      '--admin-token <token>',
+      "the emulator's admin token, if it was started with one (env EMULATOR_ADMIN_TOKEN)",
+    )
     .action(async (flags: SnapshotFlags) => {
       const url = new URL(
         '/__emulator/export',
@@ -28,12 +33,20 @@ export function registerSnapshotCommand(program: Command, io: CliIo, env: Env): 
       for (const base of flags.base ?? []) url.searchParams.append('baseId', base);
       let response: Response;
       try {
-        response = await io.fetch(url);
+        const adminToken = (flags.adminToken ?? env.EMULATOR_ADMIN_TOKEN ?? '').trim();
+        response = await io.fetch(
+          url,
+          adminToken ? { headers: { authorization: `Bearer ${adminToken}` } } : {},
+        );
       } catch (error) {
         throw new ConfigError(
           `Cannot reach the emulator at ${url.origin} (${(error as Error).message}). Is it running?`,
         );
       }
+      if (response.status === 401)
+        throw new ConfigError(
+          `The emulator at ${url.origin} needs its admin token: pass --admin-token or set EMULATOR_ADMIN_TOKEN`,
+        );
       if (!response.ok)
         throw new ConfigError(`The emulator answered ${response.status}: ${await response.text()}`);
       const text = `${JSON.stringify(await response.json(), null, 2)}\n`;

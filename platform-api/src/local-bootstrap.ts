@@ -49,6 +49,10 @@ export interface LocalBootstrapOptions {
 export interface LocalBootstrap extends LocalCredentials {
   /** False when an earlier start made them and they still work. */
   created: boolean;
+  /** This start registered the owner, so its password is new (a banner shows it this once). */
+  accountCreated: boolean;
+  /** `password` is the owner's working password, not a note that it was changed or is unknown. */
+  passwordWorks: boolean;
 }
 
 /** The first start's password, or a note when the owner has changed it since (POST /v1/me/password). */
@@ -83,7 +87,14 @@ export async function ensureLocalBootstrap(options: LocalBootstrapOptions): Prom
   const { platform, dataDir } = options;
   const previous = readLocalCredentials(dataDir);
   if (previous && (await stillWorks(platform, previous))) {
-    return { ...previous, password: await stillTheSame(platform, previous), created: false };
+    const password = await stillTheSame(platform, previous);
+    return {
+      ...previous,
+      password,
+      created: false,
+      accountCreated: false,
+      passwordWorks: password === previous.password,
+    };
   }
 
   const [existing] = await platform.db.query<{ id: string }>(
@@ -91,7 +102,11 @@ export async function ensureLocalBootstrap(options: LocalBootstrapOptions): Prom
     [LOCAL_OWNER_EMAIL],
   );
   // Without the earlier file the old password is unknowable (only its hash is stored).
-  const password = existing ? (previous?.password ?? UNKNOWN_PASSWORD) : randomToken(18);
+  const password = existing
+    ? previous
+      ? await stillTheSame(platform, previous)
+      : UNKNOWN_PASSWORD
+    : randomToken(18);
   if (!existing)
     await platform.accounts.register({ email: LOCAL_OWNER_EMAIL, password, name: 'Local owner' });
   const [owner] = await platform.db.query<{ id: string }>(
@@ -132,5 +147,10 @@ export async function ensureLocalBootstrap(options: LocalBootstrapOptions): Prom
     ...(options.emulatorToken ? { emulatorToken: options.emulatorToken } : {}),
   };
   writeLocalCredentials(dataDir, credentials);
-  return { ...credentials, created: true };
+  return {
+    ...credentials,
+    created: true,
+    accountCreated: !existing,
+    passwordWorks: !existing || password === previous?.password,
+  };
 }

@@ -16,7 +16,10 @@ export interface PlatformAppOptions {
    * conversations), so one OpenAPI document describes the whole API.
    */
   extraRoutes?: readonly ((app: FastifyInstance) => Promise<void>)[];
-  /** Plugins registered at the root, after the API (e.g. the chat's web page at `/`). */
+  /**
+   * Plugins registered at the root, after the API (e.g. the chat's web page at `/`). With any,
+   * `/` is theirs: the API's index is then served at `/v1` only.
+   */
   rootPlugins?: readonly ((app: FastifyInstance) => Promise<void>)[];
   /** OpenAPI `info.title`. */
   title?: string;
@@ -31,6 +34,7 @@ export async function buildPlatformApp(options: PlatformAppOptions): Promise<Fas
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     ...(options.title ? { title: options.title } : {}),
     health: () => options.platform.health(),
+    ...(options.rootPlugins?.length ? { indexUrls: ['/v1'] } : {}),
   });
   await registerPlatformRoutes(app, options.platform);
   for (const routes of options.extraRoutes ?? []) await app.register(routes, { prefix: '/v1' });

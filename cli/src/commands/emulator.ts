@@ -65,8 +65,16 @@ function describeData(options: EmulatorOptions, emulator: RunningEmulator): stri
     : `${where} (new, from the seed; kept across restarts)`;
 }
 
-/** Starts the emulator and prints where it is, where its data is and how to call it. */
-export async function startEmulator(options: EmulatorOptions, io: CliIo): Promise<RunningEmulator> {
+/**
+ * Starts the emulator and prints where it is, where its data is and how to call it. A token it
+ * made is printed in full; a supplied one masked, with `tokenKeptIn` saying where it is kept
+ * (by default: as the user gave it).
+ */
+export async function startEmulator(
+  options: EmulatorOptions,
+  io: CliIo,
+  tokenKeptIn = 'as given',
+): Promise<RunningEmulator> {
   const emulator = await createEmulator({ ...options, log: (m) => io.stderr(m) });
   const bases = [...emulator.store.bases.values()];
   io.stdout(`Airtable emulator listening on ${emulator.url}`);
@@ -82,7 +90,7 @@ export async function startEmulator(options: EmulatorOptions, io: CliIo): Promis
   if (token && (emulator.generatedToken || (options.tokens ?? []).length === 0)) {
     io.stdout(`  Token:  ${token}`);
     io.stdout(`  Try:    curl -H "Authorization: Bearer ${token}" ${emulator.url}/v0/meta/bases`);
-  } else if (token) io.stdout(`  Token:  ${maskToken(token)} (as given)`);
+  } else if (token) io.stdout(`  Token:  ${maskToken(token)} (${tokenKeptIn})`);
   return emulator;
 }
 

@@ -44,30 +44,47 @@ export interface WelcomeDetails {
   data: DataPlaces;
 }
 
+/**
+ * A secret as later starts show it: its first characters, enough to tell keys apart. Logs kept
+ * by docker or systemd keep whatever is printed, so a secret is printed in full only once.
+ */
+export function maskSecret(secret: string): string {
+  const kind = /^[a-z]+_(?:live_|test_)?/.exec(secret)?.[0] ?? '';
+  return `${secret.slice(0, kind.length + 4)}…`;
+}
+
 /** What the user needs once everything is up: how to sign in, connect a client, and where data is. */
 export function printWelcome(io: CliIo, details: WelcomeDetails): void {
   const { local, mcpUrl, platformUrl, chatUrl, unconnected } = details;
+  const credentials = displayPath(join(details.data.dataDir, LOCAL_CREDENTIALS_FILE));
+  const kept = `kept in ${credentials}, mode 0600`;
+  // The key is new on the first start (or when the stored one stopped working): shown this once.
+  const apiKey = local.created ? local.apiKey : `<API key from ${credentials}>`;
   io.stdout('');
   io.stdout(
-    local.created
+    local.accountCreated
       ? 'First start: created an account, a workspace and an API key.'
-      : 'Reusing the account made on first start.',
+      : local.created
+        ? 'Reusing the account made on first start, with a new API key (the stored one no longer worked).'
+        : `Reusing the account made on first start (its secrets are ${kept}).`,
   );
-  io.stdout(`  Sign in:    ${local.email} / ${local.password}   (POST ${platformUrl}/v1/auth/login)`);
-  if (local.created) io.stdout(`              change it with POST ${platformUrl}/v1/me/password`);
+  const password = local.accountCreated || !local.passwordWorks ? local.password : `(password ${kept})`;
+  io.stdout(`  Sign in:    ${local.email} / ${password}   (POST ${platformUrl}/v1/auth/login)`);
+  if (local.accountCreated) io.stdout(`              change it with POST ${platformUrl}/v1/me/password`);
   io.stdout(
     `  Workspace:  ${local.workspaceId}${unconnected ? ' (no Airtable connection: set AIRTABLE_TOKEN or add one via the API)' : ' (connected to the sample bases)'}`,
   );
-  const credentials = displayPath(join(details.data.dataDir, LOCAL_CREDENTIALS_FILE));
-  io.stdout(`  API key:    ${local.apiKey}   (role editor; kept in ${credentials}, mode 0600)`);
+  io.stdout(
+    `  API key:    ${local.created ? local.apiKey : maskSecret(local.apiKey)}   (role editor; ${kept})`,
+  );
   io.stdout(`  Chat:       ${chatUrl}/  (sign in with the API key or the account)`);
   for (const line of dataLines(details.data)) io.stdout(line);
   io.stdout('  Connect an MCP client:');
   io.stdout(
-    `    claude mcp add --transport http airsuite ${mcpUrl} --header "Authorization: Bearer ${local.apiKey}"`,
+    `    claude mcp add --transport http airsuite ${mcpUrl} --header "Authorization: Bearer ${apiKey}"`,
   );
   io.stdout(
-    `    Claude Desktop: {"mcpServers":{"airsuite":{"command":"npx","args":["airsuite","mcp"],"env":{"AIRSUITE_API_KEY":"${local.apiKey}"}}}}`,
+    `    Claude Desktop: {"mcpServers":{"airsuite":{"command":"npx","args":["airsuite","mcp"],"env":{"AIRSUITE_API_KEY":"${apiKey}"}}}}`,
   );
   io.stdout('');
 }

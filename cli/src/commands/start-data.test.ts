@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readLocalCredentials } from '@airsuite/platform-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AirsuiteProcess,
@@ -44,7 +45,8 @@ async function start(extra: string[] = []): Promise<Started> {
   running.push(process);
   await process.line(/Press Ctrl-C to stop/);
   const platformUrl = (await process.line(/^Platform API on /)).replace(/^Platform API on (\S+)\/v1.*/, '$1');
-  const apiKey = (await process.line(/API key:/)).replace(/.*API key:\s+(\S+).*/, '$1');
+  // Later starts print no secrets: the key is read where the banner says it is kept.
+  const apiKey = readLocalCredentials(dataDir)?.apiKey ?? '';
   const workspaceId = (await process.line(/Workspace:/)).replace(/.*Workspace:\s+(\S+).*/, '$1');
   const from = process.out.findLastIndex((l) => /^\s+Data:/.test(l));
   const dataLines = from < 0 ? '' : process.out.slice(from, from + 2).join('\n');

@@ -7,7 +7,7 @@ import {
   startMcpHttpServer,
 } from '@airsuite/mcp-server';
 import { conversationRoutes, startOrchestratorServer, WEB_ROOT } from '@airsuite/orchestrator';
-import { ensureLocalBootstrap, readLocalCredentials } from '@airsuite/platform-api';
+import { ensureLocalBootstrap, LOCAL_CREDENTIALS_FILE, readLocalCredentials } from '@airsuite/platform-api';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { chatSettings, createChatRuntime } from '../chat-runtime.ts';
@@ -107,11 +107,17 @@ export function registerStartCommand(program: Command, io: CliIo, env: Env): voi
       }
       const stored = readLocalCredentials(settings.dataDir);
       // The workspace's stored connection holds this token, so the emulator must accept it again.
-      if (stored?.emulatorToken && !flags.token?.length && !env.EMULATOR_TOKEN)
-        emulatorOptions.tokens = [stored.emulatorToken];
+      const reuseToken = Boolean(stored?.emulatorToken && !flags.token?.length && !env.EMULATOR_TOKEN);
+      if (reuseToken && stored?.emulatorToken) emulatorOptions.tokens = [stored.emulatorToken];
       const cleanup = closer();
       try {
-        const emulator = await startEmulator(emulatorOptions, io);
+        const emulator = await startEmulator(
+          emulatorOptions,
+          io,
+          reuseToken
+            ? `kept in ${displayPath(join(settings.dataDir, LOCAL_CREDENTIALS_FILE))}, mode 0600`
+            : undefined,
+        );
         cleanup.add(() => emulator.close());
         const logger = pino({ level: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
         const engine = await createGatewayEngine({

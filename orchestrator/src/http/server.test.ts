@@ -34,6 +34,10 @@ describe('startOrchestratorServer', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('AirSuite');
     expect((await fetch(`${server.url}/app.js`)).headers.get('content-type')).toContain('text/javascript');
+    // The page owns `/`; the API's index (platform and chat endpoints alike) is at `/v1`.
+    const index = (await (await fetch(`${server.url}/v1`)).json()) as { name: string; endpoints: string[] };
+    expect(index.name).toBe('AirSuite Chat API');
+    expect(index.endpoints).toEqual(expect.arrayContaining(['POST /v1/conversations', 'GET /v1/me']));
     for (const path of ['/.secret.js', '/missing.js', '/..%2f..%2fetc%2fpasswd', '/v1/nothing']) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status, path).toBe(404);

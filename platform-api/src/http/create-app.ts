@@ -13,6 +13,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { PlatformError } from '../errors.ts';
 import type { HealthReport } from '../health.ts';
+import { registerApiIndex } from './api-index.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
 
 /** 1 MiB: enough for any JSON the API accepts; larger bodies get 413 `BODY_TOO_LARGE`. */
@@ -41,12 +42,17 @@ export interface HttpAppOptions {
    * otherwise. Without it `/healthz` only says the process is up.
    */
   health?: () => Promise<HealthReport>;
+  /**
+   * Where the API's index is served (JSON for API clients, a redirect to `/docs` for browsers).
+   * Default `['/', '/v1']`; leave `/` out when something else owns it (the chat's web page).
+   */
+  indexUrls?: readonly string[];
 }
 
 /**
  * The platform's Fastify instance with the cross-cutting parts in place (request ids, security
  * headers, CORS, JSON-only bodies, problem+json errors, OpenAPI at `/openapi.json`, docs at
- * `/docs`, `/healthz`) and no API routes. Register route groups before `ready()`/`listen()`:
+ * `/docs`, `/healthz`, an index at `/` and `/v1`) and no API routes. Register route groups before `ready()`/`listen()`:
  * `app.register(plugin, { prefix: '/v1' })`.
  */
 export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
@@ -137,6 +143,10 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
   app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerApiIndex(app, options.indexUrls ?? ['/', '/v1'], {
+    name: options.title ?? DEFAULT_API_TITLE,
+    version: options.version ?? DEFAULT_API_VERSION,
+  });
   const health = options.health;
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     if (!health) return { status: 'ok' };

@@ -19,7 +19,7 @@ export {
   runTool,
   type ToolOutcome,
 } from './core/run-tool.ts';
-export type { Caller, ProgressUpdate, ToolContext } from './core/tool-context.ts';
+export type { Caller, ProgressUpdate, ToolCallReport, ToolContext } from './core/tool-context.ts';
 export { isToolError, TOOL_ERROR_CODES, ToolError, type ToolErrorCode } from './core/tool-error.ts';
 export {
   createMemoryOperationStore,

@@ -2,7 +2,6 @@ import type { AirtableGateway, GatewayEngine } from '@airsuite/airtable-gateway'
 import { createAirtableGateway, createSharedLoopback } from '@airsuite/airtable-gateway';
 import {
   createCatalogue,
-  isToolError,
   type SafetyPolicy,
   type ToolContext,
   type ToolDefinition,
@@ -16,6 +15,9 @@ import type { ConnectionSecret, Connections } from './connections.ts';
 import type { OperationLog } from './operations.ts';
 import { type PlatformPortDeps, platformPortFor } from './platform-port.ts';
 import { summariseArguments } from './summarise-arguments.ts';
+
+/** Refused by role or deployment rather than failed. */
+const DENIALS = new Set(['TOOL_NOT_ALLOWED', 'TOOL_READ_ONLY']);
 
 /** Airtable clients kept per connection; the least recently used is dropped past this. */
 const MAX_CACHED_CLIENTS = 500;
@@ -36,7 +38,7 @@ export interface WorkspaceTools {
   /** The Airtable client (the workspace's connections, routed by base), the caller and the platform port. */
   contextFor(
     access: WorkspaceAccess,
-  ): Promise<Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy' | 'operations'>>;
+  ): Promise<Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy' | 'operations' | 'onOutcome'>>;
   close(): Promise<void>;
 }
 
@@ -120,50 +122,27 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
     };
   }
 
-  function audited(tool: ToolDefinition, access: WorkspaceAccess): ToolDefinition {
-    return {
-      ...tool,
-      async handler(input, context) {
-        const started = performance.now();
-        const record = (outcome: 'success' | 'failure', errorCode?: string) =>
-          deps.audit.record({
-            workspaceId: access.workspaceId,
-            actor: actorOf(access.principal),
-            action: 'tool.call',
-            target: { type: 'tool', id: tool.name },
-            outcome,
-            ...(errorCode ? { errorCode } : {}),
-            durationMs: performance.now() - started,
-            ...(context.requestId ? { requestId: context.requestId } : {}),
-            details: { tool: tool.name, arguments: summariseArguments(input) as Record<string, unknown> },
-          });
-        try {
-          const output = await tool.handler(input, context);
-          // The call did its work (a write landed): a lost audit row must not tell the caller it failed.
-          await record('success').catch(() =>
-            context.log('warning', 'the audit row of this call could not be written'),
-          );
-          return output;
-        } catch (error) {
-          const code = isToolError(error)
-            ? error.code
-            : context.signal.aborted
-              ? 'TOOL_CANCELLED'
-              : 'TOOL_INTERNAL_ERROR';
-          await record('failure', code).catch(() => {});
-          throw error;
-        }
-      },
-    };
+  /** Every call's one audit row, from its outcome: refusals and invalid input included. */
+  function auditFor(access: WorkspaceAccess): NonNullable<ToolContext['onOutcome']> {
+    return ({ tool, outcome, input, durationMs, requestId }) =>
+      deps.audit.record({
+        workspaceId: access.workspaceId,
+        actor: actorOf(access.principal),
+        action: 'tool.call',
+        target: { type: 'tool', id: tool },
+        outcome: outcome.ok ? 'success' : DENIALS.has(outcome.code) ? 'denied' : 'failure',
+        ...(outcome.ok ? {} : { errorCode: outcome.code }),
+        durationMs,
+        ...(requestId ? { requestId } : {}),
+        details: { tool, arguments: summariseArguments(input) as Record<string, unknown> },
+      });
   }
 
   return {
     catalogueFor(access) {
       // The connection's base list is applied per call (contextFor); listing only needs role and deployment.
       const policy = policyFor(access);
-      const tools = createCatalogue(policy, { role: access.role, platform: true }).map((t) =>
-        audited(t, access),
-      );
+      const tools = createCatalogue(policy, { role: access.role, platform: true });
       return { tools, policy };
     },
 
@@ -184,6 +163,7 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
         platform: platformPortFor(access, deps),
         policy: policyFor(access, basesOf(secrets)),
         operations: deps.operations.storeFor(access),
+        onOutcome: auditFor(access),
       };
     },
 

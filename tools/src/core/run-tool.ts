@@ -32,28 +32,43 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
   context: ToolContext,
   hooks: RunToolHooks = {},
 ): Promise<ToolOutcome> {
-  const refusal = refuse(tool, context);
-  if (refusal) return refusal;
-  const parsed = tool.inputSchema.safeParse(rawInput);
-  if (!parsed.success) return invalidInput(parsed.error);
-  try {
-    // A table or field created elsewhere since the schema was cached is found on this call.
-    const output = await withSchemaRefresh(context, parsed.data, () => tool.handler(parsed.data, context));
-    const text = tool.render?.(output) ?? JSON.stringify(output);
-    return { ok: true, output: output as Record<string, unknown>, text };
-  } catch (error) {
-    if (isToolError(error)) {
-      return {
-        ok: false,
-        code: error.code,
-        message: error.message,
-        ...(error.details ? { details: error.details } : {}),
-      };
+  const started = performance.now();
+  let input: unknown = rawInput;
+  const outcome = await (async (): Promise<ToolOutcome> => {
+    const refusal = refuse(tool, context);
+    if (refusal) return refusal;
+    const parsed = tool.inputSchema.safeParse(rawInput);
+    if (!parsed.success) return invalidInput(parsed.error);
+    input = parsed.data;
+    try {
+      // A table or field created elsewhere since the schema was cached is found on this call.
+      const output = await withSchemaRefresh(context, parsed.data, () => tool.handler(parsed.data, context));
+      const text = tool.render?.(output) ?? JSON.stringify(output);
+      return { ok: true, output: output as Record<string, unknown>, text };
+    } catch (error) {
+      if (isToolError(error)) {
+        return {
+          ok: false,
+          code: error.code,
+          message: error.message,
+          ...(error.details ? { details: error.details } : {}),
+        };
+      }
+      if (context.signal.aborted) return { ok: false, code: 'TOOL_CANCELLED', message: CANCELLED_MESSAGE };
+      hooks.onInternalError?.(error);
+      return { ok: false, code: 'TOOL_INTERNAL_ERROR', message: INTERNAL_TOOL_ERROR_MESSAGE };
     }
-    if (context.signal.aborted) return { ok: false, code: 'TOOL_CANCELLED', message: CANCELLED_MESSAGE };
-    hooks.onInternalError?.(error);
-    return { ok: false, code: 'TOOL_INTERNAL_ERROR', message: INTERNAL_TOOL_ERROR_MESSAGE };
-  }
+  })();
+  await context
+    .onOutcome?.({
+      tool: tool.name,
+      outcome,
+      input,
+      durationMs: performance.now() - started,
+      ...(context.requestId ? { requestId: context.requestId } : {}),
+    })
+    .catch((error: unknown) => hooks.onInternalError?.(error));
+  return outcome;
 }
 
 /** Checked before the input, so a caller who may not use a tool learns nothing about its schema. */

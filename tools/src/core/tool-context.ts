@@ -2,6 +2,7 @@ import type { AirtableGateway } from '@airsuite/airtable-gateway';
 import type { OperationStore } from '../operations/operation-store.ts';
 import type { PlatformPort, WorkspaceRole } from './platform-port.ts';
 import type { SafetyPolicy } from './policy.ts';
+import type { ToolOutcome } from './run-tool.ts';
 
 export interface ProgressUpdate {
   progress: number;
@@ -16,6 +17,16 @@ export interface Caller {
   role?: WorkspaceRole;
   /** The workspace the call runs in, when the platform serves it. */
   workspaceId?: string;
+}
+
+/** One ended call, as `ToolContext.onOutcome` hears of it. */
+export interface ToolCallReport {
+  tool: string;
+  outcome: ToolOutcome;
+  /** The validated input, or what was sent when it did not validate. */
+  input: unknown;
+  durationMs: number;
+  requestId?: string;
 }
 
 /** Everything a tool handler may use. Built per call by the face serving the catalogue. */
@@ -36,6 +47,11 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Correlates this call's logs and audit row with the request that carried it. */
   requestId?: string;
+  /**
+   * Told once when the call has ended, however it ended (refused, invalid input, failed,
+   * succeeded): the platform's audit trail. A failure here never changes the call's outcome.
+   */
+  onOutcome?(report: ToolCallReport): Promise<void>;
   /** Structured log lines for the face to forward (MCP logging notifications); never secrets. */
   log(level: 'debug' | 'info' | 'warning' | 'error', message: string, data?: Record<string, unknown>): void;
 }

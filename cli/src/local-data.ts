@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { LOCAL_CREDENTIALS_FILE, readLocalCredentials } from '@airsuite/platform-api';
+import { EMULATOR_DATA_SUBDIR } from './data-layout.ts';
 
-/** Where `airsuite start` keeps the emulator's bases and records, inside the data directory. */
-export const EMULATOR_DATA_SUBDIR = 'emulator';
+export { EMULATOR_DATA_SUBDIR };
+
 /** The platform's master key: never removed (see `planLocalReset`). */
 const SECRET_KEY_FILE = 'secret.key';
 

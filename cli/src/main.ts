@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliExit } from './cli-exit.ts';
 import { registerChatCommand } from './commands/chat-command.ts';
-import { registerEmulatorCommand } from './commands/emulator.ts';
+import { registerEmulatorCommand } from './commands/emulator-command.ts';
 import { registerGatewayCommand } from './commands/gateway-command.ts';
 import { registerMcpCommand } from './commands/mcp-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
@@ -9,7 +9,7 @@ import { registerOrchestratorCommand } from './commands/orchestrator-command.ts'
 import { registerPlatformCommand } from './commands/platform-command.ts';
 import { registerResetCommand } from './commands/reset-command.ts';
 import { registerSnapshotCommand } from './commands/snapshot.ts';
-import { registerStartCommand } from './commands/start.ts';
+import { registerStartCommand } from './commands/start-command.ts';
 import { ConfigError } from './config-error.ts';
 import type { Env } from './emulator-config.ts';
 import { type CliIo, processIo } from './io.ts';

@@ -1,5 +1,6 @@
 import type { FormulaCache } from './fields/formula-cache.ts';
 import { RecordReader } from './fields/record-reader.ts';
+import type { FileStore } from './model/file-store.ts';
 import type { IdGenerator } from './model/ids.ts';
 import type { BaseData, EmulatorStore } from './model/store.ts';
 import type { TableDef } from './model/types.ts';
@@ -10,6 +11,8 @@ export interface EmulatorContext {
   store: EmulatorStore;
   formulas: FormulaCache;
   iterators: IteratorStore;
+  /** The bytes of uploaded attachments. */
+  files: FileStore;
   ids: IdGenerator;
   now: () => Date;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { parseQuery } from '../src/wire/query.ts';
 import type { EmulatorContext } from './context.ts';
 import { FormulaCache } from './fields/formula-cache.ts';
@@ -15,6 +16,7 @@ import { type RequestGuardSettings, refuseAdminCall, refuseForeignRequest } from
 import { sendJson } from './http/respond.ts';
 import { Router, splitPath } from './http/router.ts';
 import { RequestStats } from './http/stats.ts';
+import { directoryFileStore, memoryFileStore } from './model/file-store.ts';
 import { createIdGenerator } from './model/ids.ts';
 import { EmulatorStore } from './model/store.ts';
 import {
@@ -34,9 +36,11 @@ import {
 } from './persistence.ts';
 import { IteratorStore } from './records/iterators.ts';
 import { type AdminApi, type AdminExtra, registerAdminRoutes } from './routes/admin.ts';
+import { ATTACHMENTS_PATH, serveAttachment } from './routes/attachment-urls.ts';
 import { registerCommentRoutes } from './routes/comments.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
 import { registerRecordRoutes } from './routes/records.ts';
+import { registerUploadRoutes } from './routes/upload-attachment.ts';
 import type { V0Extra } from './routes/v0-request.ts';
 import { exportFixture } from './seed/export-fixture.ts';
 import type { Fixture } from './seed/fixture-schema.ts';
@@ -87,7 +91,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
       now: () => now().getTime(),
       ids,
     }),
+    // Uploaded files live beside the state file, one file each, so the state stays small.
+    files: options.dataDir ? directoryFileStore(join(options.dataDir, 'attachments')) : memoryFileStore(),
   };
+  if (options.fresh) ctx.files.clear();
   const tokens = new TokenRegistry();
   const limiter = new SlidingWindowLimiter(() => now().getTime());
   const stats = new RequestStats();
@@ -141,6 +148,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
         loadFixture({ ...ctx, store: new EmulatorStore({ ids, now }) }, seed);
       store.clear();
       store.users.clear();
+      ctx.files.clear();
       ctx.iterators.expireAll();
       limiter.reset();
       stats.reset();
@@ -193,6 +201,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   const v0 = new Router<V0Extra>();
   registerMetaRoutes(v0);
   registerCommentRoutes(v0);
+  registerUploadRoutes(v0);
   registerRecordRoutes(v0);
   const adminRouter = new Router<AdminExtra>();
   registerAdminRoutes(adminRouter);
@@ -258,7 +267,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     }
     const done = url.pathname.startsWith('/__emulator/')
       ? serveAdmin(req, res, url)
-      : serveV0(pipeline, req, res, url);
+      : url.pathname.startsWith(ATTACHMENTS_PATH)
+        ? serveAttachment(ctx.files, req, res, url)
+        : serveV0(pipeline, req, res, url);
     // Changes are saved before their answer; this catches those whose request failed half-way.
     done.finally(persist).catch((error: unknown) => log(`emulator: ${String(error)}`));
   });

@@ -64,7 +64,9 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
 
   /** Admits, sends and retries until Airtable's answer is final. */
   async function send(request: GatewayRequest, route: RouteInfo, keys: LimitKey[], queueKey: string) {
-    const url = `${options.upstreamUrl}${request.path}${request.search}`;
+    // Airtable serves uploads on its content origin; every budget and retry rule stays the same.
+    const origin = route.kind === 'upload' ? options.contentUrl : options.upstreamUrl;
+    const url = `${origin}${request.path}${request.search}`;
     const headers: Record<string, string> = { authorization: `Bearer ${request.token}` };
     for (const name of FORWARDED_HEADERS) {
       const value = request.headers?.[name];

@@ -2,6 +2,8 @@ export {
   type AirtableGateway,
   type AirtableGatewayOptions,
   type AirtableRecord,
+  type AttachmentUpload,
+  type AttachmentValue,
   type BaseSchema,
   type BaseSummary,
   type BatchProgress,
@@ -19,12 +21,14 @@ export {
   type RecordWriteOutcome,
   type SharedLoopback,
   type TableSchema,
+  type UploadedAttachment,
   type UpsertResult,
   type WriteFailure,
 } from './client/index.ts';
 export { createGatewayEngine, type GatewayEngine } from './engine.ts';
 export { GATEWAY_ERRORS, GatewayError, type GatewayErrorCode, isGatewayError } from './errors.ts';
 export {
+  DEFAULT_CONTENT_URL,
   DEFAULT_GATEWAY_PORT,
   DEFAULT_UPSTREAM_URL,
   GATEWAY_DEFAULTS,
@@ -33,3 +37,4 @@ export {
 export { PRIORITY_HEADER, type RunningGatewayServer, startGatewayServer } from './proxy/server.ts';
 export type { GatewayRequest, GatewayResponse, Priority } from './request.ts';
 export { GatewayConfigError } from './resolve-options.ts';
+export { base64Size, decodeBase64, MAX_UPLOAD_BYTES } from './wire/upload-file.ts';

@@ -2,11 +2,20 @@ import type { Logger } from 'pino';
 
 export const DEFAULT_GATEWAY_PORT = 8002;
 export const DEFAULT_UPSTREAM_URL = 'https://api.airtable.com';
+/** Where Airtable serves its content endpoints (attachment uploads): not the API origin. */
+export const DEFAULT_CONTENT_URL = 'https://content.airtable.com';
 
 /** Every tunable of the gateway, with Airtable's figures as defaults. */
 export interface GatewayOptions {
   /** Airtable's API origin, or the emulator's. Default https://api.airtable.com. */
   upstreamUrl?: string;
+  /**
+   * Airtable's content origin, for attachment uploads (`POST /v0/{base}/{record}/{field}/uploadAttachment`).
+   * Default: https://content.airtable.com when `upstreamUrl` is api.airtable.com, otherwise
+   * `upstreamUrl` itself (the emulator serves both on one origin). Set it when `upstreamUrl`
+   * is a proxy in front of Airtable.
+   */
+  contentUrl?: string;
   /** Requests per sliding second per base (Airtable: 5). */
   perBaseLimit?: number;
   /** Requests per sliding second per token owner (Airtable: 50). */

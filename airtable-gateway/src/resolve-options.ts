@@ -1,12 +1,18 @@
 import { pino } from 'pino';
 import { z } from 'zod';
-import { GATEWAY_DEFAULTS, type GatewayOptions, type ResolvedGatewayOptions } from './options.ts';
+import {
+  DEFAULT_CONTENT_URL,
+  GATEWAY_DEFAULTS,
+  type GatewayOptions,
+  type ResolvedGatewayOptions,
+} from './options.ts';
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().min(0);
 
 const schema = z.object({
   upstreamUrl: z.string().url(),
+  contentUrl: z.string().url(),
   perBaseLimit: positiveInt,
   perOwnerLimit: positiveInt,
   safetyMarginMs: nonNegativeInt.max(1000),
@@ -35,17 +41,27 @@ export class GatewayConfigError extends Error {
   }
 }
 
+/** Airtable itself splits the API and content origins; anything else (the emulator) serves both. */
+function defaultContentUrl(upstreamUrl: unknown): unknown {
+  try {
+    return new URL(String(upstreamUrl)).host === 'api.airtable.com' ? DEFAULT_CONTENT_URL : upstreamUrl;
+  } catch {
+    return upstreamUrl; // reported as upstreamUrl's problem
+  }
+}
+
 /** Fills defaults, validates once, freezes: the gateway never runs half-configured. */
 export function resolveGatewayOptions(options: GatewayOptions = {}): Readonly<ResolvedGatewayOptions> {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const merged = { ...GATEWAY_DEFAULTS, ...defined };
-  const parsed = schema.safeParse(merged);
+  const parsed = schema.safeParse({ contentUrl: defaultContentUrl(merged.upstreamUrl), ...merged });
   if (!parsed.success) {
     throw new GatewayConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   return Object.freeze({
     ...parsed.data,
     upstreamUrl: parsed.data.upstreamUrl.replace(/\/+$/, ''),
+    contentUrl: parsed.data.contentUrl.replace(/\/+$/, ''),
     redisUrl: options.redisUrl,
     logger: options.logger ?? pino({ level: 'silent' }),
     fetch: options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),

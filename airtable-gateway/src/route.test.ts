@@ -13,6 +13,11 @@ describe('what a path is about', () => {
       '/v0/appA/Deals/recX/comments',
       { kind: 'comments', baseId: 'appA', read: true, listByGet: false },
     ],
+    [
+      'POST',
+      '/v0/appA/recX/Files/uploadAttachment',
+      { kind: 'upload', baseId: 'appA', read: false, listByGet: false },
+    ],
     ['GET', '/v0/meta/bases/appA/tables', { kind: 'schema', baseId: 'appA', read: true, listByGet: false }],
     ['POST', '/v0/meta/bases/appA/tables', { kind: 'schema', baseId: 'appA', read: false, listByGet: false }],
     ['GET', '/v0/meta/bases', { kind: 'bases', read: true, listByGet: false }],

@@ -11,12 +11,14 @@ import {
 let kit: CatalogueClient;
 let client: Client;
 let deal = '';
+let company = '';
 
 beforeAll(async () => {
   kit = await startCatalogueClient('every-tool-over-mcp-token');
   client = kit.client;
   const first = await kit.airtable.listRecords(CRM, 'Deals', { maxRecords: 1 });
   deal = first[0]?.id ?? '';
+  company = (await kit.airtable.listRecords(CRM, 'Companies', { maxRecords: 1 }))[0]?.id ?? '';
 });
 afterAll(async () => {
   await kit.close();
@@ -122,6 +124,28 @@ const cases: [string, Args, Args, string][] = [
     'create_comment',
     () => ({ base_id: CRM, table: 'Deals', record_id: deal, text: 'Checked by a test' }),
     () => ({ base_id: CRM, table: 'Deals', record_id: 'recMissing0000000', text: 'x' }),
+    'TOOL_INVALID_INPUT',
+  ],
+  [
+    'upload_attachment',
+    () => ({
+      base_id: CRM,
+      table: 'Companies',
+      record_id: company,
+      field: 'Logo',
+      filename: 'hello.txt',
+      content_type: 'text/plain',
+      content_base64: Buffer.from('hello').toString('base64'),
+    }),
+    () => ({
+      base_id: CRM,
+      table: 'Companies',
+      record_id: company,
+      field: 'Name',
+      filename: 'hello.txt',
+      content_type: 'text/plain',
+      content_base64: 'aGVsbG8=',
+    }),
     'TOOL_INVALID_INPUT',
   ],
   [

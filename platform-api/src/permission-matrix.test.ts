@@ -407,12 +407,15 @@ describe('GET /v1/workspaces/{id}/tools is exactly the role’s catalogue', () =
     expect(names(viewer)).toEqual(expect.arrayContaining(['list_bases', 'list_records', 'whoami']));
     expect(names(viewer)).not.toContain('list_audit_events');
     expect(names(viewer)).not.toContain('create_records');
+    expect(names(viewer)).not.toContain('upload_attachment');
   });
 
   it('gives an editor the viewer’s tools plus the write tools and their operations, still no audit log', async () => {
     const viewer = await catalogue(roleUsers.viewer.auth);
     const editor = await catalogue(roleUsers.editor.auth);
-    expect(writes(editor).map((t) => t.name)).toContain('create_records');
+    expect(writes(editor).map((t) => t.name)).toEqual(
+      expect.arrayContaining(['create_records', 'upload_attachment']),
+    );
     expect(names(editor)).toEqual(
       [...names(viewer), ...names(writes(editor)), 'get_operation', 'list_operations'].sort(),
     );

@@ -22,6 +22,7 @@ const WRITES = [
   'create_field',
   'update_field',
   'create_comment',
+  'upload_attachment',
   // What the multi-record writes did: listed with the writes, for those who may write.
   'get_operation',
   'list_operations',

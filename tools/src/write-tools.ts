@@ -8,6 +8,7 @@ import { listCommentsTool } from './write/list-comments.ts';
 import { updateFieldTool } from './write/update-field.ts';
 import { updateRecordsTool } from './write/update-records.ts';
 import { updateTableTool } from './write/update-table.ts';
+import { uploadAttachmentTool } from './write/upload-attachment.ts';
 
 /** Tools that change Airtable: hidden in read-only deployments. */
 export const writeTools: readonly ToolDefinition[] = [
@@ -19,6 +20,7 @@ export const writeTools: readonly ToolDefinition[] = [
   createFieldTool,
   updateFieldTool,
   createCommentTool,
+  uploadAttachmentTool,
 ];
 
 /** Read-only comment tools, kept beside their writing sibling; list them with the read tools. */

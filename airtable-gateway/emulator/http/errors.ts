@@ -113,6 +113,18 @@ export const errors = {
       'INVALID_RECORDS',
       `Cannot update more than one record with the same fieldsToMergeOn values (${count} records matched)`,
     ),
+  notAttachmentField: (fieldName: string) =>
+    new AirtableApiError(
+      422,
+      'INVALID_VALUE_FOR_COLUMN',
+      `Field "${fieldName}" cannot accept an uploaded file: it is not an attachment field`,
+    ),
+  uploadTooLarge: (size: number, limit: number) =>
+    new AirtableApiError(
+      413,
+      'REQUEST_TOO_LARGE',
+      `The file is ${size} bytes; an upload takes at most ${limit} bytes. Attach larger files by URL.`,
+    ),
   rateLimited: () =>
     new AirtableApiError(429, 'RATE_LIMIT_REACHED', 'Rate limit exceeded. Please try again later'),
   serverError: () =>

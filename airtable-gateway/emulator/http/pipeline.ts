@@ -9,6 +9,7 @@ import { parseJsonBody, readBody } from './body.ts';
 import { errors } from './errors.ts';
 import { decideFault, type FaultDecision, type FaultSettings } from './faults.ts';
 import type { RateLimitSettings, SlidingWindowLimiter } from './rate-limiter.ts';
+import { requestOrigin } from './request-origin.ts';
 import { sendJson } from './respond.ts';
 import { type Router, splitPath } from './router.ts';
 import type { RequestStats } from './stats.ts';
@@ -107,12 +108,12 @@ export async function serveV0(deps: PipelineDeps, req: IncomingMessage, res: Ser
     if (route === undefined || route === 'method') throw errors.notFound();
     const body = ['GET', 'DELETE', 'HEAD'].includes(req.method ?? 'GET')
       ? undefined
-      : parseJsonBody(await readBody(req, deps.maxBodyBytes));
+      : parseJsonBody(await readBody(req, Math.max(route.maxBodyBytes ?? 0, deps.maxBodyBytes)));
     const result = await route.handler({
       params: route.params,
       query: parseQuery(url.searchParams),
       body,
-      extra: { ctx: deps.ctx, grant },
+      extra: { ctx: deps.ctx, grant, origin: requestOrigin(req) },
     });
     status = result.status;
     // As with Airtable, a write that was answered is kept, even if the process dies right after.

@@ -14,13 +14,18 @@ export interface RouteResponse {
 
 export type RouteHandler<Extra> = (req: RouteRequest<Extra>) => RouteResponse | Promise<RouteResponse>;
 
-interface Route<Extra> {
+export interface RouteOptions {
+  /** A larger body limit than the server's, for the one route whose body is a file. */
+  maxBodyBytes?: number;
+}
+
+interface Route<Extra> extends RouteOptions {
   method: string;
   parts: string[];
   handler: RouteHandler<Extra>;
 }
 
-export interface RouteMatch<Extra> {
+export interface RouteMatch<Extra> extends RouteOptions {
   handler: RouteHandler<Extra>;
   params: Record<string, string>;
 }
@@ -32,8 +37,8 @@ export interface RouteMatch<Extra> {
 export class Router<Extra> {
   readonly #routes: Route<Extra>[] = [];
 
-  on(method: string, pattern: string, handler: RouteHandler<Extra>): this {
-    this.#routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+  on(method: string, pattern: string, handler: RouteHandler<Extra>, options: RouteOptions = {}): this {
+    this.#routes.push({ method, parts: pattern.split('/').filter(Boolean), handler, ...options });
     return this;
   }
 
@@ -43,7 +48,12 @@ export class Router<Extra> {
     for (const route of this.#routes) {
       const params = matchParts(route.parts, segments);
       if (!params) continue;
-      if (route.method === method) return { handler: route.handler, params };
+      if (route.method === method)
+        return {
+          handler: route.handler,
+          params,
+          ...(route.maxBodyBytes === undefined ? {} : { maxBodyBytes: route.maxBodyBytes }),
+        };
       pathMatched = true;
     }
     return pathMatched ? 'method' : undefined;

@@ -8,6 +8,8 @@ import type { TableDef } from '../model/types.ts';
 export interface V0Extra {
   ctx: EmulatorContext;
   grant: TokenGrant;
+  /** The origin the caller reached the emulator on (see `requestOrigin`), for URLs it hands out. */
+  origin: string;
 }
 
 export type V0Request = RouteRequest<V0Extra>;

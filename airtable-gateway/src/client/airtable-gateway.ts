@@ -1,6 +1,7 @@
 import type { GatewayEngine } from '../engine.ts';
 import { GatewayError } from '../errors.ts';
 import { PRIORITIES, type Priority } from '../request.ts';
+import { type AttachmentUpload, attachmentsApi, type UploadedAttachment } from './attachments.ts';
 import type { BatchRunOptions, BatchWriteResult, UpsertResult } from './batch-runner.ts';
 import { commentsApi } from './comments.ts';
 import type { EngineCaller } from './engine-call.ts';
@@ -188,6 +189,18 @@ export interface AirtableGateway {
     options?: CallOptions,
   ): Promise<{ id: string; deleted: boolean }>;
 
+  /**
+   * Appends a file to a record's attachment field (field id or name) through Airtable's
+   * upload-attachment endpoint, on the content origin. A write: sent once.
+   */
+  uploadAttachment(
+    baseId: string,
+    recordId: string,
+    field: string,
+    upload: AttachmentUpload,
+    options?: CallOptions,
+  ): Promise<UploadedAttachment>;
+
   /** Stops the loopback proxy, if this client (or a sibling) started one; later calls throw GATEWAY_INVALID_REQUEST. */
   close(): Promise<void>;
 }
@@ -219,6 +232,7 @@ function build(
     ...recordWrites(transport),
     ...metadataApi(caller),
     ...commentsApi(caller),
+    ...attachmentsApi(caller),
     close: () => proxy.close(),
   };
 }

@@ -5,6 +5,7 @@ export {
   DEFAULT_CLIENT_CACHE,
   DEFAULT_CLIENT_PRIORITY,
 } from './airtable-gateway.ts';
+export type { AttachmentUpload, AttachmentValue, UploadedAttachment } from './attachments.ts';
 export {
   AIRTABLE_BATCH_SIZE,
   type BatchProgress,

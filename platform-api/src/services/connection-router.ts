@@ -33,6 +33,7 @@ const BASE_METHODS = [
   'createComment',
   'updateComment',
   'deleteComment',
+  'uploadAttachment',
 ] as const satisfies readonly (keyof AirtableGateway)[];
 
 /**

@@ -1,3 +1,5 @@
+import { type Launcher, launcherFor } from './launcher.ts';
+
 /** The CLI's contact with the outside world, injected so commands are testable. */
 export interface CliIo {
   stdout(line: string): void;
@@ -6,6 +8,8 @@ export interface CliIo {
   waitForShutdown(): Promise<void>;
   fetch: typeof fetch;
   writeFile(path: string, text: string): Promise<void>;
+  /** How an MCP client starts this same airsuite (the printed Claude Desktop config). */
+  launcher: Launcher;
 }
 
 export function processIo(): CliIo {
@@ -23,5 +27,6 @@ export function processIo(): CliIo {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(path, text);
     },
+    launcher: launcherFor(process.argv[1] ?? '', process.execPath),
   };
 }

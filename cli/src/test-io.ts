@@ -14,6 +14,7 @@ export function recordingIo(overrides: Partial<CliIo> = {}) {
     waitForShutdown: () => stopped,
     fetch: (...args) => fetch(...args),
     writeFile: async () => {},
+    launcher: { command: '/usr/local/bin/airsuite', args: [] },
     ...overrides,
   };
   return { io, out, err, stop };

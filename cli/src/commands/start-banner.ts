@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { DEFAULT_PLATFORM_MCP_URL } from '@airsuite/mcp-server/stdio';
 import { LOCAL_CREDENTIALS_FILE, type LocalBootstrap } from '@airsuite/platform-api';
 import type { CliIo } from '../io.ts';
+import type { Launcher } from '../launcher.ts';
 import { displayPath, EMULATOR_DATA_SUBDIR } from '../local-data.ts';
 
 /** Where `airsuite start` keeps what users make, as the banner tells them. */
@@ -53,6 +55,18 @@ export function maskSecret(secret: string): string {
   return `${secret.slice(0, kind.length + 4)}…`;
 }
 
+/**
+ * Claude Desktop's `mcpServers` entry: the stdio relay of this same airsuite (see Launcher: the
+ * installed binary, or node with the checkout's entry point), to this start's MCP server.
+ */
+export function desktopConfig(launcher: Launcher, mcpUrl: string, apiKey: string) {
+  const env = {
+    AIRSUITE_API_KEY: apiKey,
+    ...(mcpUrl === DEFAULT_PLATFORM_MCP_URL ? {} : { AIRSUITE_MCP_URL: mcpUrl }),
+  };
+  return { mcpServers: { airsuite: { command: launcher.command, args: [...launcher.args, 'mcp'], env } } };
+}
+
 /** What the user needs once everything is up: how to sign in, connect a client, and where data is. */
 export function printWelcome(io: CliIo, details: WelcomeDetails): void {
   const { local, mcpUrl, platformUrl, chatUrl, unconnected } = details;
@@ -83,8 +97,6 @@ export function printWelcome(io: CliIo, details: WelcomeDetails): void {
   io.stdout(
     `    claude mcp add --transport http airsuite ${mcpUrl} --header "Authorization: Bearer ${apiKey}"`,
   );
-  io.stdout(
-    `    Claude Desktop: {"mcpServers":{"airsuite":{"command":"npx","args":["airsuite","mcp"],"env":{"AIRSUITE_API_KEY":"${apiKey}"}}}}`,
-  );
+  io.stdout(`    Claude Desktop: ${JSON.stringify(desktopConfig(io.launcher, mcpUrl, apiKey))}`);
   io.stdout('');
 }

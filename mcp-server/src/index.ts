@@ -32,6 +32,12 @@ export { createPlatformAuthenticator, WORKSPACE_HEADER } from './platform-authen
 export { type Env, policyFromEnv } from './policy-from-env.ts';
 export { BASE_SCHEMA_TEMPLATE, baseSchemaUri } from './register-resources.ts';
 export { INTERNAL_TOOL_ERROR } from './register-tools.ts';
+export { MCP_RELAY_ERROR_CODES, McpRelayError, type McpRelayErrorCode } from './relay-failure.ts';
 export { type RunningStdioServer, runStdioServer, type StdioServerOptions } from './stdio.ts';
-export { DEFAULT_PLATFORM_MCP_URL, runStdioBridge, type StdioBridgeOptions } from './stdio-bridge.ts';
+export {
+  DEFAULT_PLATFORM_MCP_URL,
+  type RunningStdioBridge,
+  runStdioBridge,
+  type StdioBridgeOptions,
+} from './stdio-bridge.ts';
 export type { CallerContext, ContextFor } from './tool-context-factory.ts';

@@ -4,5 +4,11 @@
  * must never pull in the platform (database, Fastify) that the main entry exports.
  */
 export { MCP_CONFIG_ERROR_CODES, McpConfigError, type McpConfigErrorCode } from './errors.ts';
+export { MCP_RELAY_ERROR_CODES, McpRelayError, type McpRelayErrorCode } from './relay-failure.ts';
 export { type RunningStdioServer, runStdioServer, type StdioServerOptions } from './stdio.ts';
-export { DEFAULT_PLATFORM_MCP_URL, runStdioBridge, type StdioBridgeOptions } from './stdio-bridge.ts';
+export {
+  DEFAULT_PLATFORM_MCP_URL,
+  type RunningStdioBridge,
+  runStdioBridge,
+  type StdioBridgeOptions,
+} from './stdio-bridge.ts';

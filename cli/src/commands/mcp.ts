@@ -1,9 +1,12 @@
 import {
   DEFAULT_PLATFORM_MCP_URL,
   McpConfigError,
+  type McpRelayError,
+  type RunningStdioServer,
   runStdioBridge,
   runStdioServer,
 } from '@airsuite/mcp-server/stdio';
+import { CliExit } from '../cli-exit.ts';
 import { ConfigError } from '../config-error.ts';
 import type { Env } from '../emulator-config.ts';
 import type { CliIo } from '../io.ts';
@@ -35,7 +38,7 @@ export async function runMcp(flags: McpFlags, io: CliIo, env: Env): Promise<void
   }
   // stdout is the protocol stream: every message for the operator goes to stderr.
   const apiKey = env.AIRSUITE_API_KEY?.trim();
-  const server = await configured(() =>
+  const server: RunningStdioServer & { failure?: McpRelayError } = await configured(() =>
     apiKey
       ? runStdioBridge({
           url: env.AIRSUITE_MCP_URL?.trim() || DEFAULT_PLATFORM_MCP_URL,
@@ -46,4 +49,12 @@ export async function runMcp(flags: McpFlags, io: CliIo, env: Env): Promise<void
   );
   await Promise.race([server.closed, io.waitForShutdown()]);
   await server.close();
+  if (server.failure) throw relayExit(server.failure);
+}
+
+/** The relay's end as the CLI's exit: a refused key is a setting to fix (2), a platform that is not there 1. */
+function relayExit(failure: McpRelayError): Error {
+  return failure.code === 'MCP_RELAY_KEY_REFUSED'
+    ? new ConfigError(failure.message)
+    : new CliExit(failure.message, 1);
 }

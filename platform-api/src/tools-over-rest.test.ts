@@ -119,6 +119,25 @@ describe('tool failures keep their codes', () => {
     expect(response.json().issues.map((i: { path: string }) => i.path)).toEqual(['table']);
   });
 
+  it('an input wrapped in {"arguments": …} is 400 TOOL_INVALID_INPUT, not run as an empty input', async () => {
+    // The body is the tool input itself; MCP's tools/call wrapper does not belong in it.
+    const response = await tool(connected, 'list_records', owner.auth, {
+      arguments: { base_id: SAMPLE_CRM, table: 'Companies' },
+    });
+    expect(response.statusCode).toBe(400);
+    const problem = response.json();
+    expect(problem.code).toBe('TOOL_INVALID_INPUT');
+    expect(problem.issues.map((i: { path: string }) => i.path)).toEqual(['arguments', 'base_id', 'table']);
+    expect(problem.issues[0].message).toContain('not wrapped in "arguments"');
+  });
+
+  it('an argument the tool does not take is 400 TOOL_INVALID_INPUT naming it', async () => {
+    const response = await tool(connected, 'list_bases', owner.auth, { unexpected: 1 });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('TOOL_INVALID_INPUT');
+    expect(response.json().issues.map((i: { path: string }) => i.path)).toEqual(['unexpected']);
+  });
+
   it('an unknown field is 422 TOOL_UNKNOWN_FIELD with the field and the real ones', async () => {
     const response = await tool(connected, 'list_records', owner.auth, {
       base_id: SAMPLE_CRM,

@@ -99,6 +99,40 @@ describe('runTool', () => {
     for (const issue of issues) expect(outcome.message).toContain(`${issue.path}: ${issue.message}`);
   });
 
+  it('refuses an argument the tool does not take, naming it (zod alone would drop it unseen)', async () => {
+    let ran = false;
+    const tool = defineTool({
+      ...echoTool,
+      handler: async (input) => {
+        ran = true;
+        return input;
+      },
+    });
+    const outcome = await runTool(tool, { text: 'hi', colour: 'red' }, context());
+    expect(outcome).toMatchObject({
+      ok: false,
+      code: 'TOOL_INVALID_INPUT',
+      details: { issues: [{ path: 'colour' }] },
+    });
+    expect(ran).toBe(false);
+    expect((await runTool(plainTool, { unexpected: 1 }, context())).ok).toBe(false);
+  });
+
+  it('tells a caller who wrapped the input in "arguments" to send it unwrapped, with the other issues', async () => {
+    const outcome = await runTool(echoTool, { arguments: { text: 'hi' } }, context());
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.code).toBe('TOOL_INVALID_INPUT');
+    const issues = outcome.details?.issues as { path: string; message: string }[];
+    expect(issues.map((i) => i.path)).toEqual(['arguments', 'text']);
+    expect(issues[0]?.message).toContain('not wrapped in "arguments"');
+  });
+
+  it('leaves unknown keys to a schema that decides on them itself', async () => {
+    const loose = defineTool({ ...plainTool, name: 'loose_tool', inputSchema: z.looseObject({}) });
+    expect((await runTool(loose, { anything: 1 }, context())).ok).toBe(true);
+  });
+
   it('names the whole input when it is not an object', async () => {
     const outcome = await runTool(echoTool, 'hello', context());
     expect(outcome).toMatchObject({

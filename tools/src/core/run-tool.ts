@@ -4,6 +4,7 @@ import type { ToolDefinition } from './define-tool.ts';
 import { effectiveMinimumRole, roleAtLeast } from './roles.ts';
 import type { ToolContext } from './tool-context.ts';
 import { isToolError } from './tool-error.ts';
+import { type InputIssue, unknownArgumentIssues } from './unknown-arguments.ts';
 
 /** What a caller sees when a tool fails for a reason it cannot fix. Never a stack, never a token. */
 export const INTERNAL_TOOL_ERROR_MESSAGE = 'the tool failed unexpectedly; try again later.';
@@ -23,8 +24,9 @@ export interface RunToolHooks {
 /**
  * Runs one tool call the same way for every face (MCP, REST, orchestrator): refuses what the
  * policy or the caller's role does not allow (even if the catalogue already hid the tool),
- * validates the input, runs the handler, and maps every failure to a code. Never throws
- * for a tool's failure, and never passes an unexpected error's message on.
+ * validates the input (unknown top-level keys included), runs the handler, and maps every
+ * failure to a code. Never throws for a tool's failure, and never passes an unexpected
+ * error's message on.
  */
 export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
   tool: ToolDefinition<I, O>,
@@ -37,8 +39,10 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
   const outcome = await (async (): Promise<ToolOutcome> => {
     const refusal = refuse(tool, context);
     if (refusal) return refusal;
+    const unknown = unknownArgumentIssues(tool.inputSchema, rawInput);
     const parsed = tool.inputSchema.safeParse(rawInput);
-    if (!parsed.success) return invalidInput(parsed.error);
+    if (unknown.length > 0 || !parsed.success)
+      return invalidInput([...unknown, ...(parsed.success ? [] : schemaIssues(parsed.error))]);
     input = parsed.data;
     try {
       // A table or field created elsewhere since the schema was cached is found on this call.
@@ -93,11 +97,14 @@ function refuse(tool: ToolDefinition, context: ToolContext): ToolOutcome | undef
   return undefined;
 }
 
-function invalidInput(error: z.ZodError): ToolOutcome {
-  const issues = error.issues.map((issue) => ({
+function schemaIssues(error: z.ZodError): InputIssue[] {
+  return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     message: issue.message,
   }));
+}
+
+function invalidInput(issues: InputIssue[]): ToolOutcome {
   const lines = issues.map((issue) => `${issue.path || '(input)'}: ${issue.message}`);
   return {
     ok: false,

@@ -54,7 +54,8 @@ export function toolRoutes(platform: Platform) {
         url: '/workspaces/:id/tools/:name',
         summary: 'Call a tool',
         description:
-          'The body is the tool input. Same validation, results and error codes as over MCP: ' +
+          'The body is the tool input itself (what MCP sends as `arguments`, not wrapped in it); a key the tool ' +
+          'does not take is 400 TOOL_INVALID_INPUT naming it. Same validation, results and error codes as over MCP: ' +
           'success is `{ output, text }`; a tool failure is problem+json whose `code` is the tool code (TOOL_UNKNOWN_FIELD …).',
         tags: ['tools'],
         operationId: 'callTool',

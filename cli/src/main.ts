@@ -13,6 +13,7 @@ import { registerStartCommand } from './commands/start-command.ts';
 import { ConfigError } from './config-error.ts';
 import type { Env } from './emulator-config.ts';
 import { type CliIo, processIo } from './io.ts';
+import { isAddressInUse } from './port-in-use.ts';
 
 export function createProgram(io: CliIo, env: Env): Command {
   const program = new Command('airsuite')
@@ -47,9 +48,11 @@ export async function main(argv: string[], io: CliIo = processIo(), env: Env = p
       io.stderr(`airsuite: ${error.message}`);
       return error.exitCode;
     }
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
-      io.stderr('airsuite: the port is already in use; pick another with --port or stop the other process');
+    // Each command names the service and its setting (PortInUseError); this is the fallback.
+    if (isAddressInUse(error)) {
+      io.stderr(
+        `airsuite: ${error.port === undefined ? 'a port' : `port ${error.port}`} is already in use: pick another (see --help) or stop the other process`,
+      );
       return 2;
     }
     io.stderr(`airsuite: ${(error as Error).stack ?? String(error)}`);

@@ -7,6 +7,7 @@ import {
 import { type EmulatorFlags, type Env, emulatorOptionsFrom } from '../emulator-config.ts';
 import type { CliIo } from '../io.ts';
 import { displayPath } from '../local-data.ts';
+import { listenAs, PORT_OWNERS } from '../port-in-use.ts';
 
 /** Where the emulator's data is, and whether this start found it there. */
 function describeData(options: EmulatorOptions, emulator: RunningEmulator): string {
@@ -27,7 +28,10 @@ export async function startEmulator(
   io: CliIo,
   tokenKeptIn = 'as given',
 ): Promise<RunningEmulator> {
-  const emulator = await createEmulator({ ...options, log: (m) => io.stderr(m) });
+  // `start` and `emulator` both move the emulator with --port.
+  const emulator = await listenAs({ ...PORT_OWNERS.emulator, flag: '--port' }, () =>
+    createEmulator({ ...options, log: (m) => io.stderr(m) }),
+  );
   const bases = [...emulator.store.bases.values()];
   io.stdout(`Airtable emulator listening on ${emulator.url}`);
   io.stdout(`  API:    ${emulator.url}/v0  (airtable.js: endpointUrl "${emulator.url}")`);

@@ -10,6 +10,7 @@ import type { Env } from '../emulator-config.ts';
 import { gatewaySettingsFrom } from '../gateway-config.ts';
 import type { CliIo } from '../io.ts';
 import { openPlatformRuntime } from '../platform-runtime.ts';
+import { listenAs, PORT_OWNERS } from '../port-in-use.ts';
 import { configured, type McpFlags } from './mcp.ts';
 
 type InternalErrorReporter = (error: unknown, where: string) => void;
@@ -22,8 +23,11 @@ export async function runMcpHttp(flags: McpFlags, io: CliIo, env: Env): Promise<
     await servePlatformHttp(io, env, flags, onInternalError);
     return;
   }
-  const server = await configured(() =>
-    startMcpHttpServerFromEnv(env, flags.stateless ? { stateless: true } : {}, onInternalError),
+  // `mcp --http` has no port flag: MCP_PORT moves it.
+  const server = await listenAs(PORT_OWNERS.mcp, () =>
+    configured(() =>
+      startMcpHttpServerFromEnv(env, flags.stateless ? { stateless: true } : {}, onInternalError),
+    ),
   );
   io.stdout(
     `AirSuite MCP server (Streamable HTTP${server.settings.stateless ? ', stateless' : ''}) on ${server.url}`,
@@ -48,10 +52,16 @@ async function servePlatformHttp(
     await engine.close();
     throw error;
   });
-  const server = await startMcpHttpServer({
-    ...listen,
-    authenticate: createPlatformAuthenticator(runtime.platform),
-    onInternalError,
+  const server = await listenAs(PORT_OWNERS.mcp, () =>
+    startMcpHttpServer({
+      ...listen,
+      authenticate: createPlatformAuthenticator(runtime.platform),
+      onInternalError,
+    }),
+  ).catch(async (error: unknown) => {
+    await runtime.close();
+    await engine.close();
+    throw error;
   });
   io.stdout(
     `AirSuite MCP server (Streamable HTTP${listen.stateless ? ', stateless' : ''}, platform API keys) on ${server.url}`,

@@ -6,6 +6,7 @@ import type { Env } from '../emulator-config.ts';
 import { gatewaySettingsFrom } from '../gateway-config.ts';
 import type { CliIo } from '../io.ts';
 import { openPlatformRuntime } from '../platform-runtime.ts';
+import { listenAs, PORT_OWNERS } from '../port-in-use.ts';
 
 export interface OrchestratorFlags {
   port?: string;
@@ -22,13 +23,20 @@ export async function runOrchestrator(flags: OrchestratorFlags, io: CliIo, env: 
     throw error;
   });
   const chat = createChatRuntime(runtime, settings, env.AIRSUITE_MCP_URL?.trim() || undefined);
-  const server = await startOrchestratorServer({
-    platform: runtime.platform,
-    chat,
-    port: settings.port,
-    host: settings.host,
-    webRoot: WEB_ROOT,
-    logger,
+  const server = await listenAs({ ...PORT_OWNERS.chat, flag: '--port' }, () =>
+    startOrchestratorServer({
+      platform: runtime.platform,
+      chat,
+      port: settings.port,
+      host: settings.host,
+      webRoot: WEB_ROOT,
+      logger,
+    }),
+  ).catch(async (error: unknown) => {
+    await chat.close();
+    await runtime.close();
+    await engine.close();
+    throw error;
   });
   io.stdout(`AirSuite chat on ${server.url}/ (API under ${server.url}/v1/conversations)`);
   if (!settings.geminiApiKey)

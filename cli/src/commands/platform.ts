@@ -4,6 +4,7 @@ import type { Env } from '../emulator-config.ts';
 import { gatewaySettingsFrom } from '../gateway-config.ts';
 import type { CliIo } from '../io.ts';
 import { openPlatformRuntime } from '../platform-runtime.ts';
+import { listenAs, PORT_OWNERS } from '../port-in-use.ts';
 
 export interface PlatformFlags {
   port?: string;
@@ -20,7 +21,13 @@ export async function runPlatform(flags: PlatformFlags, io: CliIo, env: Env): Pr
     throw error;
   });
   const { settings } = runtime;
-  const server = await runtime.serve(logger);
+  const server = await listenAs({ ...PORT_OWNERS.platform, flag: '--port' }, () =>
+    runtime.serve(logger),
+  ).catch(async (error: unknown) => {
+    await runtime.close();
+    await engine.close();
+    throw error;
+  });
   io.stdout(`AirSuite platform API on ${server.url}/v1 (reference: ${server.url}/docs)`);
   io.stdout(
     `  Database: ${settings.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${settings.dataDir}`}`,

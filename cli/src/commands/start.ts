@@ -16,6 +16,7 @@ import { gatewaySettingsFrom } from '../gateway-config.ts';
 import type { CliIo } from '../io.ts';
 import { displayPath, EMULATOR_DATA_SUBDIR } from '../local-data.ts';
 import { openPlatformRuntime, platformSettings } from '../platform-runtime.ts';
+import { listenAs, PORT_OWNERS } from '../port-in-use.ts';
 import { startEmulator } from './emulator.ts';
 import { removeStoredData } from './reset.ts';
 import { printWelcome } from './start-banner.ts';
@@ -102,12 +103,14 @@ export async function runStart(flags: StartFlags, io: CliIo, env: Env): Promise<
       logger,
     });
     cleanup.add(() => engine.close());
-    const gateway = await startGatewayServer({
-      engine,
-      port: gatewaySettings.port,
-      host: gatewaySettings.host,
-      recordCache: gatewaySettings.recordCache,
-    });
+    const gateway = await listenAs({ ...PORT_OWNERS.gateway, flag: '--gateway-port' }, () =>
+      startGatewayServer({
+        engine,
+        port: gatewaySettings.port,
+        host: gatewaySettings.host,
+        recordCache: gatewaySettings.recordCache,
+      }),
+    );
     cleanup.add(() => gateway.close());
     io.stdout(`Airtable gateway listening on ${gateway.url} (upstream ${engine.options.upstreamUrl})`);
 
@@ -116,26 +119,32 @@ export async function runStart(flags: StartFlags, io: CliIo, env: Env): Promise<
     const chat = createChatRuntime(runtime, chatConfig);
     cleanup.add(() => chat.close());
     // The platform's API documents (and serves) the conversations too.
-    const platform = await runtime.serve(logger, [conversationRoutes({ platform: runtime.platform, chat })]);
+    const platform = await listenAs({ ...PORT_OWNERS.platform, flag: '--platform-port' }, () =>
+      runtime.serve(logger, [conversationRoutes({ platform: runtime.platform, chat })]),
+    );
     cleanup.add(() => platform.close());
     io.stdout(`Platform API on ${platform.url}/v1 (reference: ${platform.url}/docs)`);
 
     // The MCP server shares the gateway's engine, so every tool call spends the same budgets.
-    const mcp = await startMcpHttpServer({
-      ...listen,
-      authenticate: createPlatformAuthenticator(runtime.platform),
-    });
+    const mcp = await listenAs({ ...PORT_OWNERS.mcp, flag: '--mcp-port' }, () =>
+      startMcpHttpServer({
+        ...listen,
+        authenticate: createPlatformAuthenticator(runtime.platform),
+      }),
+    );
     cleanup.add(() => mcp.close());
     io.stdout(`MCP server (Streamable HTTP) on ${mcp.url}`);
 
-    const orchestrator = await startOrchestratorServer({
-      platform: runtime.platform,
-      chat,
-      port: chatConfig.port,
-      host: chatConfig.host,
-      webRoot: WEB_ROOT,
-      logger,
-    });
+    const orchestrator = await listenAs({ ...PORT_OWNERS.chat, flag: '--orchestrator-port' }, () =>
+      startOrchestratorServer({
+        platform: runtime.platform,
+        chat,
+        port: chatConfig.port,
+        host: chatConfig.host,
+        webRoot: WEB_ROOT,
+        logger,
+      }),
+    );
     cleanup.add(() => orchestrator.close());
     io.stdout(
       `Chat on ${orchestrator.url}/ (Gemini ${chatConfig.geminiApiKey ? chatConfig.geminiModel : 'not configured: set GEMINI_API_KEY'})`,

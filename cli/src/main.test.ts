@@ -89,9 +89,12 @@ describe('airsuite command', () => {
       expect((await fetch(mcp, { method: 'POST', body: '{}' })).status).toBe(401);
       expect(await toolNames(mcp, apiKey)).toContain('list_records');
       expect(statSync(join(dataDir, 'first-start.json')).mode & 0o777).toBe(0o600);
-      // Without GEMINI_API_KEY the chat answers with a clear error, never a crash or a fake answer.
+      // Without GEMINI_API_KEY the chat refuses with a clear error, never a crash or a fake answer.
       const chatUrl = (await untilPrinted(first.out, /Chat on /)).replace(/.*Chat on (\S+)\/.*/, '$1');
-      expect(await chatWithoutGemini(chatUrl, apiKey)).toContain('CHAT_MODEL_NOT_CONFIGURED');
+      expect(await chatWithoutGemini(chatUrl, apiKey)).toEqual({
+        status: 503,
+        code: 'CHAT_MODEL_NOT_CONFIGURED',
+      });
       first.stop();
       expect(await firstExit).toBe(0);
 

@@ -42,17 +42,14 @@ export const callTool = (mcpUrl: string, apiKey: string, name: string) =>
     return JSON.stringify(result.content);
   });
 
-/** Starts a conversation and sends one message; returns the raw SSE text of the answer. */
-export async function chatWithoutGemini(chatUrl: string, apiKey: string): Promise<string> {
+/** Tries to start a conversation where no model is configured: the refusal's status and code. */
+export async function chatWithoutGemini(
+  chatUrl: string,
+  apiKey: string,
+): Promise<{ status: number; code?: string }> {
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   const created = await fetch(`${chatUrl}/v1/conversations`, { method: 'POST', headers, body: '{}' });
-  const { id } = (await created.json()) as { id: string };
-  const answer = await fetch(`${chatUrl}/v1/conversations/${id}/messages`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ text: 'How many deals?' }),
-  });
-  return answer.text();
+  return { status: created.status, code: ((await created.json()) as { code?: string }).code };
 }
 
 const BIN = fileURLToPath(new URL('../bin/airsuite.js', import.meta.url));

@@ -2,7 +2,7 @@ import type { Principal, WorkspaceAccess } from '@airsuite/platform-api';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CancelBus } from './cancel-bus.ts';
 import { createEventLog } from './event-log.ts';
-import { ChatError } from './loop/errors.ts';
+import { ChatError, modelNotConfigured } from './loop/errors.ts';
 import type { RunEvent, StoredEvent } from './loop/events.ts';
 import { type ChatDeps, createChatRunner, type PausedState } from './loop/run-chat.ts';
 import type { RunLimits } from './loop/run-options.ts';
@@ -74,11 +74,18 @@ export function createChatService(options: ChatServiceOptions) {
     return next;
   }
 
+  /** The workspace's model, or CHAT_MODEL_NOT_CONFIGURED before anything is made that could not be answered. */
+  async function modelOf(workspaceId: string): Promise<ModelPort> {
+    const model = await options.modelFor(workspaceId);
+    if (!model) throw modelNotConfigured();
+    return model;
+  }
+
   async function withRunner<T>(
     caller: Caller,
     work: (runner: ReturnType<typeof createChatRunner>) => Promise<T>,
+    model: ModelPort | undefined,
   ) {
-    const model = await options.modelFor(caller.access.workspaceId);
     const lease = pool.acquire(caller);
     const deps: ChatDeps = {
       store,
@@ -126,15 +133,21 @@ export function createChatService(options: ChatServiceOptions) {
 
   return {
     store,
-    create: (caller: Caller, title?: string) =>
-      store.createConversation({
+    /** Refused (CHAT_MODEL_NOT_CONFIGURED) when the workspace has no model: no conversation is left behind. */
+    async create(caller: Caller, title?: string) {
+      await modelOf(caller.access.workspaceId);
+      return store.createConversation({
         workspaceId: caller.access.workspaceId,
         actor: actorOf(caller.access.principal),
         ...(title ? { title } : {}),
-      }),
+      });
+    },
     conversation: ownConversation,
 
-    /** Runs a user message to its end; `onStarted` gets the run as soon as it exists (to stream it). */
+    /**
+     * Runs a user message to its end; `onStarted` gets the run as soon as it exists (to stream it).
+     * Without a model it is refused before the run exists (CHAT_MODEL_NOT_CONFIGURED).
+     */
     async send(
       caller: Caller,
       conversationId: string,
@@ -142,8 +155,9 @@ export function createChatService(options: ChatServiceOptions) {
       onStarted?: (run: RunRecord) => void,
     ): Promise<RunRecord> {
       const conversation = await ownConversation(caller, conversationId);
+      const model = await modelOf(conversation.workspaceId);
       return tracked(conversation.id, (signal) =>
-        withRunner(caller, (runner) => runner.send(conversation, text, signal, onStarted)),
+        withRunner(caller, (runner) => runner.send(conversation, text, signal, onStarted), model),
       );
     },
 
@@ -184,8 +198,10 @@ export function createChatService(options: ChatServiceOptions) {
       if (!run) throw new ChatError('CHAT_APPROVAL_NOT_FOUND', 'the run of this approval is gone');
       const pending = (await store.approvalsOf(run.id)).filter((a) => a.status === 'pending');
       if (pending.length > 0) return { run, resumed: false };
+      // A resumed run without a model fails as a run (the decision is already recorded).
+      const model = await options.modelFor(conversation.workspaceId);
       const resumed = await tracked(conversation.id, (signal) =>
-        withRunner(caller, (runner) => runner.resume(conversation, run, signal)),
+        withRunner(caller, (runner) => runner.resume(conversation, run, signal), model),
       );
       return { run: resumed, resumed: true };
     },

@@ -1,9 +1,11 @@
 import { h, pretty } from './dom.js';
 
-/** What people read for a chat error code: the server's message plus what to do about it. */
+/**
+ * What people read for a chat error code: the server's message plus what to do about it. A
+ * code whose message already says what to do (CHAT_MODEL_NOT_CONFIGURED) has none, so the
+ * advice is read once.
+ */
 const HINTS = {
-  CHAT_MODEL_NOT_CONFIGURED:
-    'No chat model is configured: set GEMINI_API_KEY for the server (or add a Gemini key to the workspace), then try again.',
   CHAT_MODEL_RATE_LIMITED: 'The model is busy right now; try again in a moment.',
   CHAT_MODEL_UNAVAILABLE: 'The model cannot be reached right now; try again in a moment.',
   CHAT_RUN_IN_PROGRESS: 'An answer is still running or waiting for your approval; finish or cancel it first.',

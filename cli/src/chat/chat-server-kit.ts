@@ -8,9 +8,12 @@ export interface ChatServerKit {
   env(): { ORCHESTRATOR_URL: string; AIRSUITE_API_KEY: string };
 }
 
-/** The `airsuite chat` specs' world: the chat rig behind a real orchestrator server, for the file. */
-export function useChatServer(): ChatServerKit {
-  const rig = useChatRig();
+/**
+ * The `airsuite chat` specs' world: the chat rig behind a real orchestrator server, for the file
+ * (`withModel: false`: a server without a Gemini key).
+ */
+export function useChatServer(options: { withModel?: boolean } = {}): ChatServerKit {
+  const rig = useChatRig(options);
   let server: Awaited<ReturnType<typeof startOrchestratorServer>> | undefined;
   let apiKey = '';
   beforeAll(async () => {

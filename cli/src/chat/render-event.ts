@@ -7,10 +7,11 @@ export const SUMMARY_CHARS = 100;
 /** Lines of an approval's preview shown before "…". */
 export const PREVIEW_LINES = 30;
 
-/** What to say, besides the code, for errors the user can fix. */
+/**
+ * What to say, besides the code, for errors the user can fix. None for a code whose message
+ * already says what to do (CHAT_MODEL_NOT_CONFIGURED), so the advice is printed once.
+ */
 const HINTS: Readonly<Record<string, string>> = {
-  CHAT_MODEL_NOT_CONFIGURED:
-    'the orchestrator has no Gemini key: set GEMINI_API_KEY where it runs (or save a key for the workspace)',
   CHAT_MONTHLY_BUDGET_EXHAUSTED: "the workspace used this month's token budget",
   CHAT_TOOLS_UNAVAILABLE: 'the tools could not be reached: is the workspace connected to Airtable?',
 };

@@ -22,7 +22,8 @@ export interface ReplOptions {
 /**
  * Reads lines until /quit or the end of input: commands, or messages sent to the session (whose
  * approvals are asked on the same lines). Problems the orchestrator answers (409 while a run is
- * open…) and a lost connection are printed and the prompt comes back; a refused API key is thrown.
+ * open…) and a lost connection are printed and the prompt comes back; a refused API key, and a
+ * chat with no model (no message could be answered), are thrown.
  */
 export async function runRepl(options: ReplOptions): Promise<void> {
   const { session, lines, renderer } = options;
@@ -47,6 +48,7 @@ export async function runRepl(options: ReplOptions): Promise<void> {
     } catch (error) {
       if (!(error instanceof ChatClientError) || error.code === 'CHAT_CLIENT_UNAUTHORIZED') throw error;
       const problem = error.problem;
+      if (problem?.code === 'CHAT_MODEL_NOT_CONFIGURED') throw error;
       renderer.line(
         style.red(problem ? formatError(problem.code, problem.detail) : `✗ ${error.code}: ${error.message}`),
       );

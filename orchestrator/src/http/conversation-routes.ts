@@ -75,7 +75,8 @@ export function conversationRoutes(options: ConversationRoutesOptions) {
         url: '/conversations',
         summary: 'Start a conversation',
         description:
-          'An API key starts it in its own workspace; a user in exactly one workspace may omit `workspace_id`.',
+          'An API key starts it in its own workspace; a user in exactly one workspace may omit `workspace_id`. ' +
+          'A workspace without a chat model is 503 CHAT_MODEL_NOT_CONFIGURED, and nothing is made.',
         tags: ['conversations'],
         operationId: 'createConversation',
         auth: 'required',

@@ -62,7 +62,8 @@ export function runRoutes(app: FastifyInstance, deps: { chat: ChatService; acces
       summary: 'Send a message',
       description:
         'Answered with the run as Server-Sent Events until `done`. A run already open (answering, or ' +
-        'waiting for approval) is 409 CHAT_RUN_IN_PROGRESS; failures during the run are `error` events.',
+        'waiting for approval) is 409 CHAT_RUN_IN_PROGRESS, no chat model 503 CHAT_MODEL_NOT_CONFIGURED (no run ' +
+        'is made); failures during the run are `error` events.',
       tags: ['conversations'],
       operationId: 'sendMessage',
       auth: 'required',

@@ -31,3 +31,13 @@ export class ChatError extends Error {
 }
 
 export const isChatError = (value: unknown): value is ChatError => value instanceof ChatError;
+
+/**
+ * No model for the workspace: what to do, said once (clients show this message, not a hint of
+ * their own). Chat refuses with it before making a conversation or a run.
+ */
+export const modelNotConfigured = () =>
+  new ChatError(
+    'CHAT_MODEL_NOT_CONFIGURED',
+    "chat has no model: set GEMINI_API_KEY where AirSuite runs and restart it, or save the workspace's own key (PATCH /v1/workspaces/{id}/chat with gemini_api_key)",
+  );

@@ -6,7 +6,7 @@ import type { FunctionCall, ModelPort } from '../model/model-port.ts';
 import type { ChatStore, Conversation, RunRecord } from '../store/chat-store.ts';
 import { approvalReason, supportsDryRun } from './approval-policy.ts';
 import { lanesOf } from './call-schedule.ts';
-import { ChatError, isChatError } from './errors.ts';
+import { ChatError, isChatError, modelNotConfigured } from './errors.ts';
 import type { RunEvent, RunStatus } from './events.ts';
 import { alternateTurns, answerDanglingCalls, windowHistory } from './history-window.ts';
 import { boundedResult, FETCH_RESULT_TOOL } from './result-budget.ts';
@@ -295,12 +295,8 @@ export function createChatRunner(deps: ChatDeps) {
     const startedAt = now() - elapsedBefore;
     let lastText = '';
     try {
-      if (!deps.model) {
-        throw new ChatError(
-          'CHAT_MODEL_NOT_CONFIGURED',
-          'chat needs Gemini: set GEMINI_API_KEY (or a workspace key) and start again',
-        );
-      }
+      // A run resumed after its workspace lost its key (new runs are refused before they start).
+      if (!deps.model) throw modelNotConfigured();
       const model = deps.model;
       const { byName, declarations } = await toolsAndDeclarations();
       // Read once per run; the usage it is compared with is read before every model call.

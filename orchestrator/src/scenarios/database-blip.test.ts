@@ -150,7 +150,12 @@ describe.skipIf(!serverUrl)('the chat API while PostgreSQL cannot be reached', (
     chat = createChatService({
       store: createPgChatStore(db),
       connect: inMemoryMcpClients(platform),
-      modelFor: async () => undefined,
+      // A model is configured (without one a conversation is refused before the database is asked);
+      // this spec starts conversations only, so nothing ever calls it.
+      modelFor: async () => ({
+        model: 'unused',
+        generate: () => Promise.reject(new Error('this spec sends no message')),
+      }),
       cancelBus: pgCancelBus(db),
     });
     server = await startOrchestratorServer({ platform, chat, port: 0 });

@@ -4,17 +4,24 @@ import { useChatRig } from '../testing/chat-rig.ts';
 const rig = useChatRig({ withModel: false });
 
 describe('no Gemini key', () => {
-  it('fails the run with CHAT_MODEL_NOT_CONFIGURED, and no answer is made up', async () => {
-    const conversation = await rig.chat().create(await rig.caller());
-    const events = await rig.send(conversation.id, 'How many deals are there?');
-    expect(events.map((e) => e.type)).toEqual(['run_started', 'error', 'done']);
-    expect(events[1]).toMatchObject({ code: 'CHAT_MODEL_NOT_CONFIGURED' });
-    expect(events[2]).toMatchObject({ status: 'failed', text: '' });
+  it('refuses to start a conversation with CHAT_MODEL_NOT_CONFIGURED, and none is made', async () => {
+    const caller = await rig.caller();
+    await expect(rig.chat().create(caller)).rejects.toMatchObject({ code: 'CHAT_MODEL_NOT_CONFIGURED' });
+    const actor = { type: 'user' as const, id: rig.owner().id };
+    expect(await rig.chat().store.listConversations([rig.workspaceId()], actor, 10)).toEqual([]);
+  });
+
+  it('refuses a message before its run exists, and no answer is made up', async () => {
+    const owner = rig.owner();
+    // Made while the workspace had a model (its key since removed).
+    const conversation = await rig.chat().store.createConversation({
+      workspaceId: rig.workspaceId(),
+      actor: { type: 'user', id: owner.id },
+    });
+    await expect(
+      rig.chat().send(await rig.caller(), conversation.id, 'How many deals?'),
+    ).rejects.toMatchObject({ code: 'CHAT_MODEL_NOT_CONFIGURED' });
+    expect(await rig.chat().store.latestRun(conversation.id)).toBeUndefined();
     expect(rig.gemini().requests).toHaveLength(0);
-    const run = await rig.chat().store.latestRun(conversation.id);
-    expect(run).toMatchObject({ status: 'failed', errorCode: 'CHAT_MODEL_NOT_CONFIGURED' });
-    // Nothing is left running: the conversation takes the next message (and says the same).
-    const again = await rig.send(conversation.id, 'Hello?');
-    expect(again[1]).toMatchObject({ code: 'CHAT_MODEL_NOT_CONFIGURED' });
   });
 });

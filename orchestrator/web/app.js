@@ -126,14 +126,10 @@ ui.signOut.addEventListener('click', () => signOut('You are signed out.', { endS
 /** After sign-in: who we are, our workspaces, then the chat. */
 async function enter() {
   const me = await api.me();
-  let workspaces;
-  if (me.kind === 'api_key') {
-    workspaces = [{ id: me.api_key.workspace_id, name: me.api_key.workspace_id }];
-    ui.who.textContent = `API key “${me.api_key.name}” (${me.api_key.role})`;
-  } else {
-    workspaces = (await api.workspaces()).workspaces;
-    ui.who.textContent = me.user.email;
-  }
+  // An API key lists just its own workspace, with its name, as an account lists its own.
+  const { workspaces } = await api.workspaces();
+  ui.who.textContent =
+    me.kind === 'api_key' ? `API key “${me.api_key.name}” (${me.api_key.role})` : me.user.email;
   ui.workspace.replaceChildren(
     ...workspaces.map((workspace) => h('option', { value: workspace.id, text: workspace.name })),
   );

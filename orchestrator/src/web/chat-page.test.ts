@@ -171,6 +171,8 @@ describe('the chat page', () => {
     await page.getByRole('button', { name: 'Sign in with key' }).click();
     await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     expect(await page.getByLabel('Workspace').inputValue()).toBe(rig.workspaceId());
+    // The picker names the key's workspace, as it does for an account (not its wsp_… id).
+    expect(await page.getByLabel('Workspace').locator('option:checked').textContent()).toBe('Team space');
     expect(await page.getByText('API key “editor key” (editor)').count()).toBe(1);
     // The owner's conversations are not the key's.
     await page.getByText('No conversations yet.').waitFor();

@@ -1,4 +1,4 @@
-import type { SafetyPolicy, ToolAnnotations, ToolDefinition } from '@airsuite/tools';
+import { type SafetyPolicy, type ToolAnnotations, type ToolDefinition, toolAllowedBy } from '@airsuite/tools';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -93,7 +93,7 @@ export function serveCompactToolsList(
   policy: SafetyPolicy,
 ): void {
   const listed = tools
-    .filter((tool) => !(policy.readOnly && tool.writes))
+    .filter((tool) => toolAllowedBy(policy, tool))
     .map((tool) => ({
       name: tool.name,
       title: tool.title,

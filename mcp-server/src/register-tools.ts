@@ -5,6 +5,7 @@ import {
   type SafetyPolicy,
   type ToolContext,
   type ToolDefinition,
+  toolAllowedBy,
 } from '@airsuite/tools';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -26,7 +27,7 @@ export interface RegisterToolsOptions {
 
 /** Serves each tool's calls; write tools are skipped in read-only deployments (defence in depth). */
 export function registerTools(server: McpServer, options: RegisterToolsOptions): void {
-  const tools = options.tools.filter((tool) => !(options.policy.readOnly && tool.writes));
+  const tools = options.tools.filter((tool) => toolAllowedBy(options.policy, tool));
   serveToolCalls(server, tools, (tool, input, extra) => callTool(tool, input, extra, options));
 }
 

@@ -1,6 +1,6 @@
 import type { ToolDefinition } from './core/define-tool.ts';
 import type { WorkspaceRole } from './core/platform-port.ts';
-import type { SafetyPolicy } from './core/policy.ts';
+import { type SafetyPolicy, toolAllowedBy } from './core/policy.ts';
 import { effectiveMinimumRole, roleAtLeast } from './core/roles.ts';
 import { operationTools } from './operation-tools.ts';
 import { platformTools } from './platform-tools.ts';
@@ -24,12 +24,10 @@ export function createCatalogue(policy: SafetyPolicy, options: CatalogueOptions 
     ...readTools,
     ...commentReadTools,
     ...writeTools,
-    // Only writes make operations: a read-only catalogue has none to read.
-    ...(policy.readOnly ? [] : operationTools),
+    ...operationTools,
     ...(options.platform ? platformTools : []),
   ].filter(
     (tool) =>
-      !(policy.readOnly && tool.writes) &&
-      (role === undefined || roleAtLeast(role, effectiveMinimumRole(tool))),
+      toolAllowedBy(policy, tool) && (role === undefined || roleAtLeast(role, effectiveMinimumRole(tool))),
   );
 }

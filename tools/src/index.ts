@@ -11,7 +11,7 @@ export type {
   PlatformWorkspace,
   WorkspaceRole,
 } from './core/platform-port.ts';
-export { OPEN_POLICY, type SafetyPolicy } from './core/policy.ts';
+export { OPEN_POLICY, type SafetyPolicy, toolAllowedBy } from './core/policy.ts';
 export { effectiveMinimumRole, ROLE_RANK, roleAtLeast } from './core/roles.ts';
 export {
   INTERNAL_TOOL_ERROR_MESSAGE,

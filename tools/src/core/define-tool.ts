@@ -26,6 +26,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   annotations: ToolAnnotations;
   /** True for tools that change Airtable; hidden in read-only deployments. */
   writes: boolean;
+  /** Reads what the write tools did (operations): listed only where they are. */
+  withWrites?: boolean;
   /**
    * The lowest workspace role that may see and call this tool. Defaults to `editor` for
    * write tools and `viewer` for the rest (see `effectiveMinimumRole`).

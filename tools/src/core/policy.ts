@@ -9,3 +9,15 @@ export interface SafetyPolicy {
 }
 
 export const OPEN_POLICY: SafetyPolicy = Object.freeze({ readOnly: false });
+
+/**
+ * The read-only rule, in one place: a read-only deployment withholds the tools that change
+ * Airtable, and those that only make sense beside them (`withWrites`, such as reading what a
+ * write did). The catalogue, the MCP faces and `runTool` all ask this.
+ */
+export function toolAllowedBy(
+  policy: SafetyPolicy,
+  tool: { writes: boolean; withWrites?: boolean | undefined },
+): boolean {
+  return !(policy.readOnly && (tool.writes || tool.withWrites === true));
+}

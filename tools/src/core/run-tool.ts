@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { withSchemaRefresh } from '../airtable/schema-refresh.ts';
 import type { ToolDefinition } from './define-tool.ts';
+import { toolAllowedBy } from './policy.ts';
 import { effectiveMinimumRole, roleAtLeast } from './roles.ts';
 import type { ToolContext } from './tool-context.ts';
 import { isToolError } from './tool-error.ts';
@@ -77,7 +78,7 @@ export async function runTool<I extends z.ZodObject, O extends z.ZodObject>(
 
 /** Checked before the input, so a caller who may not use a tool learns nothing about its schema. */
 function refuse(tool: ToolDefinition, context: ToolContext): ToolOutcome | undefined {
-  if (tool.writes && context.policy.readOnly) {
+  if (!toolAllowedBy(context.policy, tool)) {
     return {
       ok: false,
       code: 'TOOL_READ_ONLY',

@@ -28,6 +28,7 @@ export const getOperationTool = defineTool({
   outputSchema: operationOutput,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   writes: false,
+  withWrites: true,
   // Operations come from writes: who may write may read what the writes did.
   minimumRole: 'editor',
   async handler(input, ctx) {

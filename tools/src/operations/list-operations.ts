@@ -14,6 +14,7 @@ export const listOperationsTool = defineTool({
   outputSchema: z.object({ operations: z.array(operationSummaryOutput) }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   writes: false,
+  withWrites: true,
   // Operations come from writes: who may write may read what the writes did.
   minimumRole: 'editor',
   async handler(input, ctx) {

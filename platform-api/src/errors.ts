@@ -1,3 +1,30 @@
+import type { ToolErrorCode } from '@airsuite/tools';
+
+/**
+ * A tool's own failure keeps its code over REST, so REST callers branch on the same codes as
+ * MCP clients. Typed against the tools' catalogue of codes: a new tool code without a status
+ * here does not compile.
+ */
+const TOOL_STATUSES = {
+  TOOL_INVALID_INPUT: 400,
+  TOOL_UNKNOWN_BASE: 422,
+  TOOL_UNKNOWN_TABLE: 422,
+  TOOL_UNKNOWN_FIELD: 422,
+  TOOL_INVALID_FILTER: 422,
+  TOOL_INVALID_CURSOR: 422,
+  TOOL_NOT_ALLOWED: 403,
+  TOOL_READ_ONLY: 403,
+  TOOL_RATE_LIMITED: 429,
+  TOOL_AIRTABLE_ERROR: 502,
+  TOOL_WRITE_PARTIAL: 502,
+  TOOL_UNAVAILABLE: 503,
+  TOOL_CANCELLED: 503,
+  TOOL_INTERNAL_ERROR: 500,
+  TOOL_IDEMPOTENCY_KEY_REUSED: 409,
+  TOOL_OPERATION_IN_PROGRESS: 409,
+  TOOL_OPERATION_NOT_FOUND: 404,
+} as const satisfies Record<ToolErrorCode, number>;
+
 /**
  * Every failure the platform reports, with its HTTP status. Codes are stable and never
  * reused; clients branch on `code`, people read `message`. Messages never carry secrets.
@@ -34,24 +61,7 @@ export const PLATFORM_ERRORS = {
   CONNECTION_UNREACHABLE: 502,
   CONNECTION_REQUIRED: 409,
   TOOL_NOT_FOUND: 404,
-  // A tool's own failure keeps its code, so REST callers branch on the same codes as MCP clients.
-  TOOL_INVALID_INPUT: 400,
-  TOOL_UNKNOWN_BASE: 422,
-  TOOL_UNKNOWN_TABLE: 422,
-  TOOL_UNKNOWN_FIELD: 422,
-  TOOL_INVALID_FILTER: 422,
-  TOOL_INVALID_CURSOR: 422,
-  TOOL_NOT_ALLOWED: 403,
-  TOOL_READ_ONLY: 403,
-  TOOL_RATE_LIMITED: 429,
-  TOOL_AIRTABLE_ERROR: 502,
-  TOOL_WRITE_PARTIAL: 502,
-  TOOL_UNAVAILABLE: 503,
-  TOOL_CANCELLED: 503,
-  TOOL_INTERNAL_ERROR: 500,
-  TOOL_IDEMPOTENCY_KEY_REUSED: 409,
-  TOOL_OPERATION_IN_PROGRESS: 409,
-  TOOL_OPERATION_NOT_FOUND: 404,
+  ...TOOL_STATUSES,
   RATE_LIMITED: 429,
   // PostgreSQL cannot be reached (down, restarting, connections cut): nobody's fault, try again.
   DATABASE_UNAVAILABLE: 503,

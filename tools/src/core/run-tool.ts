@@ -4,7 +4,7 @@ import type { ToolDefinition } from './define-tool.ts';
 import { toolAllowedBy } from './policy.ts';
 import { effectiveMinimumRole, roleAtLeast } from './roles.ts';
 import type { ToolContext } from './tool-context.ts';
-import { isToolError } from './tool-error.ts';
+import { isToolError, type ToolErrorCode } from './tool-error.ts';
 import { type InputIssue, unknownArgumentIssues } from './unknown-arguments.ts';
 
 /** What a caller sees when a tool fails for a reason it cannot fix. Never a stack, never a token. */
@@ -15,7 +15,7 @@ const CANCELLED_MESSAGE = 'the call was cancelled.';
 /** The result of one tool call, ready for any face to turn into its own wire shape. */
 export type ToolOutcome =
   | { ok: true; output: Record<string, unknown>; text: string }
-  | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+  | { ok: false; code: ToolErrorCode; message: string; details?: Record<string, unknown> };
 
 export interface RunToolHooks {
   /** Server-side record of an unexpected failure; the caller only sees `INTERNAL_TOOL_ERROR_MESSAGE`. */

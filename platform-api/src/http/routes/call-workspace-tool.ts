@@ -1,11 +1,8 @@
 import { runTool, type ToolContext, type ToolOutcome } from '@airsuite/tools';
 import type { FastifyRequest } from 'fastify';
-import { PLATFORM_ERRORS, PlatformError, type PlatformErrorCode } from '../../errors.ts';
+import { PlatformError } from '../../errors.ts';
 import type { Platform } from '../../platform.ts';
 import { principalOf } from './auth-hook.ts';
-
-const toolCode = (code: string): PlatformErrorCode =>
-  code in PLATFORM_ERRORS ? (code as PlatformErrorCode) : 'TOOL_INTERNAL_ERROR';
 
 /**
  * Runs one catalogue tool for a REST request, the way MCP runs it: the caller's catalogue
@@ -44,7 +41,7 @@ export async function callWorkspaceTool(
         request.log.error({ err: error, tool: tool.name }, 'tool failed unexpectedly'),
     });
     if (outcome.ok) return outcome;
-    throw new PlatformError(toolCode(outcome.code), outcome.message, outcome.details);
+    throw new PlatformError(outcome.code, outcome.message, outcome.details);
   } finally {
     request.raw.off('close', abort);
   }

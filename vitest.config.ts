@@ -19,6 +19,7 @@ export default defineConfig({
             '**/node_modules/**',
             'airtable-gateway/src/acceptance/**',
             'mcp-server/src/acceptance/**',
+            'cli/src/acceptance/**',
           ],
         },
       },
@@ -26,7 +27,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'acceptance',
-          include: ['airtable-gateway/src/acceptance/**/*.test.ts', 'mcp-server/src/acceptance/**/*.test.ts'],
+          include: [
+            'airtable-gateway/src/acceptance/**/*.test.ts',
+            'mcp-server/src/acceptance/**/*.test.ts',
+            'cli/src/acceptance/**/*.test.ts',
+          ],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 60_000,

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchCli } from './cli.ts';
 import { benchEmulator } from './emulator.ts';
 import { benchGateway } from './gateway.ts';
 import { benchOrchestrator } from './orchestrator.ts';
@@ -9,6 +10,7 @@ import { benchTools } from './tools.ts';
 
 /** Runs every benchmark and writes one JSON file per benchmark to bench/results/. */
 const benches: Record<string, () => Promise<unknown>> = {
+  cli: benchCli,
   emulator: benchEmulator,
   gateway: benchGateway,
   orchestrator: benchOrchestrator,

@@ -65,7 +65,7 @@ export function apiKeyRoutes(platform: Platform) {
         response: { 200: z.object({ api_keys: z.array(apiKeySchema) }), ...problems },
         async handler(request) {
           const access = await platform.workspaces.access(principalOf(request), request.params.id);
-          return { api_keys: (await platform.apiKeys.list(access)).map(snake) as never };
+          return { api_keys: (await platform.apiKeys.list(access)).map(snake) };
         },
       }),
     );

@@ -62,7 +62,7 @@ export function auditRoutes(platform: Platform) {
             ...(q.until ? { until: q.until } : {}),
           });
           return {
-            events: page.events.map(snake) as never,
+            events: page.events.map(snake),
             ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
           };
         },

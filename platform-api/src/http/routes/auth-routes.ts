@@ -150,7 +150,7 @@ export function authRoutes(platform: Platform) {
           if (principal.kind === 'user') {
             return {
               kind: 'user' as const,
-              user: snake(await platform.accounts.getUser(principal.userId)) as never,
+              user: snake(await platform.accounts.getUser(principal.userId)),
             };
           }
           return {

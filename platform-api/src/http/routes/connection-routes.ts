@@ -56,7 +56,7 @@ export function connectionRoutes(platform: Platform) {
         response: { 200: z.object({ connections: z.array(connectionSchema) }), ...problems },
         async handler(request) {
           const access = await platform.workspaces.access(principalOf(request), request.params.id);
-          return { connections: (await platform.connections.list(access)).map(snake) as never };
+          return { connections: (await platform.connections.list(access)).map(snake) };
         },
       }),
     );

@@ -52,7 +52,7 @@ export function memberRoutes(platform: Platform) {
         response: { 200: z.object({ members: z.array(memberSchema) }), ...problems },
         async handler(request) {
           const access = await platform.workspaces.access(principalOf(request), request.params.id);
-          return { members: (await platform.members.list(access)).map(snake) as never };
+          return { members: (await platform.members.list(access)).map(snake) };
         },
       }),
     );
@@ -78,7 +78,7 @@ export function memberRoutes(platform: Platform) {
             request.body.role,
             request.id,
           );
-          return snake(member) as never;
+          return snake(member);
         },
       }),
     );

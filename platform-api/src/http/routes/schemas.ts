@@ -83,13 +83,21 @@ export const connectionSchema = z.object({
 });
 
 /** camelCase service objects → snake_case JSON, shallowly, dropping undefined. */
-export function snake<T extends object>(value: T): Record<string, unknown> {
+/** `createdAt` → `created_at`, at the type level. */
+type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${SnakeCase<Tail>}`
+  : S;
+
+/** An object with its keys in snake_case (the API's wire form); optional keys stay optional. */
+export type Snake<T> = { [K in keyof T as K extends string ? SnakeCase<K> : K]: T[K] };
+
+export function snake<T extends object>(value: T): Snake<T> {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined) continue;
     out[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = item;
   }
-  return out;
+  return out as Snake<T>;
 }
 
 export const problems = {

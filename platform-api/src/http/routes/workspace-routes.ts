@@ -42,7 +42,7 @@ export function workspaceRoutes(platform: Platform) {
         response: { 200: z.object({ workspaces: z.array(workspaceSchema) }), ...problems },
         async handler(request) {
           const workspaces = await platform.workspaces.list(principalOf(request));
-          return { workspaces: workspaces.map(snake) as never };
+          return { workspaces: workspaces.map(snake) };
         },
       }),
     );
@@ -60,7 +60,7 @@ export function workspaceRoutes(platform: Platform) {
         response: { 200: workspaceSchema, ...problems },
         async handler(request) {
           const access = await platform.workspaces.access(principalOf(request), request.params.id);
-          return snake(await platform.workspaces.get(access)) as never;
+          return snake(await platform.workspaces.get(access));
         },
       }),
     );
@@ -80,7 +80,7 @@ export function workspaceRoutes(platform: Platform) {
         response: { 200: workspaceSchema, ...problems },
         async handler(request) {
           const access = await platform.workspaces.access(principalOf(request), request.params.id);
-          return snake(await platform.workspaces.rename(access, request.body.name, request.id)) as never;
+          return snake(await platform.workspaces.rename(access, request.body.name, request.id));
         },
       }),
     );

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { createCatalogue, OPEN_POLICY } from '@airsuite/tools';
+import { describe, expect, it } from 'vitest';
+import { main } from './main.ts';
+import { recordingIo } from './test-io.ts';
+
+// README's promises are what the software does today: its command table is the CLI's whole
+// command list, it names every tool of the catalogue, and what does not exist yet (webhooks,
+// plugins) is only ever said to be coming.
+
+const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** The section under `## <title>`, up to the next `## `. */
+function section(title: string): string {
+  const start = README.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`README has no section ${title}`);
+  const end = README.indexOf('\n## ', start + 1);
+  return README.slice(start, end < 0 ? undefined : end);
+}
+
+describe('README', () => {
+  it('lists in its command table every command `airsuite --help` lists, and no other', async () => {
+    const { io, out } = recordingIo();
+    expect(await main(['node', 'airsuite', '--help'], io, {})).toBe(0);
+    const help = out.join('\n');
+    const listed = [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)]
+      .map((m) => m[1])
+      .filter((command) => command !== 'help');
+    const table = [...section('The `airsuite` command').matchAll(/^\| `airsuite ([a-z-]+)` \|/gm)].map(
+      (m) => m[1],
+    );
+    expect(table.sort()).toEqual(listed.sort());
+  });
+
+  it('names every tool of the catalogue, platform tools included', () => {
+    const tools = section('The MCP server and its tools');
+    const catalogue = createCatalogue(OPEN_POLICY, { platform: true }).map((tool) => tool.name);
+    expect(catalogue.filter((name) => !tools.includes(`\`${name}\``))).toEqual([]);
+  });
+
+  it('speaks of webhooks and plugins only as coming', () => {
+    const sentences = README.replace(/```[\s\S]*?```/g, '').split(/(?<=[.:;])\s+/);
+    const promised = sentences.filter((s) => /webhook|plugin/i.test(s));
+    expect(promised.filter((s) => !/coming/i.test(s))).toEqual([]);
+  });
+});

@@ -27,8 +27,8 @@ export interface ReadmeClaims {
   flags: FlagClaim[];
 }
 
-/** `airsuite start`, not `airsuite http://…` (a URL in the claude line) nor `"airsuite"`. */
-const COMMAND_MENTION = /\bairsuite ([a-z][a-z-]*)(?=[\s`),]|$)/g;
+/** `airsuite start`, not `airsuite http://…` (a URL in the claude line), `"airsuite"` or `./.airsuite of`. */
+const COMMAND_MENTION = /(?<![\w./@-])airsuite ([a-z][a-z-]*)(?=[\s`),]|$)/g;
 /** `--flag` or `-o`, not the hyphen of a word (`Ctrl-C`, `multi-record`). */
 const FLAG = /(?<![\w-])(--[a-z][a-z0-9-]*|-[a-zA-Z])(?![\w-])/g;
 
@@ -49,22 +49,36 @@ interface Span {
 }
 
 /**
- * Each flag in `span`, claimed for the nearest `airsuite <command>` before it. In code, a flag
- * with no such command before it belongs to another program (claude, curl) and is skipped.
+ * Flags in `text` after `airsuite <command>` are that command's. Those before any such mention
+ * are `fallback`'s commands (`[]`: any command), or skipped when there is no fallback.
  */
-function attribute(span: Span, out: FlagClaim[], { code = false } = {}): void {
-  const mentions = [...span.text.matchAll(COMMAND_MENTION)].map((m) => ({
-    at: m.index,
-    command: m[1] as string,
-  }));
-  for (const match of span.text.matchAll(FLAG)) {
+function afterMention(text: string, line: number, out: FlagClaim[], fallback?: string[]): void {
+  const mentions = [...text.matchAll(COMMAND_MENTION)].map((m) => ({ at: m.index, command: m[1] as string }));
+  for (const match of text.matchAll(FLAG)) {
     const flag = match[1] as string;
-    if (ALWAYS_ACCEPTED.has(flag)) continue;
     const owner = mentions.filter((m) => m.at < match.index).at(-1)?.command;
-    if (owner === undefined && code) continue;
-    out.push({ flag, commands: owner ? [owner] : [], line: span.line });
+    const commands = owner ? [owner] : fallback;
+    if (!ALWAYS_ACCEPTED.has(flag) && commands) out.push({ flag, commands, line });
   }
 }
+
+/**
+ * The flags of a prose paragraph or table row, span by span (`…`): in a span with
+ * `airsuite <command>`, the flags after it are that command's; a span that starts with a flag
+ * (`--message "…"`) belongs to the last command named before it (or to any command); a span that
+ * starts otherwise is another program's (`npm run build -w cli`) and is skipped.
+ */
+function attributeProse(span: Span, out: FlagClaim[]): void {
+  let last: string | undefined;
+  for (const part of span.text.split('`').filter((_, i) => i % 2 === 1)) {
+    const named = [...part.matchAll(COMMAND_MENTION)].at(-1)?.[1];
+    if (named) afterMention(part, span.line, out);
+    else if (FLAG_FIRST.test(part)) afterMention(part, span.line, out, last ? [last] : []);
+    last = named ?? last;
+  }
+}
+
+const FLAG_FIRST = /^(--[a-z]|-[a-zA-Z](\s|$))/;
 
 function cells(row: string): string[] {
   return row
@@ -100,7 +114,7 @@ export function readmeClaims(markdown: string, knownCommands: readonly string[])
   let table: 'commands' | 'configuration' | 'other' | undefined;
   let paragraph: Span | undefined;
   const endParagraph = () => {
-    if (paragraph) attribute(paragraph, flags);
+    if (paragraph) attributeProse(paragraph, flags);
     paragraph = undefined;
   };
 
@@ -113,7 +127,7 @@ export function readmeClaims(markdown: string, knownCommands: readonly string[])
       return;
     }
     if (inCode) {
-      attribute({ text, line }, flags, { code: true });
+      afterMention(text, line, flags);
       return;
     }
     if (text.startsWith('|')) {
@@ -125,7 +139,7 @@ export function readmeClaims(markdown: string, knownCommands: readonly string[])
       }
       if (/^\|[\s|:-]+\|$/.test(text)) return;
       if (table === 'configuration') configurationRow(text, line, known, flags);
-      else attribute({ text, line }, flags);
+      else attributeProse({ text, line }, flags);
       return;
     }
     table = undefined;

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** 10,000 tokens × ~0.5 KB ≈ 5 MB: every active user of a busy node, bounded. */
 export const DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 
@@ -16,25 +18,18 @@ export interface VerifiedTokenCache<T> {
 export function createVerifiedTokenCache<T>(
   maxEntries: number = DEFAULT_VERIFIED_TOKEN_CACHE_SIZE,
 ): VerifiedTokenCache<T> {
-  // A Map iterates in insertion order; re-inserting on a hit makes the first key the least recent.
-  const entries = new Map<string, { value: T; expiresAtMs: number }>();
+  // Expiry is the token's own (checked against the caller's clock), so the LRU only bounds size.
+  const entries = new LRUCache<string, { value: T; expiresAtMs: number }>({ max: maxEntries });
   return {
     get(token, nowMs) {
       const entry = entries.get(token);
       if (!entry) return undefined;
+      if (entry.expiresAtMs > nowMs) return entry.value;
       entries.delete(token);
-      if (entry.expiresAtMs <= nowMs) return undefined;
-      entries.set(token, entry);
-      return entry.value;
+      return undefined;
     },
     set(token, value, expiresAtMs) {
-      entries.delete(token);
       entries.set(token, { value, expiresAtMs });
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next();
-        if (oldest.done) break;
-        entries.delete(oldest.value);
-      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database.ts';
 import type { WorkspaceAccess } from '../principal.ts';
 
@@ -29,7 +30,10 @@ export async function createAccessCache(
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const maxWorkspaces = options.maxWorkspaces ?? DEFAULT_MAX_WORKSPACES;
   const now = options.now ?? Date.now;
-  const byWorkspace = new Map<string, Map<string, { access: WorkspaceAccess; until: number }>>();
+  // The least recently used workspace goes first once `maxWorkspaces` are held.
+  const byWorkspace = new LRUCache<string, Map<string, { access: WorkspaceAccess; until: number }>>({
+    max: maxWorkspaces,
+  });
   // Counts invalidations (bounded: only the exact value matters, so wrapping is harmless).
   let invalidations = 0;
   const drop = (workspaceId: string) => {
@@ -58,10 +62,6 @@ export async function createAccessCache(
       if (!listening || generation !== invalidations) return;
       let entries = byWorkspace.get(access.workspaceId);
       if (!entries) {
-        if (byWorkspace.size >= maxWorkspaces) {
-          const oldest = byWorkspace.keys().next().value;
-          if (oldest !== undefined) byWorkspace.delete(oldest);
-        }
         entries = new Map();
         byWorkspace.set(access.workspaceId, entries);
       }

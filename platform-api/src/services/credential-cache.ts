@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database.ts';
 
 export const CREDENTIAL_INVALIDATION_CHANNEL = 'airsuite_credentials';
@@ -28,7 +29,14 @@ export async function createCredentialCache<T>(
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const now = options.now ?? Date.now;
-  const entries = new Map<string, { value: T; until: number }>();
+  // ttlResolution 0: every read asks the clock, so an injected clock is exact. lru-cache takes
+  // a start time of 0 for "no TTL", so the clock it sees never reads 0.
+  const entries = new LRUCache<string, { value: T }>({
+    max: maxEntries,
+    ttl: ttlMs,
+    ttlResolution: 0,
+    perf: { now: () => now() + 1 },
+  });
   // Counts invalidations and gaps (bounded: only the exact value matters, so wrapping is harmless).
   let generation = 0;
   let listening = true;
@@ -49,22 +57,12 @@ export async function createCredentialCache<T>(
   return {
     get(key) {
       if (!listening) return undefined;
-      const entry = entries.get(key);
-      if (!entry) return undefined;
-      if (entry.until <= now()) {
-        entries.delete(key);
-        return undefined;
-      }
-      return entry.value;
+      return entries.get(key)?.value;
     },
     generation: () => generation,
     set(key, value, taken) {
       if (!listening || taken !== generation) return;
-      if (entries.size >= maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
-      }
-      entries.set(key, { value, until: now() + ttlMs });
+      entries.set(key, { value });
     },
     async invalidate(key) {
       drop(key);

@@ -184,7 +184,7 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     if (!input.token) throw new GatewayError('GATEWAY_UNAUTHENTICATED');
     let req = { ...input, requestId: input.requestId ?? randomUUID() };
     let route = routeOf(req.method, req.path);
-    // For proxy callers: the in-process client makes the same switch before it sends (record-reads.ts).
+    // Every records list, from the proxy or the in-process client, is switched here (one rule, one place).
     if (route.listByGet && listNeedsPost(`${options.upstreamUrl}${req.path}${req.search}`)) {
       req = { ...req, method: 'POST', ...listByPost(req.path, req.search) };
       route = routeOf(req.method, req.path);

@@ -96,9 +96,9 @@ describe.skipIf(!redisUrl)('three gateway processes sharing Redis, real limits (
 
   it("a create through one process drops every process's cached reads of the base", async () => {
     const [a, b] = gateways as [CliProcess, CliProcess];
-    // `/_airsuite/{priority}/cache/...` is how in-process clients opt into the record cache.
+    // `--cache-ttl-ms` turns the record cache on for the proxy's reads.
     const cachedList = async (gateway: CliProcess) => {
-      const response = await fetch(`${gateway.url}/_airsuite/normal/cache/v0/${baseId}/Items`, {
+      const response = await fetch(`${gateway.url}/v0/${baseId}/Items`, {
         headers: AUTH,
       });
       const body = (await response.json()) as { records: { fields: { Name?: string } }[] };

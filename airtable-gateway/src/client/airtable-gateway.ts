@@ -5,7 +5,6 @@ import { type AttachmentUpload, attachmentsApi, type UploadedAttachment } from '
 import type { BatchRunOptions, BatchWriteResult, UpsertResult } from './batch-runner.ts';
 import { commentsApi } from './comments.ts';
 import type { EngineCaller } from './engine-call.ts';
-import { externalProxy, loopbackProxy, type ProxyEndpoint, type SharedLoopback } from './loopback.ts';
 import { metadataApi } from './metadata.ts';
 import { getOneRecord, getPage, type ListPage, listAllRecords, listPages } from './record-reads.ts';
 import {
@@ -16,7 +15,6 @@ import {
   type UpsertRecord,
   type WriteOptions,
 } from './record-writes.ts';
-import { createRecordsTransport } from './records-transport.ts';
 import type {
   AirtableRecord,
   BaseSchema,
@@ -42,32 +40,21 @@ export interface AirtableGatewayOptions {
   engine: GatewayEngine;
   /** The caller's Airtable token: sent upstream, never logged, never in an error message. */
   token: string;
-  /** Queue priority of every call. Default 'interactive'. */
+  /** Queue priority of every call, handed to the engine with each request. Default 'interactive'. */
   priority?: Priority;
   /** May record reads be answered from the engine's record cache (when its TTL is > 0)? Default true. */
   cache?: boolean;
-  /**
-   * A running gateway proxy for the record calls. By default the client starts its own on
-   * 127.0.0.1 (lazily, once) over `engine` and stops it in `close()`. With an external proxy,
-   * errors that airtable.js relabels (401, 403, 429, 500, 503) lose Airtable's exact type.
-   */
-  proxyUrl?: string;
-  /**
-   * A loopback proxy shared with other clients (`createSharedLoopback`), instead of one of
-   * the client's own: many clients then cost one server, and `close()` ends only this client.
-   */
-  loopback?: SharedLoopback;
 }
 
 /**
- * A typed Airtable client whose every call goes through the gateway engine. Record calls use the
- * official airtable.js client against the gateway proxy; metadata and comments call the engine
- * directly. Reads and schema calls throw GatewayError; multi-record writes never throw for a
- * rejected batch and report per record instead.
+ * A typed Airtable client: a plain object whose every call (records, metadata, comments,
+ * uploads) is one call into the gateway engine, with no socket in between. Reads and schema
+ * calls throw GatewayError; multi-record writes never throw for a rejected batch and report
+ * per record instead.
  */
 export interface AirtableGateway {
   readonly priority: Priority;
-  /** A client with another priority, sharing this one's proxy (closing either closes it for both). */
+  /** A client with another priority over the same engine and token; closing either closes both. */
   withPriority(priority: Priority): AirtableGateway;
 
   /** Pages of a records list: offsets followed, `maxRecords` honoured, an expired cursor survived. */
@@ -201,7 +188,7 @@ export interface AirtableGateway {
     options?: CallOptions,
   ): Promise<UploadedAttachment>;
 
-  /** Stops the loopback proxy, if this client (or a sibling) started one; later calls throw GATEWAY_INVALID_REQUEST. */
+  /** Ends this client and its `withPriority` siblings: later calls throw GATEWAY_INVALID_REQUEST. The engine stays open. */
   close(): Promise<void>;
 }
 
@@ -213,34 +200,41 @@ function checkPriority(priority: Priority): Priority {
   return priority;
 }
 
-function build(
-  options: Readonly<Required<Omit<AirtableGatewayOptions, 'proxyUrl' | 'loopback'>>>,
-  proxy: ProxyEndpoint,
-): AirtableGateway {
-  const { engine, token, priority, cache } = options;
-  const transport = createRecordsTransport({ proxy, token, priority, cache });
-  const caller: EngineCaller = { engine, token, priority, assertOpen: proxy.assertOpen };
+/** Whether a client (and its `withPriority` siblings) may still call. */
+interface Lifecycle {
+  closed: boolean;
+}
+
+function build(options: Readonly<Required<AirtableGatewayOptions>>, lifecycle: Lifecycle): AirtableGateway {
+  const caller: EngineCaller = {
+    ...options,
+    assertOpen: () => {
+      if (lifecycle.closed)
+        throw new GatewayError('GATEWAY_INVALID_REQUEST', {
+          message: 'This Airtable gateway client is closed',
+        });
+    },
+  };
   return {
-    priority,
-    withPriority: (next) => build({ ...options, priority: checkPriority(next) }, proxy),
-    listAll: (baseId, table, params, callOptions) => listPages(transport, baseId, table, params, callOptions),
-    listPage: (baseId, table, params, callOptions) => getPage(transport, baseId, table, params, callOptions),
+    priority: options.priority,
+    withPriority: (next) => build({ ...options, priority: checkPriority(next) }, lifecycle),
+    listAll: (baseId, table, params, callOptions) => listPages(caller, baseId, table, params, callOptions),
+    listPage: (baseId, table, params, callOptions) => getPage(caller, baseId, table, params, callOptions),
     listRecords: (baseId, table, params, callOptions) =>
-      listAllRecords(transport, baseId, table, params, callOptions),
+      listAllRecords(caller, baseId, table, params, callOptions),
     getRecord: (baseId, table, recordId, params, callOptions) =>
-      getOneRecord(transport, baseId, table, recordId, params, callOptions),
-    ...recordWrites(transport),
+      getOneRecord(caller, baseId, table, recordId, params, callOptions),
+    ...recordWrites(caller),
     ...metadataApi(caller),
     ...commentsApi(caller),
     ...attachmentsApi(caller),
-    close: () => proxy.close(),
+    close: async () => {
+      lifecycle.closed = true;
+    },
   };
 }
 
-/**
- * Builds a client over `options.engine`. Nothing starts until the first record call, which
- * starts the loopback proxy (unless `proxyUrl` is given); `close()` stops it.
- */
+/** Builds a client over `options.engine`: nothing to start, nothing held but the options. */
 export function createAirtableGateway(options: AirtableGatewayOptions): AirtableGateway {
   if (!options.token) throw new GatewayError('GATEWAY_UNAUTHENTICATED');
   const resolved = Object.freeze({
@@ -249,8 +243,5 @@ export function createAirtableGateway(options: AirtableGatewayOptions): Airtable
     priority: checkPriority(options.priority ?? DEFAULT_CLIENT_PRIORITY),
     cache: options.cache ?? DEFAULT_CLIENT_CACHE,
   });
-  const proxy = options.proxyUrl
-    ? externalProxy(options.proxyUrl)
-    : (options.loopback?.lease() ?? loopbackProxy(options.engine));
-  return build(resolved, proxy);
+  return build(resolved, { closed: false });
 }

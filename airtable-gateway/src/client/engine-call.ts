@@ -1,40 +1,46 @@
 import type { GatewayEngine } from '../engine.ts';
 import { GatewayError } from '../errors.ts';
 import type { Priority } from '../request.ts';
+import { formatQuery } from '../wire/query.ts';
 import { errorFromAnswer } from './airtable-errors.ts';
 import { encodePathSegment } from './path-segment.ts';
 
-/** Who is calling and how urgently: what every direct engine call needs. */
+/** Who is calling, how urgently, and whether record reads may come from the cache. */
 export interface EngineCaller {
   engine: GatewayEngine;
   token: string;
   priority: Priority;
+  /** May record reads be answered from the engine's record cache? */
+  cache: boolean;
   /** Throws once the client is closed. */
   assertOpen(): void;
 }
 
 export interface EngineCall {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Path segments after `/v0/`, encoded here. */
   segments: string[];
-  query?: Record<string, string | undefined>;
+  /** Query parameters in airtable.js's notation (lists → `a[]=`, objects → `a[0][b]=`); unset ones are left out. */
+  query?: object;
   body?: unknown;
+  /** false keeps this record read out of the record cache, whatever the client allows. */
+  cache?: boolean;
   signal?: AbortSignal;
   /** A schema read that skips the schema cache (see `GatewayRequest.fresh`). */
   fresh?: boolean;
 }
 
 /**
- * One call straight through the engine (for the metadata and comments APIs, which airtable.js
- * lacks). Airtable's JSON on success; GatewayError otherwise: AIRTABLE_ERROR (with Airtable's
- * status and type), AIRTABLE_RATE_LIMITED, AIRTABLE_BILLING_LIMIT, or the gateway's own code.
+ * The client's one transport: a plain call into the engine, for records, metadata, comments
+ * and uploads alike. Priority and cache choice travel as fields of the request. Airtable's
+ * JSON on success; GatewayError otherwise: AIRTABLE_ERROR (with Airtable's status and type),
+ * AIRTABLE_RATE_LIMITED, AIRTABLE_BILLING_LIMIT, or the engine's own code as it threw it.
  */
 export async function callEngine<T>(caller: EngineCaller, call: EngineCall): Promise<T> {
   caller.assertOpen();
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(call.query ?? {}))
-    if (value !== undefined) search.set(name, value);
-  const query = search.toString();
+  // A cancelled call is not started (a coalesced or cached read would otherwise still answer).
+  if (call.signal?.aborted) throw new GatewayError('GATEWAY_ABORTED');
+  const query = call.query ? formatQuery(call.query) : '';
   const answer = await caller.engine.request({
     method: call.method,
     path: `/v0/${call.segments.map((s) => encodePathSegment(s)).join('/')}`,
@@ -44,6 +50,7 @@ export async function callEngine<T>(caller: EngineCaller, call: EngineCall): Pro
       ? {}
       : { body: JSON.stringify(call.body), headers: { 'content-type': 'application/json' } }),
     priority: caller.priority,
+    allowCache: caller.cache && call.cache !== false,
     signal: call.signal,
     ...(call.fresh ? { fresh: true } : {}),
   });

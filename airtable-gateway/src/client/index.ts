@@ -18,7 +18,6 @@ export {
   type WriteFailure,
   type WrittenRecord,
 } from './batch-runner.ts';
-export { createSharedLoopback, type SharedLoopback } from './loopback.ts';
 export { isIteratorExpired, type ListPage } from './record-reads.ts';
 export type {
   NewRecord,

@@ -1,8 +1,5 @@
-import toQueryString from 'airtable/lib/object_to_query_param_string.js';
 import { GatewayError } from '../errors.ts';
-import { listNeedsPost } from '../wire/list-by-post.ts';
-import { encodePathSegment } from './path-segment.ts';
-import type { RecordsCall, RecordsTransport } from './records-transport.ts';
+import { callEngine, type EngineCaller } from './engine-call.ts';
 import type { AirtableRecord, CallOptions, GetRecordParams, ListParams } from './types.ts';
 
 /** Restarts in a row, without a new record in between, before an expiring iterator is given up on. */
@@ -20,56 +17,33 @@ export interface ListPage {
  * `isIteratorExpired`.
  */
 export async function getPage(
-  transport: RecordsTransport,
+  caller: EngineCaller,
   baseId: string,
   table: string,
   params: ListParams & { offset?: string } = {},
   options: CallOptions = {},
 ): Promise<ListPage> {
-  const page = await transport.send<ListPage>(
-    listCall(baseId, table, queryOf(params), {
-      cache: params.offset === undefined ? undefined : false,
-      signal: options.signal,
-    }),
-  );
+  const page = await listCall(caller, baseId, table, params, {
+    // A later page's cursor may have died since a cached copy was kept: read it from Airtable.
+    cache: params.offset === undefined ? undefined : false,
+    signal: options.signal,
+  });
   return page.offset ? { records: page.records, offset: page.offset } : { records: page.records };
 }
 
-/** Query parameters in airtable.js notation, without the unset ones (airtable.js would send `key=`). */
-export function queryOf(params: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
-}
-
-/** Parameters Airtable takes only in the query string, even for `POST …/listRecords`. */
-const QUERY_ONLY = ['timeZone', 'userLocale'] as const;
-
 /**
- * One page request of a records list: a GET, or `POST …/listRecords` with the parameters in
- * the body once the GET's request line would pass MAX_LIST_REQUEST_LINE_BYTES (a long
- * filter, many fields). Decided before airtable.js sends anything, measured on the query
- * string airtable.js builds: a list too long for Airtable is too long for the proxy too.
+ * One page request of a records list, by GET. The engine moves it to `POST …/listRecords`
+ * (parameters in the body) when the GET's request line would pass MAX_LIST_REQUEST_LINE_BYTES
+ * (a long filter, many fields): one rule, in one place, for the client and the proxy alike.
  */
 function listCall(
+  caller: EngineCaller,
   baseId: string,
   table: string,
-  query: Record<string, unknown>,
-  options: Pick<RecordsCall, 'cache' | 'signal'>,
-): RecordsCall {
-  const path = tablePath(table);
-  const url = `/v0/${encodePathSegment(baseId)}${path}?${toQueryString(query)}`;
-  if (!listNeedsPost(url)) return { baseId, method: 'GET', path, qs: query, ...options };
-  const body = { ...query };
-  const qs: Record<string, unknown> = {};
-  for (const key of QUERY_ONLY) {
-    if (body[key] === undefined) continue;
-    qs[key] = body[key];
-    delete body[key];
-  }
-  return { baseId, method: 'POST', path: `${path}/listRecords`, qs, body, read: true, ...options };
-}
-
-export function tablePath(table: string, ...rest: string[]): string {
-  return ['', table, ...rest].map((part) => encodePathSegment(part)).join('/');
+  query: ListParams & { offset?: string },
+  options: { cache?: boolean; signal?: AbortSignal },
+): Promise<ListPage> {
+  return callEngine<ListPage>(caller, { method: 'GET', segments: [baseId, table], query, ...options });
 }
 
 /** Airtable forgot the list cursor (idle too long, or a restart on its side). */
@@ -89,13 +63,12 @@ export function isIteratorExpired(error: unknown): boolean {
  * empty, so an empty table yields no page at all.
  */
 export async function* listPages(
-  transport: RecordsTransport,
+  caller: EngineCaller,
   baseId: string,
   table: string,
   params: ListParams = {},
   options: CallOptions = {},
 ): AsyncGenerator<AirtableRecord[], void, undefined> {
-  const query = queryOf(params);
   const limit = params.maxRecords;
   const yielded = new Set<string>();
   let offset: string | undefined;
@@ -105,12 +78,10 @@ export async function* listPages(
     if (limit !== undefined && yielded.size >= limit) return;
     let page: ListPage;
     try {
-      page = await transport.send<ListPage>(
-        listCall(baseId, table, offset === undefined ? query : { ...query, offset }, {
-          cache: restarted ? false : undefined,
-          signal: options.signal,
-        }),
-      );
+      page = await listCall(caller, baseId, table, offset === undefined ? params : { ...params, offset }, {
+        cache: restarted ? false : undefined,
+        signal: options.signal,
+      });
     } catch (error) {
       if (offset === undefined || !isIteratorExpired(error)) throw error;
       if (restartsWithoutProgress >= MAX_RESTARTS_WITHOUT_PROGRESS) throw error;
@@ -134,31 +105,30 @@ export async function* listPages(
 
 /** Every record of a list, all pages collected. */
 export async function listAllRecords(
-  transport: RecordsTransport,
+  caller: EngineCaller,
   baseId: string,
   table: string,
   params?: ListParams,
   options?: CallOptions,
 ): Promise<AirtableRecord[]> {
   const records: AirtableRecord[] = [];
-  for await (const page of listPages(transport, baseId, table, params, options)) records.push(...page);
+  for await (const page of listPages(caller, baseId, table, params, options)) records.push(...page);
   return records;
 }
 
 /** One record by id; a missing one is AIRTABLE_ERROR with upstreamStatus 404. */
 export function getOneRecord(
-  transport: RecordsTransport,
+  caller: EngineCaller,
   baseId: string,
   table: string,
   recordId: string,
   params: GetRecordParams = {},
   options: CallOptions = {},
 ): Promise<AirtableRecord> {
-  return transport.send<AirtableRecord>({
-    baseId,
+  return callEngine<AirtableRecord>(caller, {
     method: 'GET',
-    path: tablePath(table, recordId),
-    qs: queryOf(params),
+    segments: [baseId, table, recordId],
+    query: params,
     signal: options.signal,
   });
 }

@@ -5,8 +5,7 @@ import {
   runBatches,
   type UpsertResult,
 } from './batch-runner.ts';
-import { queryOf, tablePath } from './record-reads.ts';
-import type { RecordsTransport } from './records-transport.ts';
+import { callEngine, type EngineCaller } from './engine-call.ts';
 import type { Fields } from './types.ts';
 
 export interface NewRecord {
@@ -40,19 +39,24 @@ function withoutUpsertCounts(result: UpsertResult): BatchWriteResult {
   return rest;
 }
 
+/** A batch's body; unset options drop out of the JSON. */
 function writeBody(records: unknown[], options: WriteOptions, extra: object = {}) {
-  return queryOf({
+  return {
     records,
     typecast: options.typecast,
     returnFieldsByFieldId: options.returnFieldsByFieldId,
     ...extra,
-  });
+  };
 }
 
-/** The four multi-record writes, sent in order through one records transport. */
-export function recordWrites(transport: RecordsTransport) {
+/**
+ * The four multi-record writes, each batch one engine call, sent in order. No batch carries the
+ * caller's signal: one already sent is awaited to its end (its outcome matters more than a
+ * prompt return), and `runBatches` checks the signal before the next.
+ */
+export function recordWrites(caller: EngineCaller) {
   const send = (baseId: string, table: string, method: 'POST' | 'PATCH' | 'PUT', body: unknown) =>
-    transport.send<BatchAnswer>({ baseId, method, path: tablePath(table), body });
+    callEngine<BatchAnswer>(caller, { method, segments: [baseId, table], body });
 
   return {
     async createMany(
@@ -136,11 +140,10 @@ export function recordWrites(transport: RecordsTransport) {
       const result = await runBatches(
         recordIds,
         (batch) =>
-          transport.send<BatchAnswer>({
-            baseId,
+          callEngine<BatchAnswer>(caller, {
             method: 'DELETE',
-            path: tablePath(table),
-            qs: { records: batch },
+            segments: [baseId, table],
+            query: { records: batch },
           }),
         options,
       );

@@ -21,9 +21,8 @@ export interface RunningGatewayServer {
   close(): Promise<void>;
 }
 
+/** A proxy caller's queue priority (`interactive`, `normal`, `bulk`); `normal` when absent or unknown. */
 export const PRIORITY_HEADER = 'x-airsuite-priority';
-/** In-process clients reach the proxy under `/_airsuite/{priority}/{cache|nocache}/v0/...`, since airtable.js cannot add headers. */
-const INTERNAL_PREFIX = /^\/_airsuite\/(interactive|normal|bulk)\/(cache|nocache)(\/v0\/.*)$/;
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
   res.writeHead(status, {
@@ -82,19 +81,12 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       res.end(text);
       return;
     }
-    let path = url.pathname;
-    let priority: Priority = 'normal';
-    let allowCache = options.recordCache ?? false;
-    const internal = INTERNAL_PREFIX.exec(path);
-    if (internal) {
-      priority = internal[1] as Priority;
-      allowCache = internal[2] === 'cache';
-      path = internal[3] as string;
-    } else {
-      const asked = req.headers[PRIORITY_HEADER];
-      if (typeof asked === 'string' && (PRIORITIES as readonly string[]).includes(asked))
-        priority = asked as Priority;
-    }
+    const path = url.pathname;
+    const asked = req.headers[PRIORITY_HEADER];
+    const priority: Priority =
+      typeof asked === 'string' && (PRIORITIES as readonly string[]).includes(asked)
+        ? (asked as Priority)
+        : 'normal';
     if (!path.startsWith('/v0/')) {
       send(res, 404, JSON.stringify({ error: 'NOT_FOUND' }));
       return;
@@ -127,7 +119,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       body: await readBody(req, maxBodyBytes),
       headers,
       priority,
-      allowCache,
+      allowCache: options.recordCache ?? false,
       signal: aborted.signal,
       requestId,
     });

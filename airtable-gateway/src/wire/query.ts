@@ -60,3 +60,27 @@ export function parseQuery(search: URLSearchParams): Record<string, QueryValue> 
   for (const [key, value] of search) assign(root, splitKey(key), value);
   return arrayify(root) as Record<string, QueryValue>;
 }
+
+/**
+ * The query string (without `?`) for `params` in airtable.js's notation, byte for byte what
+ * airtable.js sends: a list of scalars repeats `key[]=`, objects nest as `key[name]=`, a list
+ * of objects is indexed (`sort[0][field]=`), spaces travel as `+`. Unset values (undefined,
+ * null) are left out; `parseQuery` reads it back.
+ */
+export function formatQuery(params: object): string {
+  const parts: string[] = [];
+  const add = (key: string, value: unknown) => {
+    if (value === undefined || value === null) return;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        // `key[]` items are scalars; objects and lists inside a list carry their index.
+        if (key.endsWith('[]')) add(key, item);
+        else add(`${key}[${typeof item === 'object' && item !== null ? index : ''}]`, item);
+      });
+    } else if (typeof value === 'object') {
+      for (const [name, inner] of Object.entries(value)) add(`${key}[${name}]`, inner);
+    } else parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  };
+  for (const [key, value] of Object.entries(params)) add(key, value);
+  return parts.join('&').replace(/%20/g, '+');
+}

@@ -1,5 +1,5 @@
 import type { AirtableGateway, GatewayEngine } from '@airsuite/airtable-gateway';
-import { createAirtableGateway, createSharedLoopback } from '@airsuite/airtable-gateway';
+import { createAirtableGateway } from '@airsuite/airtable-gateway';
 import {
   createCatalogue,
   type SafetyPolicy,
@@ -70,9 +70,8 @@ function unconnected(): AirtableGateway {
 }
 
 export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
-  // One loopback proxy serves every connection's client, so a client is a plain object: an
-  // evicted one is dropped, never closed under a call still using it.
-  const loopback = createSharedLoopback(deps.engine);
+  // A client is a plain object over the engine: an evicted one is dropped, never closed under
+  // a call still using it.
   const clients = new Map<string, AirtableGateway>();
 
   function clientFor(connectionId: string, token: string): AirtableGateway {
@@ -87,7 +86,7 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
       const oldest = clients.keys().next();
       if (!oldest.done) clients.delete(oldest.value);
     }
-    const client = createAirtableGateway({ engine: deps.engine, token, loopback });
+    const client = createAirtableGateway({ engine: deps.engine, token });
     clients.set(key, client);
     return client;
   }
@@ -170,7 +169,6 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
     async close() {
       clients.clear();
       reachableCache.clear();
-      await loopback.close();
     },
   };
 }

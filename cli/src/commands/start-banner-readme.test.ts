@@ -24,21 +24,25 @@ const DEFAULT_PORTS: [RegExp, number][] = [
 const project = realpathSync(mkdtempSync(join(tmpdir(), 'airsuite-readme-')));
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-/** Runs `airsuite start` in `project` (default data directory) until its banner is out; its stdout. */
+/** Runs `airsuite start` in `project` (default data directory) until its banner is out; its stdout (the banner; logs go to stderr). */
 function start(): Promise<string> {
   const child = spawn(process.execPath, [BIN, 'start', ...FREE_PORTS, '--orchestrator-port', '0'], {
     cwd: project,
     env: { PATH: process.env.PATH ?? '', HOME: project },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
     if (out.includes('Press Ctrl-C to stop.')) child.kill('SIGINT');
   });
   return new Promise((resolve, reject) =>
     child.once('exit', () =>
-      out.includes('Press Ctrl-C to stop.') ? resolve(out) : reject(new Error(`no banner:\n${out}`)),
+      out.includes('Press Ctrl-C to stop.') ? resolve(out) : reject(new Error(`no banner:\n${out}${err}`)),
     ),
   );
 }

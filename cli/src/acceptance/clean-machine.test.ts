@@ -18,8 +18,18 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TOKEN = 'patCleanMachine0001';
 
-/** A shell's environment without what `npm test` adds (npm_* settings, the repo's node_modules/.bin). */
 const PATH = `${dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`;
+/** For npm: this machine's environment (its CA certificates, say) without what `npm test` and vitest add. */
+const npmEnv = (): Record<string, string> => ({
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !/^(npm_|vitest|node_env$|node_options$|init_cwd$)/i.test(entry[0]),
+    ),
+  ),
+  PATH,
+});
+/** For airsuite: a bare environment, as a desktop app gives the commands it starts. */
 const cleanEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
   PATH,
   HOME: process.env.HOME ?? tmpdir(),
@@ -40,7 +50,7 @@ beforeAll(async () => {
   // `npm pack` runs prepack, the build: the tarball holds compiled JavaScript only.
   await run('npm', ['pack', '--workspace', 'cli', '--pack-destination', work], {
     cwd: ROOT,
-    env: cleanEnv(),
+    env: npmEnv(),
     maxBuffer: 16 * 1024 * 1024,
   });
   const tarballs = readdirSync(work).filter((name) => name.endsWith('.tgz'));
@@ -59,7 +69,7 @@ beforeAll(async () => {
       '--no-audit',
       '--no-fund',
     ],
-    { cwd: work, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 },
+    { cwd: work, env: npmEnv(), maxBuffer: 16 * 1024 * 1024 },
   );
   installOutput = `${installed.stdout}${installed.stderr}`;
   bin = join(prefix, 'bin', 'airsuite');

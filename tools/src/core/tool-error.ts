@@ -1,3 +1,5 @@
+import { codedError } from './coded-error.ts';
+
 /**
  * Failures a model can act on. A tool throws one; every face (MCP, orchestrator, REST)
  * turns it into an error result whose message tells the model how to fix its call.
@@ -25,19 +27,21 @@ export const TOOL_ERROR_CODES = [
 
 export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];
 
-export class ToolError extends Error {
-  override readonly name = 'ToolError';
+/** Extra facts for programs (e.g. `{ validFields: [...] }`); never secrets. */
+export type ToolErrorDetails = Record<string, unknown>;
+
+export class ToolError extends codedError<ToolErrorCode>('ToolError') {
   constructor(
-    readonly code: ToolErrorCode,
+    code: ToolErrorCode,
     /** Written for the model: what was wrong and what to send instead. */
     message: string,
-    /** Extra facts for programs (e.g. `{ validFields: [...] }`); never secrets. */
-    readonly details?: Record<string, unknown>,
+    readonly details?: ToolErrorDetails,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
+/** A ToolError, also from another copy of this package. */
 export function isToolError(value: unknown): value is ToolError {
-  return value instanceof ToolError;
+  return ToolError.isInstance(value);
 }

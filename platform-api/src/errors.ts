@@ -1,4 +1,5 @@
 import type { ToolErrorCode } from '@airsuite/tools';
+import { codedError } from './coded-error.ts';
 
 /**
  * A tool's own failure keeps its code over REST, so REST callers branch on the same codes as
@@ -70,22 +71,23 @@ export const PLATFORM_ERRORS = {
 
 export type PlatformErrorCode = keyof typeof PLATFORM_ERRORS;
 
-export class PlatformError extends Error {
-  override readonly name = 'PlatformError';
+/** A failure the platform reports to its caller, with the HTTP status of its code. */
+export class PlatformError extends codedError<PlatformErrorCode>('PlatformError') {
   readonly status: number;
   constructor(
-    readonly code: PlatformErrorCode,
+    code: PlatformErrorCode,
     message: string,
     /** Machine-readable extras (e.g. `{ errors: [{ field, message }] }`, `retryAfterSeconds`); never secrets. */
     readonly details?: Record<string, unknown>,
     /** `cause` for the logs (the driver's error behind DATABASE_UNAVAILABLE); never sent to a client. */
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
     this.status = PLATFORM_ERRORS[code];
   }
 }
 
+/** A PlatformError, also from another copy of this package. */
 export function isPlatformError(value: unknown): value is PlatformError {
-  return value instanceof PlatformError;
+  return PlatformError.isInstance(value);
 }

@@ -39,9 +39,6 @@ export interface AccessTokensOptions {
   cacheSize?: number;
 }
 
-/** Thrown inside key resolution for a kid the ring does not know; mapped to AUTH_INVALID_TOKEN. */
-class UnknownKeyError extends Error {}
-
 const invalid = () => new PlatformError('AUTH_INVALID_TOKEN', 'the access token is not valid');
 
 /**
@@ -57,7 +54,8 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
 
   const getKey: JWTVerifyGetKey = async (header) => {
     const key = typeof header.kid === 'string' ? await keyRing.verificationKey(header.kid) : undefined;
-    if (!key) throw new UnknownKeyError();
+    // jose passes what key resolution throws through unchanged, so this reaches the caller as it is.
+    if (!key) throw invalid();
     return key;
   };
 
@@ -97,7 +95,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
         if (error instanceof errors.JWTExpired) {
           throw new PlatformError('AUTH_TOKEN_EXPIRED', 'the access token has expired; refresh it');
         }
-        if (error instanceof errors.JOSEError || error instanceof UnknownKeyError) throw invalid();
+        if (error instanceof errors.JOSEError) throw invalid();
         throw error; // e.g. the database is down while loading keys: not the client's fault
       }
       const { sub, sid, jti, exp } = payload;

@@ -1,3 +1,5 @@
+import { codedError } from '../coded-error.ts';
+
 export type PlatformConfigErrorCode =
   | 'PLATFORM_INVALID_SECRET_KEY'
   | 'PLATFORM_INSECURE_SECRET_KEY_FILE'
@@ -8,12 +10,8 @@ export type PlatformConfigErrorCode =
  * The platform cannot start with the configuration it was given. Raised at start-up only,
  * never on a request; the message says what to change.
  */
-export class PlatformConfigError extends Error {
-  override readonly name = 'PlatformConfigError';
-  constructor(
-    readonly code: PlatformConfigErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class PlatformConfigError extends codedError<PlatformConfigErrorCode>('PlatformConfigError') {
+  constructor(code: PlatformConfigErrorCode, message: string) {
+    super(code, message);
   }
 }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { codedError } from '../coded-error.ts';
 
 const ALGORITHM = 'aes-256-gcm';
 const VERSION = 'v1';
@@ -6,12 +7,10 @@ const IV_BYTES = 12; // the GCM standard nonce; random, so at most ~2^32 seals p
 const TAG_BYTES = 16;
 
 /** A sealed value could not be opened: wrong key, wrong AAD, or altered text. */
-export class SecretBoxError extends Error {
-  override readonly name = 'SecretBoxError';
-  readonly code = 'SECRET_UNREADABLE';
+export class SecretBoxError extends codedError<'SECRET_UNREADABLE'>('SecretBoxError') {
   constructor() {
     // Deliberately says nothing about the input: it may be a secret.
-    super('the sealed secret cannot be read with this key');
+    super('SECRET_UNREADABLE', 'the sealed secret cannot be read with this key');
   }
 }
 

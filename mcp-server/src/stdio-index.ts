@@ -1,14 +1,8 @@
 /**
- * The stdio surface, `@airsuite/mcp-server/stdio`: what `airsuite mcp` needs to serve a desktop
- * client, and nothing else. Claude Desktop starts this server on every launch, so this entry
- * must never pull in the platform (database, Fastify) that the main entry exports.
+ * The stdio surface, `@airsuite/mcp-server/stdio`: the catalogue served over stdio with an
+ * in-process gateway (`airsuite mcp` with AIRTABLE_TOKEN). Claude Desktop starts this server on
+ * every launch, so this entry must never pull in the platform (database, Fastify) that the main
+ * entry exports. The relay to a platform is `@airsuite/mcp-server/relay`.
  */
 export { MCP_CONFIG_ERROR_CODES, McpConfigError, type McpConfigErrorCode } from './errors.ts';
-export { MCP_RELAY_ERROR_CODES, McpRelayError, type McpRelayErrorCode } from './relay-failure.ts';
 export { type RunningStdioServer, runStdioServer, type StdioServerOptions } from './stdio.ts';
-export {
-  DEFAULT_PLATFORM_MCP_URL,
-  type RunningStdioBridge,
-  runStdioBridge,
-  type StdioBridgeOptions,
-} from './stdio-bridge.ts';

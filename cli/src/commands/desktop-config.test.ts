@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_PLATFORM_MCP_URL } from '@airsuite/mcp-server/stdio';
+import { DEFAULT_PLATFORM_MCP_URL } from '@airsuite/mcp-server/relay';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { printedDesktopServer, withDesktopServer } from '../desktop-config-kit.ts';
 import { type AirsuiteProcess, FREE_PORTS, isolatedDatabaseUrl, spawnAirsuite } from '../start-test-kit.ts';

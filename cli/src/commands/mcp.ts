@@ -2,10 +2,9 @@ import {
   DEFAULT_PLATFORM_MCP_URL,
   McpConfigError,
   type McpRelayError,
-  type RunningStdioServer,
   runStdioBridge,
-  runStdioServer,
-} from '@airsuite/mcp-server/stdio';
+} from '@airsuite/mcp-server/relay';
+import type { RunningStdioServer } from '@airsuite/mcp-server/stdio';
 import { CliExit } from '../cli-exit.ts';
 import { ConfigError } from '../config-error.ts';
 import type { Env } from '../emulator-config.ts';
@@ -27,8 +26,9 @@ export async function configured<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
- * `airsuite mcp`. The stdio path (standalone with AIRTABLE_TOKEN, or the relay with
- * AIRSUITE_API_KEY) loads only the stdio surface of the MCP server; --http loads the rest.
+ * `airsuite mcp`. The relay (AIRSUITE_API_KEY) loads only the SDK's transports; standalone
+ * (AIRTABLE_TOKEN) adds the stdio surface of the MCP server (catalogue, in-process gateway);
+ * --http loads the rest.
  */
 export async function runMcp(flags: McpFlags, io: CliIo, env: Env): Promise<void> {
   if (flags.http) {
@@ -45,7 +45,9 @@ export async function runMcp(flags: McpFlags, io: CliIo, env: Env): Promise<void
           apiKey,
           stderr: io.stderr,
         })
-      : runStdioServer({ env, stderr: io.stderr }),
+      : import('@airsuite/mcp-server/stdio').then(({ runStdioServer }) =>
+          runStdioServer({ env, stderr: io.stderr }),
+        ),
   );
   await Promise.race([server.closed, io.waitForShutdown()]);
   await server.close();

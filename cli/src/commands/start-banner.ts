@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DEFAULT_PLATFORM_MCP_URL } from '@airsuite/mcp-server/stdio';
+import { DEFAULT_PLATFORM_MCP_URL } from '@airsuite/mcp-server/relay';
 import { LOCAL_CREDENTIALS_FILE, type LocalBootstrap } from '@airsuite/platform-api';
 import type { CliIo } from '../io.ts';
 import type { Launcher } from '../launcher.ts';

@@ -1,3 +1,5 @@
+import { codedError } from './coded-error.ts';
+
 /** Stable codes of the MCP server's own configuration failures (never tool failures). */
 export const MCP_CONFIG_ERROR_CODES = [
   'MCP_MISSING_AIRTABLE_TOKEN',
@@ -8,12 +10,8 @@ export const MCP_CONFIG_ERROR_CODES = [
 export type McpConfigErrorCode = (typeof MCP_CONFIG_ERROR_CODES)[number];
 
 /** A deployment setting is missing or unusable; the message says which and how to fix it. */
-export class McpConfigError extends Error {
-  override readonly name = 'McpConfigError';
-  constructor(
-    readonly code: McpConfigErrorCode,
-    message: string,
-  ) {
-    super(message);
+export class McpConfigError extends codedError<McpConfigErrorCode>('McpConfigError') {
+  constructor(code: McpConfigErrorCode, message: string) {
+    super(code, message);
   }
 }

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { PlatformErrorCode } from '@airsuite/platform-api';
 import type { SafetyPolicy, ToolDefinition } from '@airsuite/tools';
+import { codedError } from './coded-error.ts';
 import type { ContextFor } from './tool-context-factory.ts';
 
 /**
@@ -24,14 +26,14 @@ export type McpAuthenticator = (headers: IncomingHttpHeaders) => Promise<McpIden
  * A refusal with the HTTP status and stable code the client gets; 503 when the credentials
  * could not be checked at all (the platform's database is down), with the seconds to wait.
  */
-export class McpAuthError extends Error {
-  override readonly name = 'McpAuthError';
+export class McpAuthError extends codedError<PlatformErrorCode>('McpAuthError') {
   constructor(
     readonly status: 400 | 401 | 403 | 404 | 429 | 503,
-    readonly code: string,
+    /** The platform's own code for the refusal (AUTH_INVALID_TOKEN, DATABASE_UNAVAILABLE, …). */
+    code: PlatformErrorCode,
     message: string,
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -1,3 +1,5 @@
+import { codedError } from './coded-error.ts';
+
 /** Why the stdio relay cannot go on: nothing to relay to, or the platform refused its key. */
 export const MCP_RELAY_ERROR_CODES = ['MCP_RELAY_UNREACHABLE', 'MCP_RELAY_KEY_REFUSED'] as const;
 
@@ -7,15 +9,14 @@ export type McpRelayErrorCode = (typeof MCP_RELAY_ERROR_CODES)[number];
  * The relay's end: one line saying what failed and what to do (never the key itself). Each
  * request of the client is answered with it, and `airsuite mcp` exits with it.
  */
-export class McpRelayError extends Error {
-  override readonly name = 'McpRelayError';
+export class McpRelayError extends codedError<McpRelayErrorCode>('McpRelayError') {
   constructor(
-    readonly code: McpRelayErrorCode,
+    code: McpRelayErrorCode,
     message: string,
     /** The platform's own code for a refused key (AUTH_INVALID_TOKEN, AUTH_API_KEY_REVOKED, …). */
     readonly platformCode?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

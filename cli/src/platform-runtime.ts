@@ -34,7 +34,7 @@ export function platformSettings(env: Env): PlatformSettings {
   try {
     return platformSettingsFromEnv(env);
   } catch (error) {
-    if (error instanceof PlatformConfigError) throw new ConfigError(error.message);
+    if (PlatformConfigError.isInstance(error)) throw new ConfigError(error.message);
     throw error;
   }
 }
@@ -58,7 +58,7 @@ export async function openPlatformRuntime(
         io.stdout(`Generated the secret key that encrypts stored tokens: ${path} (mode 0600)`),
     });
   } catch (error) {
-    if (error instanceof PlatformConfigError) throw new ConfigError(error.message);
+    if (PlatformConfigError.isInstance(error)) throw new ConfigError(error.message);
     throw error;
   }
   const db = await openDatabase({
@@ -99,7 +99,7 @@ export async function openPlatformRuntime(
     };
   } catch (error) {
     await db.close();
-    if (error instanceof PlatformConfigError) throw new ConfigError(error.message);
+    if (PlatformConfigError.isInstance(error)) throw new ConfigError(error.message);
     throw error;
   }
 }

@@ -21,8 +21,6 @@ export const PORT_OWNERS = {
 
 /** A port a service needs is taken. Exit code 2: the user's setting (or another process) is the cause. */
 export class PortInUseError extends CliExit {
-  readonly code = 'CLI_PORT_IN_USE';
-
   constructor(
     readonly port: number | undefined,
     readonly owner: PortOwner,
@@ -31,6 +29,7 @@ export class PortInUseError extends CliExit {
     super(
       `${port === undefined ? 'the port' : `port ${port}`} (${owner.service}) is already in use: pick another with ${moveWith}, or stop the other process`,
       2,
+      'CLI_PORT_IN_USE',
     );
   }
 }

@@ -1,3 +1,5 @@
+import { codedError } from '../coded-error.ts';
+
 /**
  * Local failures of the chat client, apart from the orchestrator's own (wire) codes, which
  * ride along in `problem`:
@@ -19,15 +21,14 @@ export interface Problem {
   detail: string;
 }
 
-export class ChatClientError extends Error {
-  override readonly name = 'ChatClientError';
+export class ChatClientError extends codedError<ChatClientErrorCode>('ChatClientError') {
   constructor(
-    readonly code: ChatClientErrorCode,
+    code: ChatClientErrorCode,
     message: string,
     readonly problem?: Problem,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -20,7 +20,7 @@ export async function configured<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof McpConfigError) throw new ConfigError(error.message);
+    if (McpConfigError.isInstance(error)) throw new ConfigError(error.message);
     throw error;
   }
 }

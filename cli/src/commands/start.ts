@@ -62,7 +62,7 @@ export async function runStart(flags: StartFlags, io: CliIo, env: Env): Promise<
   try {
     listen = httpListenSettingsFromEnv(runEnv);
   } catch (error) {
-    if (error instanceof McpConfigError) throw new ConfigError(error.message);
+    if (McpConfigError.isInstance(error)) throw new ConfigError(error.message);
     throw error;
   }
   // Everything is validated before --fresh removes anything, so a typo never costs data.

@@ -46,7 +46,9 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     store: backend.store,
     maxQueueLength: options.maxQueueLength,
     maxQueueWaitMs: options.maxQueueWaitMs,
-    ratePerSecond: (queue) => (queue.startsWith('base:') ? options.perBaseLimit : options.perOwnerLimit),
+    ratePerSecond: (queue) =>
+      ((queue.startsWith('base:') ? options.perBaseLimit : options.perOwnerLimit) * 1000) / backend.windowMs,
+    windowMs: backend.windowMs,
     onQueueLength: (queue, length) => metrics.queueLength.set({ queue }, length),
   });
   const recordCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);

@@ -3,14 +3,21 @@
  * Messages say what happened and what to do, and never contain a token.
  */
 export const GATEWAY_ERRORS = {
+  /** The base's queue holds `maxQueueLength` waiting requests already. Refused at once. */
   GATEWAY_QUEUE_FULL: {
     status: 429,
     message: 'The gateway queue for this base is full; retry after the indicated delay',
   },
+  /**
+   * The request's turn would come later than `maxQueueWaitMs` allows: refused at once when its
+   * expected turn (its place in the queue over the admission rate) lies beyond the limit, or
+   * when the limit passes before its turn came. Retry-After: when a new request would be
+   * served in time.
+   */
   GATEWAY_QUEUE_TIMEOUT: {
     status: 429,
     message:
-      'The request waited longer than the gateway allows for its turn; retry after the indicated delay',
+      'The request cannot have its turn within the wait the gateway allows; retry after the indicated delay',
   },
   AIRTABLE_RATE_LIMITED: {
     status: 429,

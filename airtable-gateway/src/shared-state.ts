@@ -7,6 +7,8 @@ import type { ResolvedGatewayOptions } from './options.ts';
 /** Where the budgets live and how cache invalidations travel, chosen once at start. */
 export interface AdmissionBackend {
   store: AdmissionStore;
+  /** The budgets' sliding window in ms, safety margin included. */
+  windowMs: number;
   /** Present with Redis: invalidations reach every gateway process. */
   bus?: InvalidationBus;
   mode(): 'local' | 'shared' | 'fallback';
@@ -23,10 +25,13 @@ export async function createAdmissionBackend(
   metrics: GatewayMetrics,
 ): Promise<AdmissionBackend> {
   const safetyMarginMs = options.redisUrl ? options.sharedSafetyMarginMs : options.safetyMarginMs;
-  const windowSettings = { windowMs: 1000, safetyMarginMs, paced: true };
+  // Not paced: while a budget has room a request goes out at once, as Airtable allows. Each
+  // admission counts from its answer (settle), which is what keeps bursts inside the window.
+  const windowSettings = { windowMs: 1000, safetyMarginMs, paced: false };
+  const windowMs = 1000 + safetyMarginMs;
   const local = createMemoryStore(windowSettings);
   if (!options.redisUrl) {
-    return { store: local, mode: () => 'local', close: () => local.close() };
+    return { store: local, windowMs, mode: () => 'local', close: () => local.close() };
   }
   const log = options.logger;
   // Loaded only here: a gateway without REDIS_URL (every stdio MCP server) never pays for ioredis.
@@ -70,6 +75,7 @@ export async function createAdmissionBackend(
   });
   return {
     store,
+    windowMs,
     bus,
     mode: () => (store.mode() === 'primary' ? 'shared' : 'fallback'),
     async close() {

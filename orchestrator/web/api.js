@@ -1,28 +1,12 @@
+import { ApiError } from './api-error.js';
+import { followRun } from './run-stream.js';
+
+export { ApiError };
+
 /**
  * The page's HTTP client: JSON requests with the bearer, problem+json as ApiError, and run
- * streams read with fetch + ReadableStream (EventSource cannot send Authorization), resumed
- * with `Last-Event-ID` when the connection drops.
+ * streams (run-stream.js) resumed on `GET …/events` when the connection drops.
  */
-
-/** Reconnect attempts after a dropped stream, and the first delay (doubled each time). */
-const RECONNECT_ATTEMPTS = 5;
-const RECONNECT_DELAY_MS = 500;
-/** How long a stream may stay open after its `done` event before the page closes it. */
-const DRAIN_MS = 2_000;
-
-export class ApiError extends Error {
-  /**
-   * @param {number} status
-   * @param {string} code
-   * @param {string} message
-   */
-  constructor(status, code, message) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-  }
-}
 
 /** @param {Response} response */
 async function problemOf(response) {
@@ -102,41 +86,23 @@ export function createApi({ token, renew, onUnauthorized }) {
    * @returns {Promise<any>} the JSON body when the answer is not a stream (e.g. 202), else undefined
    */
   async function stream(eventsPath, open, onEvent) {
-    const state = { lastId: undefined, done: false };
-    let response = await open();
+    const response = await open();
     if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
       return response.status === 204 ? undefined : response.json();
     }
-    for (let attempt = 0; ; attempt += 1) {
-      const before = state.lastId;
-      try {
-        await readEvents(response, state, onEvent);
-      } catch {
-        // The connection dropped mid-stream; resumed below.
-      }
-      if (state.done) return undefined;
-      if (state.lastId !== before) attempt = 0;
-      if (attempt >= RECONNECT_ATTEMPTS) {
-        throw new ApiError(
-          0,
-          'STREAM_LOST',
-          'the connection was lost; reopen the conversation to see the rest',
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS * 2 ** attempt));
-      try {
-        response = await send(
-          'GET',
-          eventsPath,
-          undefined,
-          state.lastId ? { 'last-event-id': state.lastId } : {},
-        );
-      } catch (error) {
-        if (error instanceof ApiError && error.status !== 0) throw error;
-        continue;
-      }
+    await followRun(response, (lastId) => reopen(eventsPath, lastId), onEvent);
+    return undefined;
+  }
+
+  /** @param {string} eventsPath @param {string | undefined} lastId */
+  async function reopen(eventsPath, lastId) {
+    try {
+      const response = await send('GET', eventsPath, undefined, lastId ? { 'last-event-id': lastId } : {});
       // 204: nothing more to stream (the run finished while we were away).
-      if (response.status === 204) return undefined;
+      return response.status === 204 ? 'finished' : response;
+    } catch (error) {
+      if (error instanceof ApiError && error.status !== 0) throw error;
+      return 'unreachable';
     }
   }
 
@@ -177,76 +143,4 @@ export function createApi({ token, renew, onUnauthorized }) {
       return stream(path, () => send('GET', path), onEvent);
     },
   };
-}
-
-/**
- * Reads SSE frames from `response` as they arrive, until the body ends or a `done` event.
- * @param {Response} response
- * @param {{ lastId: string | undefined, done: boolean }} state updated with each event
- * @param {(event: any) => void} onEvent
- */
-async function readEvents(response, state, onEvent) {
-  if (!response.body) return;
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let boundary = buffer.search(/\r?\n\r?\n/);
-    while (boundary !== -1) {
-      const block = buffer.slice(0, boundary);
-      buffer = buffer.slice(boundary).replace(/^\r?\n\r?\n/, '');
-      const frame = parseFrame(block);
-      if (frame) {
-        if (frame.id) state.lastId = frame.id;
-        onEvent(frame.data);
-        if (frame.data?.type === 'done') {
-          state.done = true;
-          void drain(reader);
-          return;
-        }
-      }
-      boundary = buffer.search(/\r?\n\r?\n/);
-    }
-  }
-}
-
-/**
- * Reads what follows `done` to the end: the server ends the stream right after it, and
- * cancelling the reader instead would abort the request (a failed request in the browser).
- * A stream still open after {@link DRAIN_MS} is cancelled.
- * @param {ReadableStreamDefaultReader<string>} reader
- */
-async function drain(reader) {
-  const timer = setTimeout(() => reader.cancel().catch(() => {}), DRAIN_MS);
-  try {
-    while (!(await reader.read()).done) {
-      // Only comments (heartbeats) can follow `done`.
-    }
-  } catch {
-    // The connection dropped after `done`: nothing was lost.
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** One SSE block: comments skipped, `data` lines joined and read as JSON. */
-function parseFrame(block) {
-  let id;
-  const data = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'id') id = value;
-    else if (field === 'data') data.push(value);
-  }
-  if (data.length === 0) return undefined;
-  try {
-    return { id, data: JSON.parse(data.join('\n')) };
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,8 @@
-import { type RunEvent, type RunStatus, readSse } from '@airsuite/orchestrator';
+import type { RunStatus } from '@airsuite/orchestrator';
 import { ChatClientError, errorFromResponse } from './chat-client-error.ts';
+import { followRun, type RunEventFrame } from './follow-run.ts';
+
+export type { RunEventFrame };
 
 /** How often a stream that breaks before `done` is picked up again (with Last-Event-ID). */
 export const DEFAULT_MAX_RECONNECTS = 3;
@@ -13,12 +16,6 @@ export interface ChatClientOptions {
   fetch?: typeof fetch;
   /** Default {@link DEFAULT_MAX_RECONNECTS}. */
   maxReconnects?: number;
-}
-
-/** A run event with its SSE id, `<runId>:<seq>` (what Last-Event-ID sends back). */
-export interface RunEventFrame {
-  id?: string;
-  event: RunEvent;
 }
 
 export interface ConversationSummary {
@@ -157,46 +154,19 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       ...(signal ? { signal } : {}),
     });
 
-  /**
-   * The events of `first`, then, while the stream breaks before `done`, of reconnections
-   * from the last id seen. 204 on a reconnection: the run has nothing more to say.
-   */
+  /** The run's events from the response `first` gives, picked up again while it breaks before `done`. */
   async function* follow(
     conversationId: string,
     first: () => Promise<Response>,
     signal: AbortSignal | undefined,
     after?: string,
   ): AsyncGenerator<RunEventFrame> {
-    let lastId = after;
-    let response = await first();
-    for (let reconnects = 0; ; reconnects++) {
-      if (response.status === 204) return;
-      if (!response.headers.get('content-type')?.startsWith('text/event-stream') || !response.body) {
-        throw new ChatClientError(
-          'CHAT_CLIENT_BAD_RESPONSE',
-          'the orchestrator answered with no event stream',
-        );
-      }
-      try {
-        for await (const frame of readSse(response.body)) {
-          const event = parseEvent(frame.data);
-          if (frame.id !== undefined) lastId = frame.id;
-          yield { ...(frame.id !== undefined ? { id: frame.id } : {}), event };
-          if (event.type === 'done') return;
-        }
-      } catch (error) {
-        if (signal?.aborted || error instanceof ChatClientError) throw error;
-        // The connection broke: reconnect below.
-      }
-      if (signal?.aborted) return;
-      if (reconnects >= maxReconnects) {
-        throw new ChatClientError(
-          'CHAT_CLIENT_BAD_RESPONSE',
-          'the event stream kept ending before the run did',
-        );
-      }
-      response = await watch(conversationId, lastId, signal);
-    }
+    yield* followRun(await first(), {
+      reopen: (lastId) => watch(conversationId, lastId, signal),
+      maxReconnects,
+      signal,
+      after,
+    });
   }
 
   return {
@@ -244,19 +214,4 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return follow(conversationId, () => watch(conversationId, lastEventId, signal), signal, lastEventId);
     },
   };
-}
-
-function parseEvent(data: string): RunEvent {
-  let event: unknown;
-  try {
-    event = JSON.parse(data);
-  } catch (error) {
-    throw new ChatClientError('CHAT_CLIENT_BAD_RESPONSE', 'an event was not JSON', undefined, {
-      cause: error,
-    });
-  }
-  if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') {
-    throw new ChatClientError('CHAT_CLIENT_BAD_RESPONSE', 'an event had no type');
-  }
-  return event as RunEvent;
 }

@@ -7,6 +7,7 @@ import {
 } from '@airsuite/platform-api';
 import type { FastifyInstance } from 'fastify';
 import type { ChatService } from '../chat-service.ts';
+import { PAGE_VENDOR_FILES } from '../web-root.ts';
 import { conversationRoutes } from './conversation-routes.ts';
 import { staticFiles } from './static-files.ts';
 
@@ -23,7 +24,8 @@ export interface OrchestratorAppOptions {
   corsOrigins?: readonly string[];
   /**
    * A directory with the web page: `GET /` serves its `index.html`, `GET /<file>` its other
-   * files (see `staticFiles`). Without it `GET /` is 404.
+   * files, and `GET /vendor/…` the packages the page imports (see `staticFiles`,
+   * PAGE_VENDOR_FILES). Without it `GET /` is 404.
    */
   webRoot?: string;
 }
@@ -51,7 +53,7 @@ export async function buildOrchestratorApp(options: OrchestratorAppOptions): Pro
     title: ORCHESTRATOR_API_TITLE,
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     extraRoutes: [conversationRoutes({ platform: options.platform, chat: options.chat })],
-    rootPlugins: options.webRoot === undefined ? [] : [staticFiles(options.webRoot)],
+    rootPlugins: options.webRoot === undefined ? [] : [staticFiles(options.webRoot, PAGE_VENDOR_FILES)],
   });
 }
 

@@ -1,53 +1,36 @@
+import { createParser } from 'eventsource-parser';
+import { type EventStreamOptions, eventStreamDecoder, type SseFrame } from '../../web/event-stream.js';
+
 /**
- * The client side of the chat's `text/event-stream`: one frame parser, used incrementally by
- * the terminal chat and over a whole body by the specs (a browser's EventSource does the same).
+ * The client side of the chat's `text/event-stream`, read by the WHATWG rules: one decoder
+ * (web/event-stream.js over eventsource-parser) for the terminal chat, the specs and the web
+ * page, which loads the same parser from `/vendor/eventsource-parser.js` (PAGE_VENDOR_FILES).
  */
 
-/** One frame: `id`, `event` (default `message`) and `data` joined by newlines. */
-export interface SseFrame {
-  id?: string;
-  event: string;
-  data: string;
-}
-
-const FRAME_END = /\r?\n\r?\n/;
-
-/** Reads one frame's lines; undefined for frames without data (comments such as `: ping`). */
-function frameOf(block: string): SseFrame | undefined {
-  let id: string | undefined;
-  let event = 'message';
-  const data: string[] = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'id') id = value;
-    else if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
-  }
-  if (data.length === 0) return undefined;
-  return { ...(id !== undefined ? { id } : {}), event, data: data.join('\n') };
-}
+export type { SseFrame };
+export type ReadSseOptions = EventStreamOptions;
 
 /**
  * The frames of an SSE body as they arrive (a frame is yielded as soon as its blank line is
  * read). Ends when the body ends; a partial last frame is dropped, as EventSource does.
  */
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame> {
+export async function* readSse(
+  body: ReadableStream<Uint8Array>,
+  options: ReadSseOptions = {},
+): AsyncGenerator<SseFrame> {
+  // UTF-8 decode strips one leading BOM, and keeps a character split across chunks whole.
   const decoder = new TextDecoder();
+  const frames = eventStreamDecoder(createParser, options);
   const reader = body.getReader();
-  let buffer = '';
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.search(FRAME_END); end !== -1; end = buffer.search(FRAME_END)) {
-        const frame = frameOf(buffer.slice(0, end));
-        buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-        if (frame) yield frame;
+      if (done) {
+        yield* frames.push(decoder.decode());
+        yield* frames.end();
+        return;
       }
+      yield* frames.push(decoder.decode(value, { stream: true }));
     }
   } finally {
     // Stops the download when the consumer leaves early (break, return, throw).
@@ -62,11 +45,13 @@ export interface ParsedSseEvent {
   data: unknown;
 }
 
+/** The frames of a complete SSE body (its leading BOM, if any, ignored). */
+export function sseFramesOf(body: string, options: ReadSseOptions = {}): SseFrame[] {
+  const frames = eventStreamDecoder(createParser, options);
+  return [...frames.push(body.replace(/^\uFEFF/, '')), ...frames.end()];
+}
+
 /** Parses a complete SSE body whose data is JSON. */
 export function parseSse(body: string): ParsedSseEvent[] {
-  return body
-    .split(FRAME_END)
-    .map(frameOf)
-    .filter((frame) => frame !== undefined)
-    .map((frame) => ({ ...frame, data: JSON.parse(frame.data) }));
+  return sseFramesOf(body).map((frame) => ({ ...frame, data: JSON.parse(frame.data) }));
 }

@@ -19,18 +19,20 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * The web page's files, read from `root` on each request (no caching, no directory listings):
- * `GET /` is `index.html`, `GET /<path>` a file under `root`. Routes the app already has
- * (`/v1/…`, `/healthz`, `/docs`, `/openapi.json`) win over these; paths outside `root`, dot
- * files and unknown extensions are 404 NOT_FOUND.
+ * `GET /` is `index.html`, `GET /<path>` a file under `root`, or the file `vendor` maps that
+ * path to (a package the page imports, as installed). Routes the app already has (`/v1/…`,
+ * `/healthz`, `/docs`, `/openapi.json`) win over these; paths outside `root`, dot files and
+ * unknown extensions are 404 NOT_FOUND.
  */
-export function staticFiles(root: string) {
+export function staticFiles(root: string, vendor: Readonly<Record<string, string>> = {}) {
   const base = resolve(root);
   return async (app: FastifyInstance) => {
     const serve = async (relative: string) => {
-      const path = resolve(join(base, relative));
+      const vendored = Object.hasOwn(vendor, relative) ? vendor[relative] : undefined;
+      const path = vendored ?? resolve(join(base, relative));
       const type = CONTENT_TYPES[extname(path).toLowerCase()];
       const hidden = relative.split('/').some((segment) => segment.startsWith('.'));
-      if (!type || hidden || !path.startsWith(base + sep)) return undefined;
+      if (!type || hidden || (!vendored && !path.startsWith(base + sep))) return undefined;
       const info = await stat(path).catch(() => undefined);
       if (!info?.isFile()) return undefined;
       return { type, body: await readFile(path) };

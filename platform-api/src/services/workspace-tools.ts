@@ -7,7 +7,7 @@ import {
   type ToolDefinition,
   ToolError,
 } from '@airsuite/tools';
-import { sha256Hex } from '../crypto/opaque-token.ts';
+import { LRUCache } from 'lru-cache';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from './audit-log.ts';
 import { type ConnectionRoute, createConnectionRouter } from './connection-router.ts';
@@ -19,8 +19,8 @@ import { summariseArguments } from './summarise-arguments.ts';
 /** Refused by role or deployment rather than failed. */
 const DENIALS = new Set(['TOOL_NOT_ALLOWED', 'TOOL_READ_ONLY']);
 
-/** Airtable clients kept per connection; the least recently used is dropped past this. */
-const MAX_CACHED_CLIENTS = 500;
+/** Connections whose reachable bases are remembered; the least recently used goes first. */
+const MAX_REACHABLE_CONNECTIONS = 500;
 const REACHABLE_TTL_MS = 60_000;
 
 /**
@@ -70,41 +70,21 @@ function unconnected(): AirtableGateway {
 }
 
 export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
-  // A client is a plain object over the engine: an evicted one is dropped, never closed under
-  // a call still using it.
-  const clients = new Map<string, AirtableGateway>();
-
-  function clientFor(connectionId: string, token: string): AirtableGateway {
-    const key = `${connectionId}:${sha256Hex(token)}`;
-    const existing = clients.get(key);
-    if (existing) {
-      clients.delete(key);
-      clients.set(key, existing);
-      return existing;
-    }
-    if (clients.size >= MAX_CACHED_CLIENTS) {
-      const oldest = clients.keys().next();
-      if (!oldest.done) clients.delete(oldest.value);
-    }
-    const client = createAirtableGateway({ engine: deps.engine, token });
-    clients.set(key, client);
-    return client;
-  }
+  // A client is a plain, stateless object over the engine: made per call, nothing to cache.
+  const clientFor = (token: string): AirtableGateway => createAirtableGateway({ engine: deps.engine, token });
 
   /** The bases an unlimited connection reaches, kept a minute (each look costs a listBases). */
-  const reachableCache = new Map<string, { at: number; bases: Promise<ReadonlySet<string>> }>();
+  const reachableCache = new LRUCache<string, { bases: Promise<ReadonlySet<string>> }>({
+    max: MAX_REACHABLE_CONNECTIONS,
+    ttl: REACHABLE_TTL_MS,
+  });
   function reachable(route: ConnectionRoute): Promise<ReadonlySet<string>> {
-    const now = Date.now();
     const cached = reachableCache.get(route.id);
-    if (cached && now - cached.at < REACHABLE_TTL_MS) return cached.bases;
+    if (cached) return cached.bases;
     const bases = route.client.listBases().then((list) => new Set(list.map((base) => base.id)));
-    reachableCache.set(route.id, { at: now, bases });
+    reachableCache.set(route.id, { bases });
     // A failed look is not kept: the next call asks again.
     bases.catch(() => reachableCache.delete(route.id));
-    if (reachableCache.size > MAX_CACHED_CLIENTS) {
-      const oldest = reachableCache.keys().next();
-      if (!oldest.done) reachableCache.delete(oldest.value);
-    }
     return bases;
   }
 
@@ -149,7 +129,7 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
       const secrets = await deps.connections.secretsFor(access.workspaceId);
       const routes = secrets.map((secret) => ({
         id: secret.id,
-        client: clientFor(secret.id, secret.token),
+        client: clientFor(secret.token),
         ...(secret.bases ? { bases: secret.bases } : {}),
       }));
       return {
@@ -167,7 +147,6 @@ export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
     },
 
     async close() {
-      clients.clear();
       reachableCache.clear();
     },
   };

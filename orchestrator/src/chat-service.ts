@@ -1,5 +1,4 @@
-import type { Principal, WorkspaceAccess } from '@airsuite/platform-api';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Principal } from '@airsuite/platform-api';
 import type { CancelBus } from './cancel-bus.ts';
 import { createEventLog } from './event-log.ts';
 import { ChatError, modelNotConfigured } from './loop/errors.ts';
@@ -8,10 +7,10 @@ import { type ChatDeps, createChatRunner, type PausedState } from './loop/run-ch
 import type { RunLimits } from './loop/run-options.ts';
 import { createMcpClientPool } from './mcp-client-pool.ts';
 import type { ModelPort } from './model/model-port.ts';
+import type { Caller, McpConnector } from './service/caller.ts';
 import type { ChatStore, Conversation, RunRecord } from './store/chat-store.ts';
 
-/** Opens an MCP client of the MCP server as the caller (in memory, or Streamable HTTP). */
-export type McpConnector = (caller: { bearer: string; workspaceId: string }) => Promise<Client>;
+export type { Caller, McpConnector };
 
 export interface ChatServiceOptions {
   store: ChatStore;
@@ -24,11 +23,6 @@ export interface ChatServiceOptions {
   cancelBus?: CancelBus;
   /** Stores (or removes, with null) a workspace's own Gemini key; absent when keys cannot be sealed here. */
   setWorkspaceKey?(workspaceId: string, apiKey: string | null): Promise<void>;
-}
-
-export interface Caller {
-  access: WorkspaceAccess;
-  bearer: string;
 }
 
 type Listener = (event: StoredEvent) => void;

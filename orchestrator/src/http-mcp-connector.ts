@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { McpConnector } from './chat-service.ts';
+import type { McpConnector } from './service/caller.ts';
 
 /** The header a Streamable HTTP client names its workspace with (the MCP server reads it). */
 const WORKSPACE_HEADER = 'x-airsuite-workspace';

@@ -4,13 +4,7 @@
  */
 
 export { type CancelBus, pgCancelBus } from './cancel-bus.ts';
-export {
-  type Caller,
-  type ChatService,
-  type ChatServiceOptions,
-  createChatService,
-  type McpConnector,
-} from './chat-service.ts';
+export { type ChatService, type ChatServiceOptions, createChatService } from './chat-service.ts';
 export { ChatConfigError, type ChatSettings, chatSettingsFromEnv } from './chat-settings.ts';
 export { CHAT_ERROR_STATUS } from './http/chat-problem.ts';
 export { type ConversationRoutesOptions, conversationRoutes } from './http/conversation-routes.ts';
@@ -31,6 +25,7 @@ export { DEFAULT_RUN_LIMITS, type RunLimits } from './loop/run-options.ts';
 export { createGeminiModel, DEFAULT_GEMINI_MODEL, type GeminiModelOptions } from './model/gemini-model.ts';
 export type { ModelPort } from './model/model-port.ts';
 export { createModelResolver, geminiKeyAad } from './model/model-resolver.ts';
+export type { Caller, McpConnector } from './service/caller.ts';
 export type { ApprovalRecord, ChatStore, Conversation, RunRecord } from './store/chat-store.ts';
 export { createPgChatStore } from './store/pg-chat-store.ts';
 export { WEB_ROOT } from './web-root.ts';

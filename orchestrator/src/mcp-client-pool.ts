@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Caller, McpConnector } from './chat-service.ts';
 import { mcpToolRunner } from './loop/mcp-tool-runner.ts';
 import type { ToolRunner } from './loop/tool-runner.ts';
+import type { Caller, McpConnector } from './service/caller.ts';
 
 const DEFAULT_IDLE_MS = 60_000;
 const DEFAULT_MAX_CLIENTS = 100;

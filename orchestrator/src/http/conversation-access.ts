@@ -7,8 +7,9 @@ import {
   principalOf,
 } from '@airsuite/platform-api';
 import type { FastifyRequest } from 'fastify';
-import type { Caller, ChatService } from '../chat-service.ts';
+import type { ChatService } from '../chat-service.ts';
 import { ChatError } from '../loop/errors.ts';
+import type { Caller } from '../service/caller.ts';
 import type { Conversation } from '../store/chat-store.ts';
 
 const notFound = () =>

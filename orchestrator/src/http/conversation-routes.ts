@@ -2,7 +2,7 @@ import { defineRoute, type Platform, problemResponses, registerRoute } from '@ai
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ChatService } from '../chat-service.ts';
-import type { Conversation, RunRecord, UsageTotals } from '../store/chat-store.ts';
+import { conversationJson, runJson, usageJson } from './chat-json.ts';
 import { installChatErrorHandler } from './chat-problem.ts';
 import { conversationAccess } from './conversation-access.ts';
 import {
@@ -25,36 +25,6 @@ export const DEFAULT_CONVERSATION_LIMIT = 50;
 export const MAX_CONVERSATION_LIMIT = 200;
 
 const problems = { ...problemResponses, 503: problemResponses[404] };
-
-export const conversationJson = (conversation: Conversation) => ({
-  id: conversation.id,
-  workspace_id: conversation.workspaceId,
-  ...(conversation.title !== undefined ? { title: conversation.title } : {}),
-  created_at: conversation.createdAt,
-  updated_at: conversation.updatedAt,
-});
-
-/** Usage totals as the API shows them (a conversation's, or a workspace's month). */
-export const usageJson = (usage: UsageTotals) => ({
-  runs: usage.runs,
-  prompt_tokens: usage.promptTokens,
-  output_tokens: usage.outputTokens,
-  total_tokens: usage.promptTokens + usage.outputTokens,
-  tool_calls: usage.toolCalls,
-});
-
-const runJson = (run: RunRecord) => ({
-  id: run.id,
-  status: run.status,
-  steps: run.steps,
-  prompt_tokens: run.promptTokens,
-  output_tokens: run.outputTokens,
-  total_tokens: run.promptTokens + run.outputTokens,
-  tool_calls: run.toolCalls,
-  ...(run.errorCode ? { error_code: run.errorCode } : {}),
-  started_at: run.startedAt,
-  ...(run.finishedAt ? { finished_at: run.finishedAt } : {}),
-});
 
 /**
  * The chat over REST + SSE, as one route group for `/v1` (the host installs the platform's

@@ -10,7 +10,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ChatService } from '../chat-service.ts';
-import { usageJson } from './conversation-routes.ts';
+import { usageJson } from './chat-json.ts';
 
 const workspaceParams = z.object({
   id: z.string().regex(/^wsp_[A-Za-z0-9]{1,64}$/, 'must be a workspace id (wsp_…)'),

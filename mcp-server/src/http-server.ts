@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -84,6 +84,172 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
+/** What every request of one running server shares. */
+interface HttpContext {
+  options: McpHttpServerOptions;
+  /** Open sessions by Mcp-Session-Id (empty in stateless mode). */
+  sessions: Map<string, Session>;
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+}
+
+function serverFor({ options }: HttpContext, identity: McpIdentity): McpServer {
+  return createMcpServer({
+    tools: identity.tools,
+    policy: identity.policy,
+    contextFor: identity.contextFor,
+    ...(options.name ? { name: options.name } : {}),
+    ...(options.version ? { version: options.version } : {}),
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+  });
+}
+
+/** The authenticator's refusal as the client gets it: status, stable code, and when to retry. */
+function refuse(res: ServerResponse, error: McpAuthError): void {
+  jsonRpcError(
+    res,
+    error.status,
+    error.status >= 500 ? -32603 : -32001,
+    `${error.code}: ${error.message}`,
+    {
+      ...(error.status === 401
+        ? { 'www-authenticate': `Bearer realm="airsuite-mcp", error="invalid_token"` }
+        : {}),
+      ...(error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
+    },
+    { code: error.code },
+  );
+}
+
+/** Who the request speaks for; answers 401/403/404 itself and returns undefined when refused. */
+async function identify(
+  { options }: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<McpIdentity | undefined> {
+  if ('authToken' in options) {
+    if (!hasBearerToken(req, options.authToken)) {
+      jsonRpcError(res, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>', {
+        'www-authenticate': 'Bearer realm="airsuite-mcp"',
+      });
+      return undefined;
+    }
+    return {
+      subject: STATIC_SUBJECT,
+      tools: options.tools,
+      policy: options.policy,
+      contextFor: options.contextFor,
+    };
+  }
+  try {
+    return await options.authenticate(req.headers);
+  } catch (error) {
+    if (!(error instanceof McpAuthError)) throw error;
+    refuse(res, error);
+    return undefined;
+  }
+}
+
+/** A request of an open session, or the initialize that opens one for this identity. */
+async function handleStateful(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  identity: McpIdentity,
+): Promise<void> {
+  const { sessions } = ctx;
+  const header = req.headers['mcp-session-id'];
+  const sessionId = Array.isArray(header) ? header[0] : header;
+  if (sessionId !== undefined) {
+    const session = sessions.get(sessionId);
+    // Another caller's session id is treated as unknown: it must not learn the session exists.
+    if (!session || session.subject !== identity.subject)
+      return jsonRpcError(res, 404, -32001, 'Session not found');
+    return session.transport.handleRequest(req, res, body);
+  }
+  if (req.method !== 'POST' || !isInitializeRequest(body)) {
+    return jsonRpcError(res, 400, -32000, 'Bad Request: no valid Mcp-Session-Id; send initialize first');
+  }
+  const server = serverFor(ctx, identity);
+  const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    sessionIdGenerator: () => randomUUID(),
+    onsessioninitialized: (id) => {
+      sessions.set(id, { server, transport, subject: identity.subject });
+    },
+    onsessionclosed: (id) => {
+      sessions.delete(id);
+    },
+  });
+  transport.onclose = () => {
+    if (transport.sessionId) sessions.delete(transport.sessionId);
+  };
+  await server.connect(transport);
+  await transport.handleRequest(req, res, body);
+}
+
+/** One request, one server and transport, both closed with the response. */
+async function handleStateless(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  identity: McpIdentity,
+): Promise<void> {
+  if (req.method !== 'POST') {
+    return jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless', {
+      allow: 'POST',
+    });
+  }
+  const server = serverFor(ctx, identity);
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  await server.connect(transport);
+  await transport.handleRequest(req, res, body);
+}
+
+/** Host and Origin checks, the health probe, then `/mcp`: identity, body, session handling. */
+async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (!isHostAllowed(req.headers.host, ctx.allowedHosts))
+    return jsonRpcError(res, 403, -32000, 'Forbidden: Host not allowed');
+  if (!isOriginAllowed(req.headers.origin, ctx.allowedOrigins)) {
+    return jsonRpcError(res, 403, -32000, 'Forbidden: Origin not allowed');
+  }
+  if (url.pathname === '/healthz' && req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"status":"ok"}');
+    return;
+  }
+  if (url.pathname !== MCP_PATH) return jsonRpcError(res, 404, -32000, 'Not found: the MCP endpoint is /mcp');
+  const identity = await identify(ctx, req, res);
+  if (!identity) return;
+  let body: unknown;
+  if (req.method === 'POST') {
+    try {
+      body = await readJson(req);
+    } catch (error) {
+      if (error instanceof RangeError) return jsonRpcError(res, 413, -32600, 'Request body too large');
+      return jsonRpcError(res, 400, -32700, 'Parse error');
+    }
+  }
+  if (ctx.options.stateless) return handleStateless(ctx, req, res, body, identity);
+  return handleStateful(ctx, req, res, body, identity);
+}
+
+function listen(http: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 /** Streamable HTTP at `/mcp`: bearer auth, Host/Origin checks, sessions or stateless. */
 export async function startMcpHttpServer(options: McpHttpServerOptions): Promise<RunningMcpHttpServer> {
   if ('authToken' in options && !options.authToken) {
@@ -93,158 +259,21 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     );
   }
   const sessions = new Map<string, Session>();
-  const allowedHosts = options.allowedHosts ?? [];
-  const allowedOrigins = options.allowedOrigins ?? [];
-
-  const serverFor = (identity: McpIdentity) =>
-    createMcpServer({
-      tools: identity.tools,
-      policy: identity.policy,
-      contextFor: identity.contextFor,
-      ...(options.name ? { name: options.name } : {}),
-      ...(options.version ? { version: options.version } : {}),
-      ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
-    });
-
-  /** Who the request speaks for; answers 401/403/404 itself and returns undefined when refused. */
-  async function identify(req: IncomingMessage, res: ServerResponse): Promise<McpIdentity | undefined> {
-    if ('authToken' in options) {
-      if (!hasBearerToken(req, options.authToken)) {
-        jsonRpcError(res, 401, -32001, 'Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>', {
-          'www-authenticate': 'Bearer realm="airsuite-mcp"',
-        });
-        return undefined;
-      }
-      return {
-        subject: STATIC_SUBJECT,
-        tools: options.tools,
-        policy: options.policy,
-        contextFor: options.contextFor,
-      };
-    }
-    try {
-      return await options.authenticate(req.headers);
-    } catch (error) {
-      if (!(error instanceof McpAuthError)) throw error;
-      jsonRpcError(
-        res,
-        error.status,
-        error.status >= 500 ? -32603 : -32001,
-        `${error.code}: ${error.message}`,
-        {
-          ...(error.status === 401
-            ? { 'www-authenticate': `Bearer realm="airsuite-mcp", error="invalid_token"` }
-            : {}),
-          ...(error.retryAfterSeconds !== undefined
-            ? { 'retry-after': String(error.retryAfterSeconds) }
-            : {}),
-        },
-        { code: error.code },
-      );
-      return undefined;
-    }
-  }
-
-  async function handleStateful(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    identity: McpIdentity,
-  ): Promise<void> {
-    const header = req.headers['mcp-session-id'];
-    const sessionId = Array.isArray(header) ? header[0] : header;
-    if (sessionId !== undefined) {
-      const session = sessions.get(sessionId);
-      // Another caller's session id is treated as unknown: it must not learn the session exists.
-      if (!session || session.subject !== identity.subject)
-        return jsonRpcError(res, 404, -32001, 'Session not found');
-      return session.transport.handleRequest(req, res, body);
-    }
-    if (req.method !== 'POST' || !isInitializeRequest(body)) {
-      return jsonRpcError(res, 400, -32000, 'Bad Request: no valid Mcp-Session-Id; send initialize first');
-    }
-    const server = serverFor(identity);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, { server, transport, subject: identity.subject });
-      },
-      onsessionclosed: (id) => {
-        sessions.delete(id);
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-    };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
-  }
-
-  async function handleStateless(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: unknown,
-    identity: McpIdentity,
-  ): Promise<void> {
-    if (req.method !== 'POST') {
-      return jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless', {
-        allow: 'POST',
-      });
-    }
-    const server = serverFor(identity);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!isHostAllowed(req.headers.host, allowedHosts))
-      return jsonRpcError(res, 403, -32000, 'Forbidden: Host not allowed');
-    if (!isOriginAllowed(req.headers.origin, allowedOrigins)) {
-      return jsonRpcError(res, 403, -32000, 'Forbidden: Origin not allowed');
-    }
-    if (url.pathname === '/healthz' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"status":"ok"}');
-      return;
-    }
-    if (url.pathname !== MCP_PATH)
-      return jsonRpcError(res, 404, -32000, 'Not found: the MCP endpoint is /mcp');
-    const identity = await identify(req, res);
-    if (!identity) return;
-    let body: unknown;
-    if (req.method === 'POST') {
-      try {
-        body = await readJson(req);
-      } catch (error) {
-        if (error instanceof RangeError) return jsonRpcError(res, 413, -32600, 'Request body too large');
-        return jsonRpcError(res, 400, -32700, 'Parse error');
-      }
-    }
-    if (options.stateless) return handleStateless(req, res, body, identity);
-    return handleStateful(req, res, body, identity);
-  }
-
+  const ctx: HttpContext = {
+    options,
+    sessions,
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+  };
   const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(ctx, req, res).catch((error: unknown) => {
       options.onInternalError?.(error, 'http');
       jsonRpcError(res, 500, -32603, 'Internal error');
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? DEFAULT_MCP_PORT, options.host ?? DEFAULT_MCP_HOST, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (http.address() as AddressInfo).port;
   const host = options.host ?? DEFAULT_MCP_HOST;
+  await listen(http, options.port ?? DEFAULT_MCP_PORT, host);
+  const port = (http.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${MCP_PATH}`,
     port,

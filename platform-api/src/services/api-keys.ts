@@ -73,146 +73,182 @@ interface CachedKey {
   lastUsedAt: number;
 }
 
+/** What the API-key operations share. */
+interface ApiKeysContext {
+  db: Database;
+  audit: AuditLog;
+  cache: CredentialCache<CachedKey>;
+  now: () => Date;
+}
+
+const invalid = () => new PlatformError('AUTH_INVALID_TOKEN', 'the API key is not valid');
+
+/** Notes a key's use in the database, at most once per LAST_USED_RESOLUTION_MS, without waiting. */
+function touch({ db, now }: ApiKeysContext, keyId: string, entry: CachedKey): void {
+  const at = now().getTime();
+  if (at - entry.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
+  entry.lastUsedAt = at;
+  db.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [keyId, new Date(at)]).catch(() => {});
+}
+
+/** A key never has more rights than its maker, and expires, if at all, in the future. */
+function checkNewKey(
+  { now }: ApiKeysContext,
+  access: WorkspaceAccess,
+  input: Parameters<ApiKeys['create']>[1],
+): void {
+  requireRole(access, 'admin', 'creating API keys');
+  if (!roleAtLeast(access.role, input.role)) {
+    throw new PlatformError(
+      'FORBIDDEN',
+      `you cannot create a key with more rights (${input.role}) than your own (${access.role})`,
+    );
+  }
+  if (input.expiresAt && input.expiresAt.getTime() <= now().getTime()) {
+    throw new PlatformError('VALIDATION_FAILED', 'expires_at must be in the future', {
+      errors: [{ field: 'expires_at', message: 'must be in the future' }],
+    });
+  }
+}
+
+async function create(
+  ctx: ApiKeysContext,
+  access: WorkspaceAccess,
+  input: Parameters<ApiKeys['create']>[1],
+  requestId?: string,
+): Promise<{ key: ApiKey; token: string }> {
+  checkNewKey(ctx, access, input);
+  const generated = generateApiKey();
+  const createdBy =
+    access.principal.kind === 'user' ? access.principal.userId : (access.principal.createdBy ?? null);
+  const [row] = await ctx.db.transaction(async (tx) => {
+    const rows = await tx.query<ApiKeyRow>(
+      `INSERT INTO api_keys (id, workspace_id, name, role, secret_hash, created_by, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [
+        generated.id,
+        access.workspaceId,
+        input.name,
+        input.role,
+        generated.secretHash,
+        createdBy,
+        input.expiresAt ?? null,
+      ],
+    );
+    await ctx.audit.record(
+      {
+        workspaceId: access.workspaceId,
+        actor: actorOf(access.principal),
+        action: 'api_key.create',
+        target: { type: 'api_key', id: generated.id },
+        outcome: 'success',
+        requestId,
+        details: {
+          name: input.name,
+          role: input.role,
+          ...(input.expiresAt ? { expires_at: input.expiresAt.toISOString() } : {}),
+        },
+      },
+      tx,
+    );
+    return rows;
+  });
+  if (!row) throw new Error('api key insert returned nothing');
+  return { key: toApiKey(row), token: generated.token };
+}
+
+async function list({ db }: ApiKeysContext, access: WorkspaceAccess): Promise<ApiKey[]> {
+  requireRole(access, 'admin', 'listing API keys');
+  const rows = await db.query<ApiKeyRow>(
+    'SELECT * FROM api_keys WHERE workspace_id = $1 ORDER BY created_at DESC, id',
+    [access.workspaceId],
+  );
+  return rows.map(toApiKey);
+}
+
+async function revoke(
+  { db, audit, cache }: ApiKeysContext,
+  access: WorkspaceAccess,
+  keyId: string,
+  requestId?: string,
+): Promise<void> {
+  requireRole(access, 'admin', 'revoking API keys');
+  const revoked = await db.transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(
+      `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
+        WHERE id = $1 AND workspace_id = $2 RETURNING id`,
+      [keyId, access.workspaceId],
+    );
+    if (rows.length === 0) return false;
+    await audit.record(
+      {
+        workspaceId: access.workspaceId,
+        actor: actorOf(access.principal),
+        action: 'api_key.revoke',
+        target: { type: 'api_key', id: keyId },
+        outcome: 'success',
+        requestId,
+      },
+      tx,
+    );
+    return true;
+  });
+  if (!revoked) throw new PlatformError('API_KEY_NOT_FOUND', 'no API key with this id in this workspace');
+  await cache.invalidate(keyId);
+}
+
+/** The key `keyId` as the cache holds it, read from the database when the cache has none. */
+async function loadKey({ db, cache }: ApiKeysContext, keyId: string, secretHash: string): Promise<CachedKey> {
+  const generation = cache.generation();
+  const [row] = await db.query<ApiKeyRow & { workspace_exists: boolean }>(
+    'SELECT * FROM api_keys WHERE id = $1',
+    [keyId],
+  );
+  if (!row || !safeEqualHex(row.secret_hash, secretHash)) throw invalid();
+  if (row.revoked_at !== null) throw new PlatformError('AUTH_API_KEY_REVOKED', 'this API key was revoked');
+  const entry: CachedKey = {
+    principal: {
+      kind: 'api_key',
+      keyId: row.id,
+      keyName: row.name,
+      workspaceId: row.workspace_id,
+      role: row.role,
+      ...(row.created_by ? { createdBy: row.created_by } : {}),
+    },
+    secretHash: row.secret_hash,
+    ...(row.expires_at ? { expiresAt: new Date(row.expires_at).getTime() } : {}),
+    lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : 0,
+  };
+  cache.set(keyId, entry, generation);
+  return entry;
+}
+
+async function authenticate(ctx: ApiKeysContext, token: string): Promise<Principal> {
+  const parsed = parseApiKey(token);
+  if (!parsed) throw invalid();
+  const secretHash = sha256Hex(parsed.secret);
+  const cached = ctx.cache.get(parsed.id);
+  if (cached && !safeEqualHex(cached.secretHash, secretHash)) throw invalid();
+  const entry = cached ?? (await loadKey(ctx, parsed.id, secretHash));
+  if (entry.expiresAt !== undefined && entry.expiresAt <= ctx.now().getTime()) {
+    throw new PlatformError('AUTH_TOKEN_EXPIRED', 'this API key has expired; create a new one');
+  }
+  touch(ctx, parsed.id, entry);
+  return entry.principal;
+}
+
 export function createApiKeys(
   db: Database,
   audit: AuditLog,
   cache: CredentialCache<CachedKey>,
   now: () => Date = () => new Date(),
 ): ApiKeys {
-  const invalid = () => new PlatformError('AUTH_INVALID_TOKEN', 'the API key is not valid');
-
-  function touch(keyId: string, entry: CachedKey): void {
-    const at = now().getTime();
-    if (at - entry.lastUsedAt < LAST_USED_RESOLUTION_MS) return;
-    entry.lastUsedAt = at;
-    db.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [keyId, new Date(at)]).catch(() => {});
-  }
-
+  const ctx: ApiKeysContext = { db, audit, cache, now };
   return {
-    async create(access, input, requestId) {
-      requireRole(access, 'admin', 'creating API keys');
-      if (!roleAtLeast(access.role, input.role)) {
-        throw new PlatformError(
-          'FORBIDDEN',
-          `you cannot create a key with more rights (${input.role}) than your own (${access.role})`,
-        );
-      }
-      if (input.expiresAt && input.expiresAt.getTime() <= now().getTime()) {
-        throw new PlatformError('VALIDATION_FAILED', 'expires_at must be in the future', {
-          errors: [{ field: 'expires_at', message: 'must be in the future' }],
-        });
-      }
-      const generated = generateApiKey();
-      const createdBy =
-        access.principal.kind === 'user' ? access.principal.userId : (access.principal.createdBy ?? null);
-      const [row] = await db.transaction(async (tx) => {
-        const rows = await tx.query<ApiKeyRow>(
-          `INSERT INTO api_keys (id, workspace_id, name, role, secret_hash, created_by, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-          [
-            generated.id,
-            access.workspaceId,
-            input.name,
-            input.role,
-            generated.secretHash,
-            createdBy,
-            input.expiresAt ?? null,
-          ],
-        );
-        await audit.record(
-          {
-            workspaceId: access.workspaceId,
-            actor: actorOf(access.principal),
-            action: 'api_key.create',
-            target: { type: 'api_key', id: generated.id },
-            outcome: 'success',
-            requestId,
-            details: {
-              name: input.name,
-              role: input.role,
-              ...(input.expiresAt ? { expires_at: input.expiresAt.toISOString() } : {}),
-            },
-          },
-          tx,
-        );
-        return rows;
-      });
-      if (!row) throw new Error('api key insert returned nothing');
-      return { key: toApiKey(row), token: generated.token };
-    },
-
-    async list(access) {
-      requireRole(access, 'admin', 'listing API keys');
-      const rows = await db.query<ApiKeyRow>(
-        'SELECT * FROM api_keys WHERE workspace_id = $1 ORDER BY created_at DESC, id',
-        [access.workspaceId],
-      );
-      return rows.map(toApiKey);
-    },
-
-    async revoke(access, keyId, requestId) {
-      requireRole(access, 'admin', 'revoking API keys');
-      const revoked = await db.transaction(async (tx) => {
-        const rows = await tx.query<{ id: string }>(
-          `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
-            WHERE id = $1 AND workspace_id = $2 RETURNING id`,
-          [keyId, access.workspaceId],
-        );
-        if (rows.length === 0) return false;
-        await audit.record(
-          {
-            workspaceId: access.workspaceId,
-            actor: actorOf(access.principal),
-            action: 'api_key.revoke',
-            target: { type: 'api_key', id: keyId },
-            outcome: 'success',
-            requestId,
-          },
-          tx,
-        );
-        return true;
-      });
-      if (!revoked) throw new PlatformError('API_KEY_NOT_FOUND', 'no API key with this id in this workspace');
-      await cache.invalidate(keyId);
-    },
-
-    async authenticate(token) {
-      const parsed = parseApiKey(token);
-      if (!parsed) throw invalid();
-      const secretHash = sha256Hex(parsed.secret);
-      let entry = cache.get(parsed.id);
-      if (!entry) {
-        const generation = cache.generation();
-        const [row] = await db.query<ApiKeyRow & { workspace_exists: boolean }>(
-          'SELECT * FROM api_keys WHERE id = $1',
-          [parsed.id],
-        );
-        if (!row || !safeEqualHex(row.secret_hash, secretHash)) throw invalid();
-        if (row.revoked_at !== null)
-          throw new PlatformError('AUTH_API_KEY_REVOKED', 'this API key was revoked');
-        entry = {
-          principal: {
-            kind: 'api_key',
-            keyId: row.id,
-            keyName: row.name,
-            workspaceId: row.workspace_id,
-            role: row.role,
-            ...(row.created_by ? { createdBy: row.created_by } : {}),
-          },
-          secretHash: row.secret_hash,
-          ...(row.expires_at ? { expiresAt: new Date(row.expires_at).getTime() } : {}),
-          lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : 0,
-        };
-        cache.set(parsed.id, entry, generation);
-      } else if (!safeEqualHex(entry.secretHash, secretHash)) {
-        throw invalid();
-      }
-      if (entry.expiresAt !== undefined && entry.expiresAt <= now().getTime()) {
-        throw new PlatformError('AUTH_TOKEN_EXPIRED', 'this API key has expired; create a new one');
-      }
-      touch(parsed.id, entry);
-      return entry.principal;
-    },
+    create: (access, input, requestId) => create(ctx, access, input, requestId),
+    list: (access) => list(ctx, access),
+    revoke: (access, keyId, requestId) => revoke(ctx, access, keyId, requestId),
+    authenticate: (token) => authenticate(ctx, token),
   };
 }
 

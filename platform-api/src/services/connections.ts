@@ -70,110 +70,137 @@ export interface Connections {
   secretsFor(workspaceId: string): Promise<ConnectionSecret[]>;
 }
 
+/** What the connection operations share. */
+interface ConnectionsContext {
+  db: Database;
+  audit: AuditLog;
+  secretBox: SecretBox;
+  validateToken: TokenValidator;
+}
+
+async function create(
+  { db, audit, secretBox, validateToken }: ConnectionsContext,
+  access: WorkspaceAccess,
+  input: Parameters<Connections['create']>[1],
+  requestId?: string,
+): Promise<Connection> {
+  requireRole(access, 'admin', 'adding Airtable connections');
+  const { airtableUserId } = await validateToken(input.token);
+  const id = newId('con');
+  const ciphertext = secretBox.seal(input.token, aadOf(access.workspaceId, id));
+  const bases = input.bases && input.bases.length > 0 ? [...new Set(input.bases)] : null;
+  const row = await db.transaction(async (tx) => {
+    // The first connection of a workspace is its default: whoami, and bases no other one reaches.
+    const [existing] = await tx.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM connections WHERE workspace_id = $1',
+      [access.workspaceId],
+    );
+    const [inserted] = await tx.query<ConnectionRow>(
+      `INSERT INTO connections (id, workspace_id, name, token_ciphertext, token_hint, bases, airtable_user_id,
+         is_default, created_by, last_validated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()) RETURNING *`,
+      [
+        id,
+        access.workspaceId,
+        input.name,
+        ciphertext,
+        maskToken(input.token),
+        bases ? JSON.stringify(bases) : null,
+        airtableUserId,
+        (existing?.n ?? 0) === 0,
+        access.principal.kind === 'user' ? access.principal.userId : null,
+      ],
+    );
+    await audit.record(
+      {
+        workspaceId: access.workspaceId,
+        actor: actorOf(access.principal),
+        action: 'connection.create',
+        target: { type: 'connection', id },
+        outcome: 'success',
+        requestId,
+        details: { name: input.name, token_hint: maskToken(input.token), ...(bases ? { bases } : {}) },
+      },
+      tx,
+    );
+    return inserted;
+  });
+  if (!row) throw new Error('connection insert returned nothing');
+  return toConnection(row);
+}
+
+async function list({ db }: ConnectionsContext, access: WorkspaceAccess): Promise<Connection[]> {
+  const rows = await db.query<ConnectionRow>(
+    'SELECT * FROM connections WHERE workspace_id = $1 ORDER BY created_at, id',
+    [access.workspaceId],
+  );
+  return rows.map(toConnection);
+}
+
+async function remove(
+  { db, audit }: ConnectionsContext,
+  access: WorkspaceAccess,
+  connectionId: string,
+  requestId?: string,
+): Promise<void> {
+  requireRole(access, 'admin', 'removing Airtable connections');
+  const removed = await db.transaction(async (tx) => {
+    const [row] = await tx.query<ConnectionRow>(
+      'DELETE FROM connections WHERE id = $1 AND workspace_id = $2 RETURNING *',
+      [connectionId, access.workspaceId],
+    );
+    if (!row) return false;
+    if (row.is_default) {
+      await tx.query(
+        `UPDATE connections SET is_default = true WHERE id = (
+           SELECT id FROM connections WHERE workspace_id = $1 ORDER BY created_at, id LIMIT 1)`,
+        [access.workspaceId],
+      );
+    }
+    await audit.record(
+      {
+        workspaceId: access.workspaceId,
+        actor: actorOf(access.principal),
+        action: 'connection.delete',
+        target: { type: 'connection', id: connectionId },
+        outcome: 'success',
+        requestId,
+        details: { name: row.name },
+      },
+      tx,
+    );
+    return true;
+  });
+  if (!removed)
+    throw new PlatformError('CONNECTION_NOT_FOUND', 'no connection with this id in this workspace');
+}
+
+async function secretsFor(
+  { db, secretBox }: ConnectionsContext,
+  workspaceId: string,
+): Promise<ConnectionSecret[]> {
+  const rows = await db.query<ConnectionRow>(
+    'SELECT * FROM connections WHERE workspace_id = $1 ORDER BY is_default DESC, created_at, id',
+    [workspaceId],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    token: secretBox.open(row.token_ciphertext, aadOf(workspaceId, row.id)),
+    ...(row.bases ? { bases: row.bases } : {}),
+  }));
+}
+
 export function createConnections(
   db: Database,
   audit: AuditLog,
   secretBox: SecretBox,
   validateToken: TokenValidator,
 ): Connections {
+  const ctx: ConnectionsContext = { db, audit, secretBox, validateToken };
   return {
-    async create(access, input, requestId) {
-      requireRole(access, 'admin', 'adding Airtable connections');
-      const { airtableUserId } = await validateToken(input.token);
-      const id = newId('con');
-      const ciphertext = secretBox.seal(input.token, aadOf(access.workspaceId, id));
-      const bases = input.bases && input.bases.length > 0 ? [...new Set(input.bases)] : null;
-      const row = await db.transaction(async (tx) => {
-        // The first connection of a workspace is its default: whoami, and bases no other one reaches.
-        const [existing] = await tx.query<{ n: number }>(
-          'SELECT count(*)::int AS n FROM connections WHERE workspace_id = $1',
-          [access.workspaceId],
-        );
-        const [inserted] = await tx.query<ConnectionRow>(
-          `INSERT INTO connections (id, workspace_id, name, token_ciphertext, token_hint, bases, airtable_user_id,
-             is_default, created_by, last_validated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()) RETURNING *`,
-          [
-            id,
-            access.workspaceId,
-            input.name,
-            ciphertext,
-            maskToken(input.token),
-            bases ? JSON.stringify(bases) : null,
-            airtableUserId,
-            (existing?.n ?? 0) === 0,
-            access.principal.kind === 'user' ? access.principal.userId : null,
-          ],
-        );
-        await audit.record(
-          {
-            workspaceId: access.workspaceId,
-            actor: actorOf(access.principal),
-            action: 'connection.create',
-            target: { type: 'connection', id },
-            outcome: 'success',
-            requestId,
-            details: { name: input.name, token_hint: maskToken(input.token), ...(bases ? { bases } : {}) },
-          },
-          tx,
-        );
-        return inserted;
-      });
-      if (!row) throw new Error('connection insert returned nothing');
-      return toConnection(row);
-    },
-
-    async list(access) {
-      const rows = await db.query<ConnectionRow>(
-        'SELECT * FROM connections WHERE workspace_id = $1 ORDER BY created_at, id',
-        [access.workspaceId],
-      );
-      return rows.map(toConnection);
-    },
-
-    async remove(access, connectionId, requestId) {
-      requireRole(access, 'admin', 'removing Airtable connections');
-      const removed = await db.transaction(async (tx) => {
-        const [row] = await tx.query<ConnectionRow>(
-          'DELETE FROM connections WHERE id = $1 AND workspace_id = $2 RETURNING *',
-          [connectionId, access.workspaceId],
-        );
-        if (!row) return false;
-        if (row.is_default) {
-          await tx.query(
-            `UPDATE connections SET is_default = true WHERE id = (
-               SELECT id FROM connections WHERE workspace_id = $1 ORDER BY created_at, id LIMIT 1)`,
-            [access.workspaceId],
-          );
-        }
-        await audit.record(
-          {
-            workspaceId: access.workspaceId,
-            actor: actorOf(access.principal),
-            action: 'connection.delete',
-            target: { type: 'connection', id: connectionId },
-            outcome: 'success',
-            requestId,
-            details: { name: row.name },
-          },
-          tx,
-        );
-        return true;
-      });
-      if (!removed)
-        throw new PlatformError('CONNECTION_NOT_FOUND', 'no connection with this id in this workspace');
-    },
-
-    async secretsFor(workspaceId) {
-      const rows = await db.query<ConnectionRow>(
-        'SELECT * FROM connections WHERE workspace_id = $1 ORDER BY is_default DESC, created_at, id',
-        [workspaceId],
-      );
-      return rows.map((row) => ({
-        id: row.id,
-        token: secretBox.open(row.token_ciphertext, aadOf(workspaceId, row.id)),
-        ...(row.bases ? { bases: row.bases } : {}),
-      }));
-    },
+    create: (access, input, requestId) => create(ctx, access, input, requestId),
+    list: (access) => list(ctx, access),
+    remove: (access, connectionId, requestId) => remove(ctx, access, connectionId, requestId),
+    secretsFor: (workspaceId) => secretsFor(ctx, workspaceId),
   };
 }

@@ -54,6 +54,188 @@ export interface Members {
 }
 
 /**
+ * A member's API keys cannot outrank them: the ones they made above `role` are revoked
+ * (all of them when they leave, `role` undefined), or a removed admin would keep the
+ * workspace through a key whose secret they still hold.
+ */
+async function revokeKeysAbove(
+  tx: Queryable,
+  workspaceId: string,
+  userId: string,
+  role: WorkspaceRole | undefined,
+): Promise<string[]> {
+  const above = (Object.keys(ROLE_RANK) as WorkspaceRole[]).filter(
+    (candidate) => role === undefined || ROLE_RANK[candidate] > ROLE_RANK[role],
+  );
+  const rows = await tx.query<{ id: string }>(
+    `UPDATE api_keys SET revoked_at = now()
+      WHERE workspace_id = $1 AND created_by = $2 AND revoked_at IS NULL AND role = ANY($3::text[])
+      RETURNING id`,
+    [workspaceId, userId, above],
+  );
+  return rows.map((row) => row.id);
+}
+
+async function find(tx: Queryable, workspaceId: string, userId: string, lock = false): Promise<MemberRow> {
+  const [row] = await tx.query<MemberRow>(
+    `${SELECT_MEMBER} WHERE m.workspace_id = $1 AND m.user_id = $2${lock ? ' FOR UPDATE OF m' : ''}`,
+    [workspaceId, userId],
+  );
+  if (!row) throw memberNotFound();
+  return row;
+}
+
+/** Locks the owner rows so two concurrent demotions cannot both pass the last-owner check. */
+async function ensureAnotherOwner(tx: Queryable, workspaceId: string, userId: string): Promise<void> {
+  const owners = await tx.query<{ user_id: string }>(
+    "SELECT user_id FROM memberships WHERE workspace_id = $1 AND role = 'owner' FOR UPDATE",
+    [workspaceId],
+  );
+  if (!owners.some((o) => o.user_id !== userId)) {
+    throw new PlatformError(
+      'LAST_OWNER',
+      'a workspace needs at least one owner: make someone else owner first, or delete the workspace',
+    );
+  }
+}
+
+const isSelf = (access: WorkspaceAccess, userId: string) =>
+  access.principal.kind === 'user' && access.principal.userId === userId;
+
+/** What the membership operations share. */
+interface MembersContext {
+  db: Database;
+  audit: AuditLog;
+  cache: AccessCache;
+  keys: Pick<CredentialCache<unknown>, 'invalidate'>;
+}
+
+async function list({ db }: MembersContext, access: WorkspaceAccess): Promise<Member[]> {
+  const rows = await db.query<MemberRow>(
+    `${SELECT_MEMBER} WHERE m.workspace_id = $1 ORDER BY m.created_at, u.email`,
+    [access.workspaceId],
+  );
+  return rows.map(toMember);
+}
+
+async function add(
+  { db, audit }: MembersContext,
+  access: WorkspaceAccess,
+  input: { email: string; role: WorkspaceRole },
+  requestId?: string,
+): Promise<Member> {
+  requireRole(access, 'admin', 'adding members');
+  if (input.role === 'owner') requireRole(access, 'owner', 'making someone an owner');
+  return db.transaction(async (tx) => {
+    const [user] = await tx.query<{ id: string }>('SELECT id FROM users WHERE lower(email) = lower($1)', [
+      input.email,
+    ]);
+    if (!user) {
+      throw new PlatformError(
+        'USER_NOT_FOUND',
+        'no AirSuite account uses this email; ask them to register first, then add them',
+      );
+    }
+    const inserted = await tx.query(
+      `INSERT INTO memberships (workspace_id, user_id, role) VALUES ($1, $2, $3)
+       ON CONFLICT (workspace_id, user_id) DO NOTHING RETURNING user_id`,
+      [access.workspaceId, user.id, input.role],
+    );
+    if (inserted.length === 0) {
+      throw new PlatformError('MEMBER_EXISTS', 'this user is already a member; change their role instead');
+    }
+    await audit.record(
+      {
+        workspaceId: access.workspaceId,
+        actor: actorOf(access.principal),
+        action: 'member.add',
+        target: { type: 'user', id: user.id },
+        outcome: 'success',
+        requestId,
+        details: { role: input.role },
+      },
+      tx,
+    );
+    return toMember(await find(tx, access.workspaceId, user.id));
+  });
+}
+
+async function changeRole(
+  { db, audit, cache, keys }: MembersContext,
+  access: WorkspaceAccess,
+  userId: string,
+  role: WorkspaceRole,
+  requestId?: string,
+): Promise<Member> {
+  requireRole(access, 'admin', 'changing member roles');
+  const changed = await db.transaction(async (tx) => {
+    const current = await find(tx, access.workspaceId, userId, true);
+    if (current.role === 'owner' || role === 'owner') requireRole(access, 'owner', 'changing the owner role');
+    if (current.role === 'owner' && role !== 'owner')
+      await ensureAnotherOwner(tx, access.workspaceId, userId);
+    await tx.query('UPDATE memberships SET role = $3 WHERE workspace_id = $1 AND user_id = $2', [
+      access.workspaceId,
+      userId,
+      role,
+    ]);
+    const revoked = await revokeKeysAbove(tx, access.workspaceId, userId, role);
+    await audit.record(
+      {
+        workspaceId: access.workspaceId,
+        actor: actorOf(access.principal),
+        action: 'member.update',
+        target: { type: 'user', id: userId },
+        outcome: 'success',
+        requestId,
+        details: { role, previous_role: current.role, api_keys_revoked: revoked.length },
+      },
+      tx,
+    );
+    return { member: toMember({ ...current, role }), revoked };
+  });
+  await cache.invalidate(access.workspaceId);
+  await Promise.all(changed.revoked.map((keyId) => keys.invalidate(keyId)));
+  return changed.member;
+}
+
+async function remove(
+  { db, audit, cache, keys }: MembersContext,
+  access: WorkspaceAccess,
+  userId: string,
+  requestId?: string,
+): Promise<void> {
+  const leaving = isSelf(access, userId);
+  if (!leaving) requireRole(access, 'admin', 'removing members');
+  const revoked = await db.transaction(async (tx) => {
+    const current = await find(tx, access.workspaceId, userId, true);
+    if (current.role === 'owner') {
+      if (!leaving) requireRole(access, 'owner', 'removing an owner');
+      await ensureAnotherOwner(tx, access.workspaceId, userId);
+    }
+    await tx.query('DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2', [
+      access.workspaceId,
+      userId,
+    ]);
+    const keyIds = await revokeKeysAbove(tx, access.workspaceId, userId, undefined);
+    await audit.record(
+      {
+        workspaceId: access.workspaceId,
+        actor: actorOf(access.principal),
+        action: leaving ? 'member.leave' : 'member.remove',
+        target: { type: 'user', id: userId },
+        outcome: 'success',
+        requestId,
+        details: { role: current.role, api_keys_revoked: keyIds.length },
+      },
+      tx,
+    );
+    return keyIds;
+  });
+  await cache.invalidate(access.workspaceId);
+  await Promise.all(revoked.map((keyId) => keys.invalidate(keyId)));
+}
+
+/**
  * Membership rules: admins manage editors, viewers and other admins; only owners grant,
  * change or remove the owner role; anyone may leave; a workspace always keeps an owner.
  */
@@ -64,167 +246,11 @@ export function createMembers(
   /** The API-key cache: keys revoked here must stop at once, in every process. */
   keys: Pick<CredentialCache<unknown>, 'invalidate'>,
 ): Members {
-  /**
-   * A member's API keys cannot outrank them: the ones they made above `role` are revoked
-   * (all of them when they leave, `role` undefined), or a removed admin would keep the
-   * workspace through a key whose secret they still hold.
-   */
-  async function revokeKeysAbove(
-    tx: Queryable,
-    workspaceId: string,
-    userId: string,
-    role: WorkspaceRole | undefined,
-  ): Promise<string[]> {
-    const above = (Object.keys(ROLE_RANK) as WorkspaceRole[]).filter(
-      (candidate) => role === undefined || ROLE_RANK[candidate] > ROLE_RANK[role],
-    );
-    const rows = await tx.query<{ id: string }>(
-      `UPDATE api_keys SET revoked_at = now()
-        WHERE workspace_id = $1 AND created_by = $2 AND revoked_at IS NULL AND role = ANY($3::text[])
-        RETURNING id`,
-      [workspaceId, userId, above],
-    );
-    return rows.map((row) => row.id);
-  }
-
-  async function find(tx: Queryable, workspaceId: string, userId: string, lock = false): Promise<MemberRow> {
-    const [row] = await tx.query<MemberRow>(
-      `${SELECT_MEMBER} WHERE m.workspace_id = $1 AND m.user_id = $2${lock ? ' FOR UPDATE OF m' : ''}`,
-      [workspaceId, userId],
-    );
-    if (!row) throw memberNotFound();
-    return row;
-  }
-
-  /** Locks the owner rows so two concurrent demotions cannot both pass the last-owner check. */
-  async function ensureAnotherOwner(tx: Queryable, workspaceId: string, userId: string): Promise<void> {
-    const owners = await tx.query<{ user_id: string }>(
-      "SELECT user_id FROM memberships WHERE workspace_id = $1 AND role = 'owner' FOR UPDATE",
-      [workspaceId],
-    );
-    if (!owners.some((o) => o.user_id !== userId)) {
-      throw new PlatformError(
-        'LAST_OWNER',
-        'a workspace needs at least one owner: make someone else owner first, or delete the workspace',
-      );
-    }
-  }
-
-  const isSelf = (access: WorkspaceAccess, userId: string) =>
-    access.principal.kind === 'user' && access.principal.userId === userId;
-
+  const ctx: MembersContext = { db, audit, cache, keys };
   return {
-    async list(access) {
-      const rows = await db.query<MemberRow>(
-        `${SELECT_MEMBER} WHERE m.workspace_id = $1 ORDER BY m.created_at, u.email`,
-        [access.workspaceId],
-      );
-      return rows.map(toMember);
-    },
-
-    async add(access, input, requestId) {
-      requireRole(access, 'admin', 'adding members');
-      if (input.role === 'owner') requireRole(access, 'owner', 'making someone an owner');
-      return db.transaction(async (tx) => {
-        const [user] = await tx.query<{ id: string }>('SELECT id FROM users WHERE lower(email) = lower($1)', [
-          input.email,
-        ]);
-        if (!user) {
-          throw new PlatformError(
-            'USER_NOT_FOUND',
-            'no AirSuite account uses this email; ask them to register first, then add them',
-          );
-        }
-        const inserted = await tx.query(
-          `INSERT INTO memberships (workspace_id, user_id, role) VALUES ($1, $2, $3)
-           ON CONFLICT (workspace_id, user_id) DO NOTHING RETURNING user_id`,
-          [access.workspaceId, user.id, input.role],
-        );
-        if (inserted.length === 0) {
-          throw new PlatformError(
-            'MEMBER_EXISTS',
-            'this user is already a member; change their role instead',
-          );
-        }
-        await audit.record(
-          {
-            workspaceId: access.workspaceId,
-            actor: actorOf(access.principal),
-            action: 'member.add',
-            target: { type: 'user', id: user.id },
-            outcome: 'success',
-            requestId,
-            details: { role: input.role },
-          },
-          tx,
-        );
-        return toMember(await find(tx, access.workspaceId, user.id));
-      });
-    },
-
-    async changeRole(access, userId, role, requestId) {
-      requireRole(access, 'admin', 'changing member roles');
-      const changed = await db.transaction(async (tx) => {
-        const current = await find(tx, access.workspaceId, userId, true);
-        if (current.role === 'owner' || role === 'owner')
-          requireRole(access, 'owner', 'changing the owner role');
-        if (current.role === 'owner' && role !== 'owner')
-          await ensureAnotherOwner(tx, access.workspaceId, userId);
-        await tx.query('UPDATE memberships SET role = $3 WHERE workspace_id = $1 AND user_id = $2', [
-          access.workspaceId,
-          userId,
-          role,
-        ]);
-        const revoked = await revokeKeysAbove(tx, access.workspaceId, userId, role);
-        await audit.record(
-          {
-            workspaceId: access.workspaceId,
-            actor: actorOf(access.principal),
-            action: 'member.update',
-            target: { type: 'user', id: userId },
-            outcome: 'success',
-            requestId,
-            details: { role, previous_role: current.role, api_keys_revoked: revoked.length },
-          },
-          tx,
-        );
-        return { member: toMember({ ...current, role }), revoked };
-      });
-      await cache.invalidate(access.workspaceId);
-      await Promise.all(changed.revoked.map((keyId) => keys.invalidate(keyId)));
-      return changed.member;
-    },
-
-    async remove(access, userId, requestId) {
-      const leaving = isSelf(access, userId);
-      if (!leaving) requireRole(access, 'admin', 'removing members');
-      const revoked = await db.transaction(async (tx) => {
-        const current = await find(tx, access.workspaceId, userId, true);
-        if (current.role === 'owner') {
-          if (!leaving) requireRole(access, 'owner', 'removing an owner');
-          await ensureAnotherOwner(tx, access.workspaceId, userId);
-        }
-        await tx.query('DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2', [
-          access.workspaceId,
-          userId,
-        ]);
-        const keyIds = await revokeKeysAbove(tx, access.workspaceId, userId, undefined);
-        await audit.record(
-          {
-            workspaceId: access.workspaceId,
-            actor: actorOf(access.principal),
-            action: leaving ? 'member.leave' : 'member.remove',
-            target: { type: 'user', id: userId },
-            outcome: 'success',
-            requestId,
-            details: { role: current.role, api_keys_revoked: keyIds.length },
-          },
-          tx,
-        );
-        return keyIds;
-      });
-      await cache.invalidate(access.workspaceId);
-      await Promise.all(revoked.map((keyId) => keys.invalidate(keyId)));
-    },
+    list: (access) => list(ctx, access),
+    add: (access, input, requestId) => add(ctx, access, input, requestId),
+    changeRole: (access, userId, role, requestId) => changeRole(ctx, access, userId, role, requestId),
+    remove: (access, userId, requestId) => remove(ctx, access, userId, requestId),
   };
 }

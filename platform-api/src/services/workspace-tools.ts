@@ -69,85 +69,100 @@ function unconnected(): AirtableGateway {
   });
 }
 
-export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
-  // A client is a plain, stateless object over the engine: made per call, nothing to cache.
-  const clientFor = (token: string): AirtableGateway => createAirtableGateway({ engine: deps.engine, token });
-
-  /** The bases an unlimited connection reaches, kept a minute (each look costs a listBases). */
-  const reachableCache = new LRUCache<string, { bases: Promise<ReadonlySet<string>> }>({
+/** The bases an unlimited connection reaches, kept a minute (each look costs a listBases). */
+function createReachableBases(): {
+  reachable: (route: ConnectionRoute) => Promise<ReadonlySet<string>>;
+  clear: () => void;
+} {
+  const cache = new LRUCache<string, { bases: Promise<ReadonlySet<string>> }>({
     max: MAX_REACHABLE_CONNECTIONS,
     ttl: REACHABLE_TTL_MS,
   });
-  function reachable(route: ConnectionRoute): Promise<ReadonlySet<string>> {
-    const cached = reachableCache.get(route.id);
-    if (cached) return cached.bases;
-    const bases = route.client.listBases().then((list) => new Set(list.map((base) => base.id)));
-    reachableCache.set(route.id, { bases });
-    // A failed look is not kept: the next call asks again.
-    bases.catch(() => reachableCache.delete(route.id));
-    return bases;
-  }
+  return {
+    reachable(route) {
+      const cached = cache.get(route.id);
+      if (cached) return cached.bases;
+      const bases = route.client.listBases().then((list) => new Set(list.map((base) => base.id)));
+      cache.set(route.id, { bases });
+      // A failed look is not kept: the next call asks again.
+      bases.catch(() => cache.delete(route.id));
+      return bases;
+    },
+    clear: () => cache.clear(),
+  };
+}
 
-  function policyFor(access: WorkspaceAccess, bases?: readonly string[]): SafetyPolicy {
-    const base = deps.deploymentPolicy;
-    const allowedBases =
-      bases && base.allowedBases
-        ? bases.filter((b) => base.allowedBases?.includes(b))
-        : (bases ?? base.allowedBases);
-    return {
-      readOnly: base.readOnly || access.role === 'viewer',
-      ...(allowedBases ? { allowedBases } : {}),
-      ...(base.allowedTables ? { allowedTables: base.allowedTables } : {}),
-    };
-  }
+/** The deployment's policy narrowed to the caller's role and, when given, the connections' bases. */
+function policyFor(
+  deployment: SafetyPolicy,
+  access: WorkspaceAccess,
+  bases?: readonly string[],
+): SafetyPolicy {
+  const allowedBases =
+    bases && deployment.allowedBases
+      ? bases.filter((b) => deployment.allowedBases?.includes(b))
+      : (bases ?? deployment.allowedBases);
+  return {
+    readOnly: deployment.readOnly || access.role === 'viewer',
+    ...(allowedBases ? { allowedBases } : {}),
+    ...(deployment.allowedTables ? { allowedTables: deployment.allowedTables } : {}),
+  };
+}
 
-  /** Every call's one audit row, from its outcome: refusals and invalid input included. */
-  function auditFor(access: WorkspaceAccess): NonNullable<ToolContext['onOutcome']> {
-    return ({ tool, outcome, input, durationMs, requestId }) =>
-      deps.audit.record({
-        workspaceId: access.workspaceId,
-        actor: actorOf(access.principal),
-        action: 'tool.call',
-        target: { type: 'tool', id: tool },
-        outcome: outcome.ok ? 'success' : DENIALS.has(outcome.code) ? 'denied' : 'failure',
-        ...(outcome.ok ? {} : { errorCode: outcome.code }),
-        durationMs,
-        ...(requestId ? { requestId } : {}),
-        details: { tool, arguments: summariseArguments(input) as Record<string, unknown> },
-      });
-  }
+/** Every call's one audit row, from its outcome: refusals and invalid input included. */
+function auditFor(audit: AuditLog, access: WorkspaceAccess): NonNullable<ToolContext['onOutcome']> {
+  return ({ tool, outcome, input, durationMs, requestId }) =>
+    audit.record({
+      workspaceId: access.workspaceId,
+      actor: actorOf(access.principal),
+      action: 'tool.call',
+      target: { type: 'tool', id: tool },
+      outcome: outcome.ok ? 'success' : DENIALS.has(outcome.code) ? 'denied' : 'failure',
+      ...(outcome.ok ? {} : { errorCode: outcome.code }),
+      durationMs,
+      ...(requestId ? { requestId } : {}),
+      details: { tool, arguments: summariseArguments(input) as Record<string, unknown> },
+    });
+}
 
+async function contextFor(
+  deps: WorkspaceToolsDeps,
+  reachable: (route: ConnectionRoute) => Promise<ReadonlySet<string>>,
+  access: WorkspaceAccess,
+): ReturnType<WorkspaceTools['contextFor']> {
+  const secrets = await deps.connections.secretsFor(access.workspaceId);
+  const routes = secrets.map((secret) => ({
+    id: secret.id,
+    // A client is a plain, stateless object over the engine: made per call, nothing to cache.
+    client: createAirtableGateway({ engine: deps.engine, token: secret.token }),
+    ...(secret.bases ? { bases: secret.bases } : {}),
+  }));
+  return {
+    airtable: routes.length > 0 ? createConnectionRouter({ routes, reachable }) : unconnected(),
+    caller: {
+      id: access.principal.kind === 'user' ? access.principal.userId : access.principal.keyId,
+      role: access.role,
+      workspaceId: access.workspaceId,
+    },
+    platform: platformPortFor(access, deps),
+    policy: policyFor(deps.deploymentPolicy, access, basesOf(secrets)),
+    operations: deps.operations.storeFor(access),
+    onOutcome: auditFor(deps.audit, access),
+  };
+}
+
+export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
+  const { reachable, clear } = createReachableBases();
   return {
     catalogueFor(access) {
       // The connection's base list is applied per call (contextFor); listing only needs role and deployment.
-      const policy = policyFor(access);
+      const policy = policyFor(deps.deploymentPolicy, access);
       const tools = createCatalogue(policy, { role: access.role, platform: true });
       return { tools, policy };
     },
-
-    async contextFor(access) {
-      const secrets = await deps.connections.secretsFor(access.workspaceId);
-      const routes = secrets.map((secret) => ({
-        id: secret.id,
-        client: clientFor(secret.token),
-        ...(secret.bases ? { bases: secret.bases } : {}),
-      }));
-      return {
-        airtable: routes.length > 0 ? createConnectionRouter({ routes, reachable }) : unconnected(),
-        caller: {
-          id: access.principal.kind === 'user' ? access.principal.userId : access.principal.keyId,
-          role: access.role,
-          workspaceId: access.workspaceId,
-        },
-        platform: platformPortFor(access, deps),
-        policy: policyFor(access, basesOf(secrets)),
-        operations: deps.operations.storeFor(access),
-        onOutcome: auditFor(access),
-      };
-    },
-
+    contextFor: (access) => contextFor(deps, reachable, access),
     async close() {
-      reachableCache.clear();
+      clear();
     },
   };
 }

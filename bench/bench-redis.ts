@@ -10,6 +10,8 @@ export interface BenchRedis {
   url: string;
   /** Redis's own CPU so far (user + sys, seconds), from INFO cpu. */
   cpuSeconds(): Promise<number>;
+  /** Script calls (EVALSHA, EVAL) Redis has run so far, from INFO commandstats. */
+  scriptCalls(): Promise<number>;
   flush(): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,6 +42,12 @@ export async function startBenchRedis(port = 6390 + Math.floor(Math.random() * 1
       const info = await client.info('cpu');
       const read = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
       return read('used_cpu_user') + read('used_cpu_sys');
+    },
+    async scriptCalls() {
+      const info = await client.info('commandstats');
+      let calls = 0;
+      for (const match of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(match[1]);
+      return calls;
     },
     async flush() {
       await client.flushall();

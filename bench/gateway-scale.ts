@@ -73,8 +73,8 @@ async function processCpuSeconds(pid: number): Promise<number> {
 
 interface Fleet {
   gateways: CliProcess[];
-  /** Gateways' CPU plus Redis's, in seconds so far. */
-  cpuSeconds(): Promise<number>;
+  /** Gateways' CPU and Redis's, in seconds so far. */
+  cpuSeconds(): Promise<{ gateways: number; redis: number; scripts: number }>;
   close(): Promise<void>;
 }
 
@@ -86,7 +86,11 @@ async function startFleet(emu: LimitedEmulator, processes: number, redis?: Bench
     gateways,
     async cpuSeconds() {
       const own = await Promise.all(gateways.map((g) => processCpuSeconds(g.pid)));
-      return own.reduce((a, b) => a + b, 0) + (redis ? await redis.cpuSeconds() : 0);
+      return {
+        gateways: own.reduce((a, b) => a + b, 0),
+        redis: redis ? await redis.cpuSeconds() : 0,
+        scripts: redis ? await redis.scriptCalls() : 0,
+      };
     },
     close: async () => {
       await Promise.all(gateways.map((g) => g.stop()));
@@ -177,7 +181,7 @@ export async function multiOwner(emu: LimitedEmulator, processes: number, redis?
   const owners = 10;
   const basesPerOwner = 4;
   const ceiling = owners * basesPerOwner * 5;
-  const offeredPerS = ceiling * 1.5;
+  const offeredPerS = ceiling * Number(process.env.BENCH_OFFERED_FACTOR ?? 1.5);
   const runMs = 20_000;
   const warmMs = 4_000;
   const bases = await emu.loadBases(
@@ -199,7 +203,9 @@ export async function multiOwner(emu: LimitedEmulator, processes: number, redis?
     const pending: Promise<void>[] = [];
     const started = performance.now();
     let sent = 0;
-    let window: { at: number; upstream: number; cpu: number } | undefined;
+    let window:
+      | { at: number; upstream: number; cpu: { gateways: number; redis: number; scripts: number } }
+      | undefined;
     while (performance.now() - started < runMs) {
       const due = Math.floor(((performance.now() - started) / 1000) * offeredPerS);
       for (; sent < due; sent++) {
@@ -219,8 +225,11 @@ export async function multiOwner(emu: LimitedEmulator, processes: number, redis?
     const [stats, cpu] = await Promise.all([emu.stats(), fleet.cpuSeconds()]);
     const end = { at: performance.now(), upstream: stats.requests, cpu };
     await Promise.all(pending);
-    const from = window as { at: number; upstream: number; cpu: number };
+    const from = window as NonNullable<typeof window>;
     const upstream = end.upstream - from.upstream;
+    const perRequestMs = (key: 'gateways' | 'redis' | 'scripts') =>
+      ((end.cpu[key] - from.cpu[key]) * 1000) / upstream;
+    const cpuMs = perRequestMs('gateways') + perRequestMs('redis');
     const upstreamPerS = (upstream * 1000) / (end.at - from.at);
     const steady = answers.filter((a) => a.sentAt >= warmMs && a.sentAt < runMs);
     return {
@@ -233,12 +242,19 @@ export async function multiOwner(emu: LimitedEmulator, processes: number, redis?
       sent,
       ok: answers.filter((a) => a.status === 200).length,
       refused: answers.filter((a) => a.status === 429).length,
+      refusedCodes: [
+        ...new Set(answers.filter((a) => a.status !== 200).map((a) => `${a.status} ${a.type ?? ''}`)),
+      ],
       upstreamReqPerS: round(upstreamPerS, 1),
       percentOfCeiling: round((upstreamPerS / ceiling) * 100, 1),
       upstream429s: (await emu.stats()).rateLimited - rateLimitedBefore,
       latency: latency(steady.filter((a) => a.status === 200).map((a) => a.ms)),
-      cpuSecondsPer1000Requests: round(((end.cpu - from.cpu) * 1000) / upstream),
-      cpuMsPerRequest: round(((end.cpu - from.cpu) * 1000) / upstream),
+      /** Gateway processes plus Redis (INFO cpu), per 1,000 upstream requests. */
+      cpuSecondsPer1000Requests: round(cpuMs),
+      cpuMsPerRequest: round(cpuMs),
+      cpuMsPerRequestGateways: round(perRequestMs('gateways')),
+      cpuMsPerRequestRedis: round(perRequestMs('redis')),
+      redisScriptCallsPerRequest: round(perRequestMs('scripts') / 1000, 2),
     };
   } finally {
     await fleet.close();

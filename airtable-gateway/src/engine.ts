@@ -13,8 +13,9 @@ import { resolveGatewayOptions } from './resolve-options.ts';
 import { type RouteInfo, routeOf } from './route.ts';
 import { AdmissionScheduler, type AdmitRequest } from './scheduling/admission-scheduler.ts';
 import { type AdmissionBackend, createAdmissionBackend } from './shared-state.ts';
+import { httpUpstream } from './upstream/http-upstream.ts';
 import { decideRetry } from './upstream/retry-policy.ts';
-import { airtableErrorType, sendOnce } from './upstream/send.ts';
+import { airtableErrorType, fetchUpstream } from './upstream/send.ts';
 import { listByPost, listNeedsPost } from './wire/list-by-post.ts';
 
 export interface GatewayEngine {
@@ -51,6 +52,8 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
     windowMs: backend.windowMs,
     onQueueLength: (queue, length) => metrics.queueLength.set({ queue }, length),
   });
+  // An injected fetch (tests, recording proxies) is used as given; otherwise node:http(s).
+  const upstream = input.fetch ? fetchUpstream(options.fetch) : httpUpstream();
   const recordCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);
   const schemaCache = new TtlCache<GatewayResponse>(MAX_CACHE_ENTRIES);
   const coalescer = new Coalescer<GatewayResponse>();
@@ -85,7 +88,7 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
       metrics.queueWait.observe({ priority }, waitedMs / 1000);
       attempt++;
       const started = performance.now();
-      const outcome = await sendOnce(options.fetch, url, {
+      const outcome = await upstream.send(url, {
         method: request.method,
         headers,
         body: request.body,
@@ -241,6 +244,7 @@ export async function createGatewayEngine(input: GatewayOptions = {}): Promise<G
       await scheduler.close();
       await bus.close();
       await backend.close();
+      upstream.close();
     },
   };
 }

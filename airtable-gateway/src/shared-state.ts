@@ -41,6 +41,8 @@ export async function createAdmissionBackend(
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     lazyConnect: true,
+    // Admissions and settles issued in the same tick share one write and one read.
+    enableAutoPipelining: true,
   });
   let reportedError = false;
   redis.on('error', (error: Error) => {

@@ -12,4 +12,4 @@ export {
   type ResilientStoreOptions,
 } from './resilient-store.ts';
 export { conservativeKeys, scaleLimits } from './scale-limits.ts';
-export type { Admission, AdmissionStore, LimitKey, WindowSettings } from './types.ts';
+export type { AcquireOptions, Admission, AdmissionStore, LimitKey, WindowSettings } from './types.ts';

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LimitsError } from './errors.ts';
-import type { Admission, AdmissionStore, LimitKey, WindowSettings } from './types.ts';
+import type { AcquireOptions, Admission, AdmissionStore, LimitKey, WindowSettings } from './types.ts';
 import { blockDurationMs, checkKeyName, effectiveWindowMs, normalizeKeys } from './validate.ts';
 
 /** Every key the store writes starts with this, unless `prefix` says otherwise. */
@@ -20,12 +20,21 @@ export interface RedisStoreOptions extends WindowSettings {
 /**
  * Atomically admits one request against every budget, or none.
  *
- * KEYS: for budget i, KEYS[3i-2] is its log (a sorted set of admissions scored by time in
- * µs), KEYS[3i-1] its block marker and KEYS[3i] its pacing schedule (the time, in µs, the
- * next admission is due; admissions may come half an interval early). ARGV[1] is the effective window in µs, ARGV[2] a
- * member unique to this admission, ARGV[3] '1' to pace admissions window/limit apart,
- * ARGV[3+i] the limit of budget i.
- * Returns {1, time of the admission in µs} when admitted, {0, wait in µs} when refused.
+ * KEYS: for budget i, KEYS[5i-4] is its log (a sorted set of admissions scored by time in
+ * µs), KEYS[5i-3] its block marker, KEYS[5i-2] its pacing schedule (the time, in µs, the
+ * next admission is due; admissions may come half an interval early), KEYS[5i-1] its line of
+ * waiters (scored by when each first asked) and KEYS[5i] when each waiter last asked.
+ * ARGV[1] is the effective window in µs, ARGV[2] a member unique to this admission, ARGV[3]
+ * '1' to pace admissions window/limit apart, ARGV[4] the caller's waiter id ('' for none),
+ * ARGV[4+i] the limit of budget i; after the limits, how long answers take (µs, added to the
+ * wait for a slot whose admission is not settled yet) and '1' when more wait behind the caller.
+ * Returns {1, time of the admission in µs[, wait in µs for the caller's next slot]} when
+ * admitted, {0, wait in µs} when refused.
+ *
+ * A caller with a waiter id (one per process and queue) takes its place in each budget's
+ * line: the slots that open go to the waiters in the order they first asked, so the callers
+ * of several processes do not all wake for the same slot and all but one ask in vain. Each
+ * is told when its own slot opens. A waiter that stops asking for 1.5 windows loses its place.
  *
  * Time comes from Redis `TIME`, so every process shares one clock; scripts run one at a
  * time, so readings never go backwards between admissions. Redis ≥ 5 is needed (scripts
@@ -37,42 +46,87 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[1])
 local member = ARGV[2]
 local paced = ARGV[3] == '1'
-local budgets = #KEYS / 3
-local wait = 0
-for i = 1, budgets do
-  local log = KEYS[3 * i - 2]
-  local limit = tonumber(ARGV[3 + i])
-  local blocked = redis.call('PTTL', KEYS[3 * i - 1])
-  if blocked > 0 then wait = math.max(wait, blocked * 1000) end
+local waiter = ARGV[4]
+local budgets = #KEYS / 5
+local answerTime = tonumber(ARGV[5 + budgets] or '0')
+local more = ARGV[6 + budgets] == '1'
+local ttl = math.ceil(window / 1000)
+local lineTtl = math.ceil(window * 1.5 / 1000)
+
+-- Takes the waiter's place in budget i's line (keeping it if it has one); its rank there.
+local function place(i)
+  local line = KEYS[5 * i - 1]
+  local seen = KEYS[5 * i]
+  local gone = redis.call('ZRANGEBYSCORE', seen, '-inf', now - window * 1.5)
+  if #gone > 0 then
+    redis.call('ZREM', line, unpack(gone))
+    redis.call('ZREM', seen, unpack(gone))
+  end
+  redis.call('ZADD', line, 'NX', now, waiter)
+  redis.call('ZADD', seen, now, waiter)
+  redis.call('PEXPIRE', line, lineTtl)
+  redis.call('PEXPIRE', seen, lineTtl)
+  return redis.call('ZRANK', line, waiter)
+end
+
+-- How long until budget i has a slot for this caller (<= 0: now).
+local function waitFor(i)
+  local log = KEYS[5 * i - 4]
+  local limit = tonumber(ARGV[4 + i])
+  local wait = 0
+  local blocked = redis.call('PTTL', KEYS[5 * i - 3])
+  if blocked > 0 then wait = blocked * 1000 end
   redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
   local count = redis.call('ZCARD', log)
   if paced then
-    local tat = tonumber(redis.call('GET', KEYS[3 * i]) or '0')
+    local tat = tonumber(redis.call('GET', KEYS[5 * i - 2]) or '0')
     wait = math.max(wait, tat - window / limit / 2 - now)
   end
-  if count >= limit then
-    local leaving = redis.call('ZRANGE', log, count - limit, count - limit, 'WITHSCORES')
-    wait = math.max(wait, tonumber(leaving[2]) + window - now)
+  local ahead = 0
+  if waiter ~= '' then ahead = place(i) end
+  -- This caller's slot is the (ahead + 1)-th to open: the entry at index count - limit + ahead
+  -- (oldest first) must leave first; past the log's end, its slot opens a window from now at most.
+  local leaves = count - limit + ahead
+  if leaves >= count then
+    wait = math.max(wait, window)
+  elseif leaves >= 0 then
+    local leaving = redis.call('ZRANGE', log, leaves, leaves, 'WITHSCORES')
+    local opens = tonumber(leaving[2]) + window
+    -- Unsettled (its answer is not back): it will move to its answer's time, so expect that.
+    if string.sub(leaving[1], 1, 1) ~= 's' then opens = opens + answerTime end
+    wait = math.max(wait, opens - now)
   end
+  return wait
 end
+
+local wait = 0
+for i = 1, budgets do wait = math.max(wait, waitFor(i)) end
 if wait > 0 then return {0, wait} end
-local ttl = math.ceil(window / 1000)
 for i = 1, budgets do
-  redis.call('ZADD', KEYS[3 * i - 2], now, member)
-  redis.call('PEXPIRE', KEYS[3 * i - 2], ttl)
+  redis.call('ZADD', KEYS[5 * i - 4], now, member)
+  redis.call('PEXPIRE', KEYS[5 * i - 4], ttl)
+  if waiter ~= '' then
+    redis.call('ZREM', KEYS[5 * i - 1], waiter)
+    redis.call('ZREM', KEYS[5 * i], waiter)
+  end
   if paced then
-    local limit = tonumber(ARGV[3 + i])
-    local tat = math.max(tonumber(redis.call('GET', KEYS[3 * i]) or '0'), now) + window / limit
-    redis.call('SET', KEYS[3 * i], string.format('%.0f', tat), 'PX', ttl)
+    local limit = tonumber(ARGV[4 + i])
+    local tat = math.max(tonumber(redis.call('GET', KEYS[5 * i - 2]) or '0'), now) + window / limit
+    redis.call('SET', KEYS[5 * i - 2], string.format('%.0f', tat), 'PX', ttl)
   end
 end
-return {1, now}
+if not more or waiter == '' then return {1, now} end
+-- More wait behind it: the waiter goes to the back of each line, and learns when its next
+-- slot opens without asking again.
+local nextWait = 0
+for i = 1, budgets do nextWait = math.max(nextWait, waitFor(i)) end
+return {1, now, math.max(0, nextWait)}
 `;
 
 /**
  * The answer to an admission made at ARGV[1] (µs) is back: in each log (KEYS), one entry
- * scored ARGV[1] moves to now, so the admission counts from when its request had certainly
- * reached Airtable. Entries of equal score are interchangeable; a missing one (expired, or
+ * scored ARGV[1] moves to now (and is marked settled: its member gains a leading 's'), so the
+ * admission counts from when its request had certainly reached Airtable. Entries of equal score are interchangeable; a missing one (expired, or
  * made by another store) is left alone. ARGV[2] is the logs' TTL in ms.
  */
 const SETTLE_SCRIPT = `
@@ -84,7 +138,9 @@ local moved = 0
 for i = 1, #KEYS do
   local entry = redis.call('ZRANGEBYSCORE', KEYS[i], at, at, 'LIMIT', 0, 1)
   if entry[1] then
-    redis.call('ZADD', KEYS[i], 'XX', now, entry[1])
+    -- Settled entries are marked with a leading 's', so a waiter knows its slot's time is final.
+    redis.call('ZREM', KEYS[i], entry[1])
+    redis.call('ZADD', KEYS[i], now, 's' .. entry[1])
     redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]))
     moved = moved + 1
   end
@@ -139,15 +195,27 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
   }
 
   return {
-    async acquire(keys: LimitKey[]): Promise<Admission> {
+    async acquire(keys: LimitKey[], how: AcquireOptions = {}): Promise<Admission> {
       const wanted = normalizeKeys(keys);
       if (wanted.length === 0) return { admitted: true };
-      const redisKeys = wanted.flatMap(({ key }) => [logKey(key), blockKey(key), `${prefix}${key}:pace`]);
+      const redisKeys: string[] = [];
+      for (const { key } of wanted) {
+        redisKeys.push(
+          logKey(key),
+          blockKey(key),
+          `${prefix}${key}:pace`,
+          `${prefix}${key}:line`,
+          `${prefix}${key}:seen`,
+        );
+      }
       const args = [
         windowMicros,
         generateId(),
         options.paced ? '1' : '0',
+        how.waiter ?? '',
         ...wanted.map(({ limit }) => limit),
+        Math.round((how.answerMs ?? 0) * 1000),
+        how.more ? '1' : '0',
       ];
       const reply = await run(acquireScript, redisKeys, args);
       if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
@@ -155,7 +223,10 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
           message: `Unexpected script reply: ${String(reply)}`,
         });
       }
-      if (reply[0] === 1) return { admitted: true, at: reply[1] };
+      if (reply[0] === 1) {
+        if (typeof reply[2] !== 'number') return { admitted: true, at: reply[1] };
+        return { admitted: true, at: reply[1], nextInMs: Math.ceil(reply[2] / 1000) };
+      }
       return { admitted: false, retryInMs: Math.max(1, Math.ceil(reply[1] / 1000)) };
     },
 

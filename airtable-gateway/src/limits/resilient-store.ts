@@ -1,5 +1,5 @@
 import { isLimitsError, LimitsError } from './errors.ts';
-import type { Admission, AdmissionStore, LimitKey } from './types.ts';
+import type { AcquireOptions, Admission, AdmissionStore, LimitKey } from './types.ts';
 import { normalizeKeys } from './validate.ts';
 
 /** A primary call that has not answered after this long counts as a failure. */
@@ -105,13 +105,18 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
    * Admission from the primary. A `guarded` call (handover, or a probe during an outage)
    * must pass the fallback first; a `probe` that the primary answers ends the outage.
    */
-  async function fromPrimary(keys: LimitKey[], guarded: boolean, probe: boolean): Promise<Admission> {
+  async function fromPrimary(
+    keys: LimitKey[],
+    guarded: boolean,
+    probe: boolean,
+    how?: AcquireOptions,
+  ): Promise<Admission> {
     if (guarded) {
       const local = await fallback.acquire(keys);
       if (!local.admitted) return local;
     }
     try {
-      const answer = await primaryCall(primary.acquire(keys));
+      const answer = await primaryCall(primary.acquire(keys, how));
       if (probe) rejoin();
       return answer;
     } catch (error) {
@@ -124,21 +129,21 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
   }
 
   return {
-    async acquire(keys: LimitKey[]): Promise<Admission> {
+    async acquire(keys: LimitKey[], how?: AcquireOptions): Promise<Admission> {
       const wanted = normalizeKeys(keys);
       if (mode === 'primary') {
         if (!healthy()) {
           enterFallback(new Error('isPrimaryHealthy() returned false'));
           return fromFallback(wanted);
         }
-        return fromPrimary(wanted, now() < changedAt + handoverMs, false);
+        return fromPrimary(wanted, now() < changedAt + handoverMs, false, how);
       }
       const at = now();
       if (probing || at < nextProbeAt || at < changedAt + handoverMs || !healthy())
         return fromFallback(wanted);
       probing = true;
       try {
-        return await fromPrimary(wanted, true, true);
+        return await fromPrimary(wanted, true, true, how);
       } finally {
         probing = false;
       }

@@ -17,7 +17,7 @@ export function scaleLimits(store: AdmissionStore, fraction: number): AdmissionS
   checkFraction(fraction);
   const settle = store.settle?.bind(store);
   return {
-    acquire: (keys) => store.acquire(conservativeKeys(keys, fraction)),
+    acquire: (keys, how) => store.acquire(conservativeKeys(keys, fraction), how),
     ...(settle
       ? { settle: (keys: LimitKey[], at: number) => settle(conservativeKeys(keys, fraction), at) }
       : {}),

@@ -12,8 +12,31 @@ export interface LimitKey {
 }
 
 export type Admission =
-  | { admitted: true /** The store's own time of the admission, for `settle`. */; at?: number }
+  | {
+      admitted: true;
+      /** The store's own time of the admission, for `settle`. */
+      at?: number;
+      /** With `more`: when the same waiter's next admission may succeed (0: at once). */
+      nextInMs?: number;
+    }
   | { admitted: false /** When trying again may succeed. */; retryInMs: number };
+
+export interface AcquireOptions {
+  /**
+   * Who asks, for stores shared by several processes: one id per process and queue, kept
+   * while the queue has requests waiting. Such callers are admitted in the order they first
+   * asked and each is told when its own slot opens, so they do not all wake for one slot.
+   * Stores of one process ignore it.
+   */
+  waiter?: string;
+  /** How long answers take (ms), to expect a slot held by an unsettled admission that much later. */
+  answerMs?: number;
+  /**
+   * More requests of the waiter's queue wait behind this one: on admission, keep the waiter's
+   * place at the back of the line and say when its next slot opens (`nextInMs`).
+   */
+  more?: boolean;
+}
 
 export interface AdmissionStore {
   /**
@@ -21,7 +44,7 @@ export interface AdmissionStore {
    * nothing is spent. Never throws for a full budget; throws only when the store itself
    * fails (a resilient wrapper turns that into a local fallback).
    */
-  acquire(keys: LimitKey[]): Promise<Admission>;
+  acquire(keys: LimitKey[], options?: AcquireOptions): Promise<Admission>;
   /**
    * The answer to the admission made at `at` has arrived: its request reached Airtable no
    * later than now, so the admission counts from now. Jitter between admission and arrival

@@ -39,6 +39,11 @@ export class AdmissionPace {
       : this.#latencyMs + (latencyMs - this.#latencyMs) * LATENCY_WEIGHT;
   }
 
+  /** How long answers take, on average (0 before the first). */
+  answerMs(): number {
+    return Number.isNaN(this.#latencyMs) ? 0 : this.#latencyMs;
+  }
+
   /** The queue's next request had to wait: a backlog starts (if none is being measured). */
   backlogged(now: number): void {
     if (this.#epochStart === 0) {

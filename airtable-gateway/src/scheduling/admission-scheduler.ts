@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../errors.ts';
 import type { Admission, AdmissionStore, LimitKey } from '../limits/types.ts';
 import type { Priority } from '../request.ts';
@@ -49,6 +50,8 @@ interface Waiter {
 
 interface Queue {
   key: string;
+  /** This queue's name in shared stores' lines of waiters (see AcquireOptions.waiter). */
+  waiter: string;
   line: WaitingLine<Waiter>;
   pace: AdmissionPace;
   /** A store call for the first waiter is in flight. */
@@ -76,6 +79,7 @@ export class AdmissionScheduler {
   readonly #queues = new Map<string, Queue>();
   readonly #now: () => number;
   readonly #windowMs: number;
+  readonly #id = randomUUID();
   #closed = false;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -148,6 +152,7 @@ export class AdmissionScheduler {
     if (!queue) {
       queue = {
         key,
+        waiter: `${this.#id}:${key}`,
         line: new WaitingLine<Waiter>(),
         pace: new AdmissionPace(Math.max(1e-6, this.options.ratePerSecond(key)), this.#windowMs),
         trying: false,
@@ -231,7 +236,8 @@ export class AdmissionScheduler {
     const head = queue.line.first();
     if (!head) return;
     queue.trying = true;
-    this.options.store.acquire(head.request.keys).then(
+    const how = { waiter: queue.waiter, answerMs: queue.pace.answerMs(), more: queue.line.size > 1 };
+    this.options.store.acquire(head.request.keys, how).then(
       (admission) => this.#answered(queue, head, admission),
       (error: unknown) => {
         queue.trying = false;
@@ -260,7 +266,9 @@ export class AdmissionScheduler {
         head.resolve(now - head.enqueuedAt);
       }
       if (queue.unarmed === head) queue.unarmed = undefined;
-      this.#pump(queue);
+      // A shared store that said when the next slot opens spares the next waiter a vain ask.
+      if (admission.nextInMs && queue.line.size > 0) this.#sleep(queue, now, admission.nextInMs);
+      else this.#pump(queue);
       this.#forget(queue);
       return;
     }
@@ -276,11 +284,17 @@ export class AdmissionScheduler {
       this.#forget(queue);
       return;
     }
+    this.#sleep(queue, now, admission.retryInMs);
+  }
+
+  /** The first waiter tries again in `ms`. */
+  #sleep(queue: Queue, now: number, ms: number): void {
+    queue.wakeAt = now + ms;
     queue.wake = setTimeout(() => {
       queue.wake = undefined;
       queue.wakeAt = 0;
       this.#pump(queue);
-    }, admission.retryInMs);
+    }, ms);
   }
 
   /** Refuses now every waiter whose expected turn lies past its deadline. */

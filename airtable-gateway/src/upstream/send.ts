@@ -9,16 +9,19 @@ export type AttemptOutcome =
    */
   | { kind: 'network'; notSent: boolean; timedOut: boolean; code: string };
 
-const NOT_SENT_CODES = new Set([
+/** Connection failures that prove the request never left (so even a write may be retried). */
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',
   'UND_ERR_CONNECT_TIMEOUT',
   'EHOSTUNREACH',
 ]);
-const PASSED_HEADERS = ['content-type', 'retry-after'];
+/** The upstream answer's headers the gateway passes on. */
+export const PASSED_HEADERS = ['content-type', 'retry-after'];
 
-function errorCode(error: unknown): string {
+/** The first `code` found on an error or its causes. */
+export function errorCode(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     const code = (current as { code?: unknown }).code;
@@ -35,6 +38,17 @@ export interface SendInit {
   timeoutMs: number;
   /** The caller's cancellation; distinct from the per-attempt timeout. */
   signal?: AbortSignal;
+}
+
+/** Sends one attempt upstream; the engine's single way out (fetch-based when a fetch is injected). */
+export interface Upstream {
+  send(url: string, init: SendInit): Promise<AttemptOutcome>;
+  close(): void;
+}
+
+/** An upstream over an injected `fetch` (tests, recording proxies). */
+export function fetchUpstream(fetchFn: typeof fetch): Upstream {
+  return { send: (url, init) => sendOnce(fetchFn, url, init), close() {} };
 }
 
 /** One upstream attempt. Never throws for network trouble (it is an outcome); throws GATEWAY_ABORTED when the caller cancels. */

@@ -60,6 +60,172 @@ const COLUMNS = 'kid, public_jwk, private_jwk_ciphertext, created_at, expires_at
 const time = (value: Date | string): number => new Date(value).getTime();
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** One key ring's settings and what this process knows of the keys. */
+interface RingState {
+  db: Database;
+  secretBox: SecretBox;
+  now: () => Date;
+  rotateAfterMs: number;
+  verifyForMs: number;
+  recheckMs: number;
+  reloadCooldownMs: number;
+  active: { key: SigningKey; createdAt: number; checkedAt: number } | undefined;
+  activating: Promise<SigningKey> | undefined;
+  verifiers: Map<string, { key: CryptoKey; expiresAt: number | null }>;
+  loadedAt: number;
+  loading: Promise<void> | undefined;
+}
+
+const isFresh = (ring: RingState, row: KeyRow, at: number) => at - time(row.created_at) < ring.rotateAfterMs;
+
+/** Makes `row` the key this process signs with (and verifies its tokens at once). */
+async function adopt(ring: RingState, row: KeyRow, at: number): Promise<SigningKey> {
+  const key =
+    ring.active?.key.kid === row.kid
+      ? ring.active.key
+      : {
+          kid: row.kid,
+          privateKey: (await importJWK(
+            JSON.parse(ring.secretBox.open(row.private_jwk_ciphertext, row.kid)) as JWK,
+            SIGNING_ALGORITHM,
+          )) as CryptoKey,
+        };
+  ring.active = { key, createdAt: time(row.created_at), checkedAt: at };
+  // Tokens we are about to sign must verify here without waiting for a reload.
+  if (!ring.verifiers.has(row.kid)) {
+    const publicKey = (await importJWK(row.public_jwk, SIGNING_ALGORITHM)) as CryptoKey;
+    ring.verifiers.set(row.kid, {
+      key: publicKey,
+      expiresAt: row.expires_at === null ? null : time(row.expires_at),
+    });
+  }
+  return key;
+}
+
+async function readActive(q: Queryable): Promise<KeyRow | undefined> {
+  const rows = await q.query<KeyRow>(
+    `SELECT ${COLUMNS} FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1`,
+  );
+  return rows[0];
+}
+
+async function insertKey(secretBox: SecretBox, q: Queryable, at: number): Promise<KeyRow> {
+  const kid = newId('sk');
+  const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, {
+    crv: 'Ed25519',
+    extractable: true,
+  });
+  const publicJwk: PublicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' };
+  const sealed = secretBox.seal(JSON.stringify(await exportJWK(privateKey)), kid);
+  const [row] = await q.query<KeyRow>(
+    `INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk_ciphertext, created_at)
+     VALUES ($1, $2, $3::jsonb, $4, $5::timestamptz) RETURNING ${COLUMNS}`,
+    [kid, SIGNING_ALGORITHM, JSON.stringify(publicJwk), sealed, iso(at)],
+  );
+  return row!;
+}
+
+/**
+ * The active key row, made fresh (and its predecessor retired) when it is too old or `force`
+ * asks, in one transaction under a table lock.
+ */
+function rotateInDatabase(ring: RingState, at: number, force: boolean): Promise<KeyRow> {
+  return ring.db.transaction(async (tx) => {
+    // Blocks other writers of the table (not readers) until commit; whoever waited then
+    // re-reads and finds the key the first one made.
+    await tx.query('LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE');
+    if (!force) {
+      const current = await readActive(tx);
+      if (current && isFresh(ring, current, at)) return current;
+    }
+    await tx.query('DELETE FROM signing_keys WHERE expires_at <= $1::timestamptz', [iso(at)]);
+    const created = await insertKey(ring.secretBox, tx, at);
+    await tx.query(
+      `UPDATE signing_keys SET retired_at = $2::timestamptz, expires_at = $3::timestamptz
+       WHERE retired_at IS NULL AND kid <> $1`,
+      [created.kid, iso(at), iso(at + ring.verifyForMs)],
+    );
+    return created;
+  });
+}
+
+/** Returns a fresh active key, making one (and retiring the old) when needed or forced. */
+async function activate(ring: RingState, force: boolean): Promise<SigningKey> {
+  const at = ring.now().getTime();
+  if (!force) {
+    const row = await readActive(ring.db);
+    if (row && isFresh(ring, row, at)) return adopt(ring, row, at);
+  }
+  const row = await rotateInDatabase(ring, at, force);
+  // Mirror the retirement in our cache now rather than at the next reload.
+  for (const [kid, entry] of ring.verifiers) {
+    if (kid !== row.kid && entry.expiresAt === null) entry.expiresAt = at + ring.verifyForMs;
+  }
+  return adopt(ring, row, at);
+}
+
+async function reload(ring: RingState): Promise<void> {
+  const at = ring.now().getTime();
+  const rows = await ring.db.query<KeyRow>(
+    `SELECT ${COLUMNS} FROM signing_keys WHERE expires_at IS NULL OR expires_at > $1::timestamptz`,
+    [iso(at)],
+  );
+  const next = new Map<string, { key: CryptoKey; expiresAt: number | null }>();
+  for (const row of rows) {
+    const key =
+      ring.verifiers.get(row.kid)?.key ?? ((await importJWK(row.public_jwk, SIGNING_ALGORITHM)) as CryptoKey);
+    next.set(row.kid, { key, expiresAt: row.expires_at === null ? null : time(row.expires_at) });
+  }
+  ring.verifiers.clear();
+  for (const [kid, entry] of next) ring.verifiers.set(kid, entry);
+  ring.loadedAt = at;
+}
+
+/** One reload at a time, however many requests ask for it. */
+function reloadOnce(ring: RingState): Promise<void> {
+  ring.loading ??= reload(ring).finally(() => {
+    ring.loading = undefined;
+  });
+  return ring.loading;
+}
+
+function current(ring: RingState): Promise<SigningKey> {
+  const at = ring.now().getTime();
+  const { active } = ring;
+  if (active && at - active.createdAt < ring.rotateAfterMs && at - active.checkedAt < ring.recheckMs) {
+    return Promise.resolve(active.key);
+  }
+  ring.activating ??= activate(ring, false).finally(() => {
+    ring.activating = undefined;
+  });
+  return ring.activating;
+}
+
+async function verificationKey(ring: RingState, kid: string): Promise<CryptoKey | undefined> {
+  const at = ring.now().getTime();
+  const known = ring.verifiers.has(kid);
+  if (!known && at - ring.loadedAt >= ring.reloadCooldownMs) {
+    await reloadOnce(ring);
+  } else if (known && at - ring.loadedAt >= ring.recheckMs) {
+    // Known key, stale view: answer now, refresh in the background (retirements elsewhere).
+    reloadOnce(ring).catch(() => {});
+  }
+  const entry = ring.verifiers.get(kid);
+  if (!entry || (entry.expiresAt !== null && entry.expiresAt <= at)) return undefined;
+  return entry.key;
+}
+
+async function jwks({ db, now }: RingState): Promise<{ keys: PublicJwk[] }> {
+  const rows = await db.query<Pick<KeyRow, 'kid' | 'public_jwk'>>(
+    `SELECT kid, public_jwk FROM signing_keys
+     WHERE expires_at IS NULL OR expires_at > $1::timestamptz ORDER BY created_at DESC`,
+    [iso(now().getTime())],
+  );
+  return {
+    keys: rows.map(({ kid, public_jwk }) => ({ ...public_jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' })),
+  };
+}
+
 /**
  * Ed25519 keys that sign access tokens, kept in `signing_keys` so that every process of a
  * cluster signs and verifies with the same set. At most one key is active (retired_at IS
@@ -67,160 +233,24 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * lock, so two processes that find the active key too old rotate it once, not twice.
  */
 export function createSigningKeyRing(options: SigningKeyRingOptions): SigningKeyRing {
-  const { db, secretBox } = options;
-  const now = options.now ?? (() => new Date());
-  const rotateAfterMs = options.rotateAfterMs ?? DEFAULT_ROTATE_AFTER_MS;
-  const verifyForMs = options.verifyForMs ?? DEFAULT_VERIFY_FOR_MS;
-  const recheckMs = options.recheckMs ?? DEFAULT_RECHECK_MS;
-  const reloadCooldownMs = options.reloadCooldownMs ?? DEFAULT_RELOAD_COOLDOWN_MS;
-
-  let active: { key: SigningKey; createdAt: number; checkedAt: number } | undefined;
-  let activating: Promise<SigningKey> | undefined;
-  const verifiers = new Map<string, { key: CryptoKey; expiresAt: number | null }>();
-  let loadedAt = Number.NEGATIVE_INFINITY;
-  let loading: Promise<void> | undefined;
-
-  const isFresh = (row: KeyRow, at: number) => at - time(row.created_at) < rotateAfterMs;
-
-  async function adopt(row: KeyRow, at: number): Promise<SigningKey> {
-    const key =
-      active?.key.kid === row.kid
-        ? active.key
-        : {
-            kid: row.kid,
-            privateKey: (await importJWK(
-              JSON.parse(secretBox.open(row.private_jwk_ciphertext, row.kid)) as JWK,
-              SIGNING_ALGORITHM,
-            )) as CryptoKey,
-          };
-    active = { key, createdAt: time(row.created_at), checkedAt: at };
-    // Tokens we are about to sign must verify here without waiting for a reload.
-    if (!verifiers.has(row.kid)) {
-      const publicKey = (await importJWK(row.public_jwk, SIGNING_ALGORITHM)) as CryptoKey;
-      verifiers.set(row.kid, {
-        key: publicKey,
-        expiresAt: row.expires_at === null ? null : time(row.expires_at),
-      });
-    }
-    return key;
-  }
-
-  async function readActive(q: Queryable): Promise<KeyRow | undefined> {
-    const rows = await q.query<KeyRow>(
-      `SELECT ${COLUMNS} FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1`,
-    );
-    return rows[0];
-  }
-
-  async function insertKey(q: Queryable, at: number): Promise<KeyRow> {
-    const kid = newId('sk');
-    const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALGORITHM, {
-      crv: 'Ed25519',
-      extractable: true,
-    });
-    const publicJwk: PublicJwk = { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' };
-    const sealed = secretBox.seal(JSON.stringify(await exportJWK(privateKey)), kid);
-    const [row] = await q.query<KeyRow>(
-      `INSERT INTO signing_keys (kid, algorithm, public_jwk, private_jwk_ciphertext, created_at)
-       VALUES ($1, $2, $3::jsonb, $4, $5::timestamptz) RETURNING ${COLUMNS}`,
-      [kid, SIGNING_ALGORITHM, JSON.stringify(publicJwk), sealed, iso(at)],
-    );
-    return row!;
-  }
-
-  /** Returns a fresh active key, making one (and retiring the old) when needed or forced. */
-  async function activate(force: boolean): Promise<SigningKey> {
-    const at = now().getTime();
-    if (!force) {
-      const row = await readActive(db);
-      if (row && isFresh(row, at)) return adopt(row, at);
-    }
-    const row = await db.transaction(async (tx) => {
-      // Blocks other writers of the table (not readers) until commit; whoever waited then
-      // re-reads and finds the key the first one made.
-      await tx.query('LOCK TABLE signing_keys IN SHARE ROW EXCLUSIVE MODE');
-      if (!force) {
-        const current = await readActive(tx);
-        if (current && isFresh(current, at)) return current;
-      }
-      await tx.query('DELETE FROM signing_keys WHERE expires_at <= $1::timestamptz', [iso(at)]);
-      const created = await insertKey(tx, at);
-      await tx.query(
-        `UPDATE signing_keys SET retired_at = $2::timestamptz, expires_at = $3::timestamptz
-         WHERE retired_at IS NULL AND kid <> $1`,
-        [created.kid, iso(at), iso(at + verifyForMs)],
-      );
-      return created;
-    });
-    // Mirror the retirement in our cache now rather than at the next reload.
-    for (const [kid, entry] of verifiers) {
-      if (kid !== row.kid && entry.expiresAt === null) entry.expiresAt = at + verifyForMs;
-    }
-    return adopt(row, at);
-  }
-
-  async function reload(): Promise<void> {
-    const at = now().getTime();
-    const rows = await db.query<KeyRow>(
-      `SELECT ${COLUMNS} FROM signing_keys WHERE expires_at IS NULL OR expires_at > $1::timestamptz`,
-      [iso(at)],
-    );
-    const next = new Map<string, { key: CryptoKey; expiresAt: number | null }>();
-    for (const row of rows) {
-      const key =
-        verifiers.get(row.kid)?.key ?? ((await importJWK(row.public_jwk, SIGNING_ALGORITHM)) as CryptoKey);
-      next.set(row.kid, { key, expiresAt: row.expires_at === null ? null : time(row.expires_at) });
-    }
-    verifiers.clear();
-    for (const [kid, entry] of next) verifiers.set(kid, entry);
-    loadedAt = at;
-  }
-
-  // One reload at a time, however many requests ask for it.
-  const reloadOnce = (): Promise<void> => {
-    loading ??= reload().finally(() => {
-      loading = undefined;
-    });
-    return loading;
+  const ring: RingState = {
+    db: options.db,
+    secretBox: options.secretBox,
+    now: options.now ?? (() => new Date()),
+    rotateAfterMs: options.rotateAfterMs ?? DEFAULT_ROTATE_AFTER_MS,
+    verifyForMs: options.verifyForMs ?? DEFAULT_VERIFY_FOR_MS,
+    recheckMs: options.recheckMs ?? DEFAULT_RECHECK_MS,
+    reloadCooldownMs: options.reloadCooldownMs ?? DEFAULT_RELOAD_COOLDOWN_MS,
+    active: undefined,
+    activating: undefined,
+    verifiers: new Map(),
+    loadedAt: Number.NEGATIVE_INFINITY,
+    loading: undefined,
   };
-
   return {
-    current() {
-      const at = now().getTime();
-      if (active && at - active.createdAt < rotateAfterMs && at - active.checkedAt < recheckMs) {
-        return Promise.resolve(active.key);
-      }
-      activating ??= activate(false).finally(() => {
-        activating = undefined;
-      });
-      return activating;
-    },
-
-    rotate: () => activate(true),
-
-    async verificationKey(kid) {
-      const at = now().getTime();
-      const known = verifiers.has(kid);
-      if (!known && at - loadedAt >= reloadCooldownMs) {
-        await reloadOnce();
-      } else if (known && at - loadedAt >= recheckMs) {
-        // Known key, stale view: answer now, refresh in the background (retirements elsewhere).
-        reloadOnce().catch(() => {});
-      }
-      const entry = verifiers.get(kid);
-      if (!entry || (entry.expiresAt !== null && entry.expiresAt <= at)) return undefined;
-      return entry.key;
-    },
-
-    async jwks() {
-      const rows = await db.query<Pick<KeyRow, 'kid' | 'public_jwk'>>(
-        `SELECT kid, public_jwk FROM signing_keys
-         WHERE expires_at IS NULL OR expires_at > $1::timestamptz ORDER BY created_at DESC`,
-        [iso(now().getTime())],
-      );
-      return {
-        keys: rows.map(({ kid, public_jwk }) => ({ ...public_jwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' })),
-      };
-    },
+    current: () => current(ring),
+    rotate: () => activate(ring, true),
+    verificationKey: (kid) => verificationKey(ring, kid),
+    jwks: () => jwks(ring),
   };
 }

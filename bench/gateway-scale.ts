@@ -181,7 +181,7 @@ export async function multiOwner(emu: LimitedEmulator, processes: number, redis?
   const owners = 10;
   const basesPerOwner = 4;
   const ceiling = owners * basesPerOwner * 5;
-  const offeredPerS = ceiling * Number(process.env.BENCH_OFFERED_FACTOR ?? 1.5);
+  const offeredPerS = ceiling * 1.5;
   const runMs = 20_000;
   const warmMs = 4_000;
   const bases = await emu.loadBases(

@@ -127,20 +127,24 @@ return {1, now, math.max(0, nextWait)}
  * The answer to an admission made at ARGV[1] (µs) is back: in each log (KEYS), one entry
  * scored ARGV[1] moves to now (and is marked settled: its member gains a leading 's'), so the
  * admission counts from when its request had certainly reached Airtable. Entries of equal score are interchangeable; a missing one (expired, or
- * made by another store) is left alone. ARGV[2] is the logs' TTL in ms.
+ * made by another store) is left alone. ARGV[2] is the logs' TTL in ms, ARGV[3] how long
+ * before the call the answer came (µs, measured in the calling process): the entry moves to
+ * Redis's now minus that, which is never before the answer in Redis's clock.
  */
 const SETTLE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local at = tonumber(ARGV[1])
-if now <= at then return 0 end
+-- The answer came ARGV[3] µs before this call left its process: no earlier than now minus that.
+local answered = math.max(at, now - tonumber(ARGV[3] or '0'))
+if answered <= at then return 0 end
 local moved = 0
 for i = 1, #KEYS do
   local entry = redis.call('ZRANGEBYSCORE', KEYS[i], at, at, 'LIMIT', 0, 1)
   if entry[1] then
     -- Settled entries are marked with a leading 's', so a waiter knows its slot's time is final.
     redis.call('ZREM', KEYS[i], entry[1])
-    redis.call('ZADD', KEYS[i], now, 's' .. entry[1])
+    redis.call('ZADD', KEYS[i], answered, 's' .. entry[1])
     redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2]))
     moved = moved + 1
   end
@@ -175,6 +179,23 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
   const blockScript = loadable(BLOCK_SCRIPT);
   const settleScript = loadable(SETTLE_SCRIPT);
   let closed = false;
+
+  const settles: PendingSettle[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  /** Sends every held-back settle now; in the same tick as an admission, ioredis pipelines them. */
+  function flushSettles(): void {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const sentAt = performance.now();
+    const ttlMs = Math.ceil(windowMicros / 1000);
+    for (const settle of settles.splice(0)) {
+      const agoMicros = Math.max(0, Math.round((sentAt - settle.answeredAt) * 1000));
+      run(settleScript, settle.logs, [settle.at, ttlMs, agoMicros]).then(
+        () => settle.resolve(),
+        settle.reject,
+      );
+    }
+  }
 
   const logKey = (key: string): string => `${prefix}${key}:log`;
   const blockKey = (key: string): string => `${prefix}${key}:block`;
@@ -217,6 +238,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
         Math.round((how.answerMs ?? 0) * 1000),
         how.more ? '1' : '0',
       ];
+      if (settles.length > 0) flushSettles();
       const reply = await run(acquireScript, redisKeys, args);
       if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
         throw new LimitsError('LIMITS_STORE_FAILED', {
@@ -233,11 +255,19 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
     async settle(keys: LimitKey[], at: number): Promise<void> {
       const wanted = normalizeKeys(keys);
       if (wanted.length === 0 || !Number.isSafeInteger(at) || at <= 0) return;
-      await run(
-        settleScript,
-        wanted.map(({ key }) => logKey(key)),
-        [at, Math.ceil(windowMicros / 1000)],
-      );
+      if (closed) throw new LimitsError('LIMITS_STORE_CLOSED');
+      // Held back briefly and sent with the next admission (one round trip for both), or on
+      // its own within SETTLE_DELAY_MS: long before the entry could leave the window.
+      return new Promise<void>((resolve, reject) => {
+        settles.push({
+          logs: wanted.map(({ key }) => logKey(key)),
+          at,
+          answeredAt: performance.now(),
+          resolve,
+          reject,
+        });
+        flushTimer ??= setTimeout(flushSettles, SETTLE_DELAY_MS);
+      });
     },
 
     async block(key: string, ms: number): Promise<void> {
@@ -248,9 +278,22 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Admi
     },
 
     async close(): Promise<void> {
+      if (settles.length > 0) flushSettles();
       closed = true;
     },
   };
+}
+
+/** Longest a settle is held back for an admission to travel with. */
+const SETTLE_DELAY_MS = 20;
+
+interface PendingSettle {
+  logs: string[];
+  at: number;
+  /** `performance.now()` when the answer came back. */
+  answeredAt: number;
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 interface Loadable {

@@ -134,7 +134,9 @@ export class AdmissionScheduler {
     if (request.admittedLocallyAt !== undefined) {
       this.#queues.get(request.queueKey)?.pace.answered(this.#now() - request.admittedLocallyAt);
     }
-    await this.options.store.settle?.(request.keys, request.admittedAt).catch(() => {});
+    // Not awaited: a shared store may send it with its next admission. Stores apply settles in
+    // the order they are made, before any later admission of this process.
+    this.options.store.settle?.(request.keys, request.admittedAt).catch(() => {});
   }
 
   async close(): Promise<void> {

@@ -49,13 +49,8 @@ export interface HttpAppOptions {
   indexUrls?: readonly string[];
 }
 
-/**
- * The platform's Fastify instance with the cross-cutting parts in place (request ids, security
- * headers, CORS, JSON-only bodies, problem+json errors, OpenAPI at `/openapi.json`, docs at
- * `/docs`, `/healthz`, an index at `/` and `/v1`) and no API routes. Register route groups before `ready()`/`listen()`:
- * `app.register(plugin, { prefix: '/v1' })`.
- */
-export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
+/** The options that can be wrong, checked before anything is built. */
+function checkedLimits(options: HttpAppOptions): { bodyLimit: number; corsOrigins: string[] } {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   if (!Number.isSafeInteger(bodyLimit) || bodyLimit <= 0) {
     throw new RangeError(`bodyLimitBytes must be a positive integer, got ${bodyLimit}`);
@@ -64,7 +59,11 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
   if (corsOrigins.some((origin) => typeof origin !== 'string' || origin.length === 0)) {
     throw new TypeError('corsOrigins must be non-empty strings');
   }
+  return { bodyLimit, corsOrigins };
+}
 
+/** Fastify with our logger, body limit and request ids (kept from `x-request-id` when tame, echoed back). */
+function newFastify(options: HttpAppOptions, bodyLimit: number): FastifyInstance {
   const logger: FastifyBaseLogger | undefined = options.logger || undefined;
   const app: FastifyInstance = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
@@ -79,13 +78,17 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
     // Bad URL encoding and over-long params are rejected before routing; answer them as problems too.
     frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
   });
-
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  return app;
+}
 
-  // JSON is the only body format. An empty body is "no body", so body-less POSTs (logout)
-  // work whatever content type the client sent; routes that need a body reject it by schema.
+/**
+ * JSON is the only body format. An empty body is "no body", so body-less POSTs (logout)
+ * work whatever content type the client sent; routes that need a body reject it by schema.
+ */
+function acceptJsonOnly(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -96,7 +99,10 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
     }
     parseJson(request, text, done);
   });
+}
 
+/** Every failure, an unknown route included, answered as problem+json. */
+function answerWithProblems(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
@@ -105,7 +111,10 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
       reply,
     ),
   );
+}
 
+/** Security headers, and CORS for the origins given (none: no CORS). */
+function registerBrowserPolicy(app: FastifyInstance, corsOrigins: string[]): void {
   app.register(helmet, {
     contentSecurityPolicy: {
       // helmet's defaults already fit swagger-ui (same-origin scripts, inline styles, data: images);
@@ -122,6 +131,10 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
       maxAge: 600,
     });
   }
+}
+
+/** OpenAPI at `/openapi.json`, docs at `/docs`. */
+function registerDocs(app: FastifyInstance, options: HttpAppOptions): void {
   app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -141,8 +154,11 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
     },
   });
   app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { validatorUrl: null } });
-
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+/** The API's index and `/healthz`. */
+function registerIndexAndHealth(app: FastifyInstance, options: HttpAppOptions): void {
   registerApiIndex(app, options.indexUrls ?? ['/', '/v1'], {
     name: options.title ?? DEFAULT_API_TITLE,
     version: options.version ?? DEFAULT_API_VERSION,
@@ -153,7 +169,22 @@ export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
     const report = await health();
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
+}
 
+/**
+ * The platform's Fastify instance with the cross-cutting parts in place (request ids, security
+ * headers, CORS, JSON-only bodies, problem+json errors, OpenAPI at `/openapi.json`, docs at
+ * `/docs`, `/healthz`, an index at `/` and `/v1`) and no API routes. Register route groups before `ready()`/`listen()`:
+ * `app.register(plugin, { prefix: '/v1' })`.
+ */
+export function createHttpApp(options: HttpAppOptions = {}): FastifyInstance {
+  const { bodyLimit, corsOrigins } = checkedLimits(options);
+  const app = newFastify(options, bodyLimit);
+  acceptJsonOnly(app);
+  answerWithProblems(app);
+  registerBrowserPolicy(app, corsOrigins);
+  registerDocs(app, options);
+  registerIndexAndHealth(app, options);
   return app;
 }
 

@@ -26,6 +26,56 @@ function previewBlock(preview) {
 }
 
 /**
+ * The arguments editor: a JSON textarea (the call's arguments to start with) and "Run with
+ * these arguments", which runs `onRun` with the parsed object, or says why it is not one.
+ * @param {object} args
+ * @param {(parsed: object) => void} onRun
+ */
+function argumentsEditor(args, onRun) {
+  const editId = uid('edit');
+  const argsId = uid('edit-args');
+  const argsErrorId = uid('edit-error');
+  const input = h('textarea', {
+    id: argsId,
+    rows: '8',
+    spellcheck: 'false',
+    'aria-describedby': argsErrorId,
+  });
+  input.value = pretty(args);
+  const error = h('p', { id: argsErrorId, class: 'field-error' });
+  const run = h('button', { type: 'button', text: 'Run with these arguments' });
+  run.addEventListener('click', () => {
+    let parsed;
+    try {
+      parsed = JSON.parse(input.value);
+    } catch (failure) {
+      parsed = failure;
+    }
+    if (!isPlainObject(parsed) || parsed instanceof Error) {
+      error.textContent =
+        parsed instanceof Error
+          ? `Not valid JSON: ${parsed.message}`
+          : 'The arguments must be a JSON object.';
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+      return;
+    }
+    error.textContent = '';
+    input.removeAttribute('aria-invalid');
+    onRun(parsed);
+  });
+  const element = h(
+    'div',
+    { id: editId, class: 'editor', hidden: true },
+    h('label', { for: argsId, text: 'Arguments (JSON)' }),
+    input,
+    error,
+    run,
+  );
+  return { element, input, run, id: editId };
+}
+
+/**
  * A card for an `approval_requested` event: the tool, its exact arguments, the dry-run
  * preview, and Approve / Deny (optional reason) / Edit (JSON arguments, validated here).
  * @param {{ approval_id: string, name: string, arguments: object, reason: string, preview?: unknown }} request
@@ -35,25 +85,26 @@ function previewBlock(preview) {
 export function approvalCard(request, decide) {
   const headingId = uid('approval');
   const reasonId = uid('deny-reason');
-  const editId = uid('edit');
-  const argsId = uid('edit-args');
-  const argsErrorId = uid('edit-error');
-
   const status = h('p', { class: 'approval-status', role: 'status' });
   const reasonInput = h('input', { id: reasonId, type: 'text', maxlength: '2000', autocomplete: 'off' });
-  const argsInput = h('textarea', {
-    id: argsId,
-    rows: '8',
-    spellcheck: 'false',
-    'aria-describedby': argsErrorId,
+  const editor = argumentsEditor(request.arguments, (parsed) =>
+    submit({ decision: 'edit', arguments: parsed }, 'Edited and approved'),
+  );
+  const approve = h('button', { type: 'button', class: 'primary', text: 'Approve' });
+  const deny = h('button', { type: 'button', class: 'danger', text: 'Deny' });
+  const edit = h('button', {
+    type: 'button',
+    text: 'Edit',
+    'aria-expanded': 'false',
+    'aria-controls': editor.id,
   });
-  argsInput.value = pretty(request.arguments);
-  const argsError = h('p', { id: argsErrorId, class: 'field-error' });
+  const inputs = [approve, deny, edit, editor.run, reasonInput, editor.input];
+  const setEnabled = (enabled) => {
+    for (const input of inputs) input.disabled = !enabled;
+  };
 
   const submit = async (body, label) => {
-    for (const button of buttons) button.disabled = true;
-    reasonInput.disabled = true;
-    argsInput.disabled = true;
+    setEnabled(false);
     status.textContent = `${label}…`;
     try {
       const result = await decide(body);
@@ -65,61 +116,20 @@ export function approvalCard(request, decide) {
       decision.hidden = true;
     } catch (error) {
       status.textContent = `Could not send the decision: ${error.message}`;
-      for (const button of buttons) button.disabled = false;
-      reasonInput.disabled = false;
-      argsInput.disabled = false;
+      setEnabled(true);
     }
   };
-
-  const approve = h('button', { type: 'button', class: 'primary', text: 'Approve' });
-  const deny = h('button', { type: 'button', class: 'danger', text: 'Deny' });
-  const edit = h('button', {
-    type: 'button',
-    text: 'Edit',
-    'aria-expanded': 'false',
-    'aria-controls': editId,
-  });
-  const runEdited = h('button', { type: 'button', text: 'Run with these arguments' });
-  const buttons = [approve, deny, edit, runEdited];
 
   approve.addEventListener('click', () => submit({ decision: 'approve' }, 'Approved'));
   deny.addEventListener('click', () => {
     const reason = reasonInput.value.trim();
     submit({ decision: 'deny', ...(reason ? { reason } : {}) }, 'Denied');
   });
-  const editor = h(
-    'div',
-    { id: editId, class: 'editor', hidden: true },
-    h('label', { for: argsId, text: 'Arguments (JSON)' }),
-    argsInput,
-    argsError,
-    runEdited,
-  );
   edit.addEventListener('click', () => {
-    const open = editor.hidden;
-    editor.hidden = !open;
+    const open = editor.element.hidden;
+    editor.element.hidden = !open;
     edit.setAttribute('aria-expanded', String(open));
-    if (open) argsInput.focus();
-  });
-  runEdited.addEventListener('click', () => {
-    let parsed;
-    try {
-      parsed = JSON.parse(argsInput.value);
-    } catch (error) {
-      parsed = error;
-    }
-    if (!isPlainObject(parsed) || parsed instanceof Error) {
-      argsError.textContent =
-        parsed instanceof Error
-          ? `Not valid JSON: ${parsed.message}`
-          : 'The arguments must be a JSON object.';
-      argsInput.setAttribute('aria-invalid', 'true');
-      argsInput.focus();
-      return;
-    }
-    argsError.textContent = '';
-    argsInput.removeAttribute('aria-invalid');
-    submit({ decision: 'edit', arguments: parsed }, 'Edited and approved');
+    if (open) editor.input.focus();
   });
 
   const decision = h(
@@ -132,7 +142,7 @@ export function approvalCard(request, decide) {
       reasonInput,
     ),
     h('div', { class: 'actions' }, approve, deny, edit),
-    editor,
+    editor.element,
   );
   const element = h(
     'section',

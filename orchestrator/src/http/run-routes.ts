@@ -53,7 +53,22 @@ export function runRoutes(app: FastifyInstance, deps: { chat: ChatService; acces
   app.addHook('preClose', async () => {
     for (const stream of open) stream.end();
   });
+  const routeDeps: RunRouteDeps = { chat, access, open };
 
+  sendMessageRoute(app, routeDeps);
+  watchRoute(app, routeDeps);
+  decideRoute(app, routeDeps);
+}
+
+interface RunRouteDeps {
+  chat: ChatService;
+  access: ConversationAccess;
+  /** The streams open now, ended when the app closes. */
+  open: Set<SseStream>;
+}
+
+/** `POST /conversations/:id/messages` */
+function sendMessageRoute(app: FastifyInstance, { chat, access, open }: RunRouteDeps) {
   registerRoute(
     app,
     defineRoute({
@@ -94,7 +109,10 @@ export function runRoutes(app: FastifyInstance, deps: { chat: ChatService; acces
       },
     }),
   );
+}
 
+/** `GET /conversations/:id/events` */
+function watchRoute(app: FastifyInstance, { chat, access, open }: RunRouteDeps) {
   registerRoute(
     app,
     defineRoute({
@@ -137,7 +155,10 @@ export function runRoutes(app: FastifyInstance, deps: { chat: ChatService; acces
       },
     }),
   );
+}
 
+/** `POST /conversations/:id/approvals/:approvalId` */
+function decideRoute(app: FastifyInstance, { chat, access, open }: RunRouteDeps) {
   registerRoute(
     app,
     defineRoute({

@@ -90,18 +90,7 @@ export function watchRun(chat: Pick<ChatService, 'subscribe'>, runId: string, af
       await ready.catch(() => {});
       if (done) return;
       done = true;
-      const chatError = isChatError(error) && error.code !== 'CHAT_INTERNAL' ? error : undefined;
-      const frames = [
-        {
-          event: 'error',
-          data: {
-            type: 'error',
-            code: chatError?.code ?? 'CHAT_INTERNAL',
-            message: chatError?.message ?? 'the chat failed unexpectedly; try again',
-          },
-        },
-        { event: 'done', data: { type: 'done', status: 'failed', text: '' } },
-      ];
+      const frames = failureFrames(error);
       if (sink) {
         for (const frame of frames) sink.send(frame);
         sink.end();
@@ -110,4 +99,23 @@ export function watchRun(chat: Pick<ChatService, 'subscribe'>, runId: string, af
     },
     stop,
   };
+}
+
+/**
+ * How a stream ends when the work behind it failed before `done`: an `error` (CHAT_INTERNAL
+ * unless it was a ChatError of another code) and a `done` of status failed.
+ */
+function failureFrames(error: unknown) {
+  const chatError = isChatError(error) && error.code !== 'CHAT_INTERNAL' ? error : undefined;
+  return [
+    {
+      event: 'error',
+      data: {
+        type: 'error',
+        code: chatError?.code ?? 'CHAT_INTERNAL',
+        message: chatError?.message ?? 'the chat failed unexpectedly; try again',
+      },
+    },
+    { event: 'done', data: { type: 'done', status: 'failed', text: '' } },
+  ];
 }

@@ -1,4 +1,4 @@
-import { ApiError, type Content, GoogleGenAI, type Part } from '@google/genai';
+import { ApiError, type Content, type GenerateContentResponse, GoogleGenAI, type Part } from '@google/genai';
 import { ChatError } from '../loop/errors.ts';
 import type { FunctionCall, ModelPort, ModelRequest, ModelTurn, TurnUsage } from './model-port.ts';
 
@@ -106,44 +106,7 @@ export function createGeminiModel(options: GeminiModelOptions): ModelPort {
         abortSignal: request.signal,
       },
     });
-    const parts: Part[] = [];
-    let text = '';
-    let usage: TurnUsage = usageOf(undefined);
-    let finishReason: string | undefined;
-    for await (const chunk of stream) {
-      const candidate = chunk.candidates?.[0];
-      for (const part of candidate?.content?.parts ?? []) {
-        const last = parts.at(-1);
-        // Consecutive plain text chunks are one part; anything else is kept as sent.
-        if (
-          part.text !== undefined &&
-          !part.thought &&
-          last?.text !== undefined &&
-          !last.thought &&
-          !last.thoughtSignature &&
-          !part.thoughtSignature
-        ) {
-          last.text += part.text;
-        } else {
-          parts.push({ ...part });
-        }
-        if (part.text !== undefined && !part.thought) {
-          text += part.text;
-          onText(part.text);
-        }
-      }
-      if (candidate?.finishReason) finishReason = candidate.finishReason;
-      if (chunk.usageMetadata) usage = usageOf(chunk.usageMetadata as Record<string, number | undefined>);
-    }
-    const functionCalls: FunctionCall[] = parts
-      .filter((part) => part.functionCall?.name)
-      .map((part) => ({
-        ...(part.functionCall?.id ? { id: part.functionCall.id } : {}),
-        name: part.functionCall?.name ?? '',
-        args: (part.functionCall?.args as Record<string, unknown> | undefined) ?? {},
-      }));
-    const content: Content = { role: 'model', parts };
-    return { content, functionCalls, text, usage, ...(finishReason ? { finishReason } : {}) };
+    return turnOf(stream, onText);
   }
 
   return {
@@ -171,4 +134,53 @@ export function createGeminiModel(options: GeminiModelOptions): ModelPort {
       }
     },
   };
+}
+
+/** Adds a streamed part: consecutive plain text chunks are one part; anything else is kept as sent. */
+function addPart(parts: Part[], part: Part): void {
+  const last = parts.at(-1);
+  if (
+    part.text !== undefined &&
+    !part.thought &&
+    last?.text !== undefined &&
+    !last.thought &&
+    !last.thoughtSignature &&
+    !part.thoughtSignature
+  ) {
+    last.text += part.text;
+  } else {
+    parts.push({ ...part });
+  }
+}
+
+/** The model turn a stream of chunks makes, its plain text passed to `onText` as it comes. */
+async function turnOf(
+  stream: AsyncIterable<GenerateContentResponse>,
+  onText: (delta: string) => void,
+): Promise<ModelTurn> {
+  const parts: Part[] = [];
+  let text = '';
+  let usage: TurnUsage = usageOf(undefined);
+  let finishReason: string | undefined;
+  for await (const chunk of stream) {
+    const candidate = chunk.candidates?.[0];
+    for (const part of candidate?.content?.parts ?? []) {
+      addPart(parts, part);
+      if (part.text !== undefined && !part.thought) {
+        text += part.text;
+        onText(part.text);
+      }
+    }
+    if (candidate?.finishReason) finishReason = candidate.finishReason;
+    if (chunk.usageMetadata) usage = usageOf(chunk.usageMetadata as Record<string, number | undefined>);
+  }
+  const functionCalls: FunctionCall[] = parts
+    .filter((part) => part.functionCall?.name)
+    .map((part) => ({
+      ...(part.functionCall?.id ? { id: part.functionCall.id } : {}),
+      name: part.functionCall?.name ?? '',
+      args: (part.functionCall?.args as Record<string, unknown> | undefined) ?? {},
+    }));
+  const content: Content = { role: 'model', parts };
+  return { content, functionCalls, text, usage, ...(finishReason ? { finishReason } : {}) };
 }

@@ -62,53 +62,7 @@ export function useChatPage(rig: ChatRig): ChatPageKit {
   return {
     server: () => ready(server),
 
-    async openPage() {
-      const context = await ready(browser).newContext({ viewport: { width: 1200, height: 900 } });
-      const page = await context.newPage();
-      const failures: string[] = [];
-      const allowed: ((request: Request) => boolean)[] = [];
-      page.on('pageerror', (error) => failures.push(error.message));
-      page.on('console', (message) => {
-        // Failed requests are reported below, with their URL.
-        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-          failures.push(message.text());
-        }
-      });
-      page.on('response', (response) => {
-        if (response.status() < 400 || allowed.some((predicate) => predicate(response.request()))) return;
-        failures.push(`${response.status()} ${response.url()}`);
-      });
-      let closing = false;
-      let reloading = false;
-      page.on('requestfailed', (request) => {
-        // Closing the context aborts what is still loading (e.g. a list refresh): not a failure.
-        if (closing || allowed.some((predicate) => predicate(request))) return;
-        // So does navigating away, but only an abort: a reload must not hide a real error.
-        if (reloading && request.failure()?.errorText === 'net::ERR_ABORTED') return;
-        failures.push(`${request.failure()?.errorText ?? 'failed'} ${request.method()} ${request.url()}`);
-      });
-      await page.goto(ready(server).url);
-      return {
-        context,
-        page,
-        allowFailedRequest(predicate) {
-          allowed.push(predicate);
-        },
-        async reload() {
-          reloading = true;
-          try {
-            await page.reload();
-          } finally {
-            reloading = false;
-          }
-        },
-        async close() {
-          closing = true;
-          await context.close();
-          expect(failures).toEqual([]);
-        },
-      };
-    },
+    openPage: () => openWatchedPage(ready(browser), ready(server).url),
 
     async signIn(page) {
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -125,5 +79,54 @@ export function useChatPage(rig: ChatRig): ChatPageKit {
     },
 
     log: (page) => page.getByRole('log', { name: 'Chat transcript' }),
+  };
+}
+
+/** A new browser context on the page at `url`, watched for errors and failed requests. */
+async function openWatchedPage(browser: Browser, url: string): Promise<OpenPage> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  const failures: string[] = [];
+  const allowed: ((request: Request) => boolean)[] = [];
+  page.on('pageerror', (error) => failures.push(error.message));
+  page.on('console', (message) => {
+    // Failed requests are reported below, with their URL.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      failures.push(message.text());
+    }
+  });
+  page.on('response', (response) => {
+    if (response.status() < 400 || allowed.some((predicate) => predicate(response.request()))) return;
+    failures.push(`${response.status()} ${response.url()}`);
+  });
+  let closing = false;
+  let reloading = false;
+  page.on('requestfailed', (request) => {
+    // Closing the context aborts what is still loading (e.g. a list refresh): not a failure.
+    if (closing || allowed.some((predicate) => predicate(request))) return;
+    // So does navigating away, but only an abort: a reload must not hide a real error.
+    if (reloading && request.failure()?.errorText === 'net::ERR_ABORTED') return;
+    failures.push(`${request.failure()?.errorText ?? 'failed'} ${request.method()} ${request.url()}`);
+  });
+  await page.goto(url);
+  return {
+    context,
+    page,
+    allowFailedRequest(predicate) {
+      allowed.push(predicate);
+    },
+    async reload() {
+      reloading = true;
+      try {
+        await page.reload();
+      } finally {
+        reloading = false;
+      }
+    },
+    async close() {
+      closing = true;
+      await context.close();
+      expect(failures).toEqual([]);
+    },
   };
 }

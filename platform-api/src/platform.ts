@@ -3,9 +3,9 @@ import { DEFAULT_OPERATION_LEASE_MS, OPEN_POLICY, type SafetyPolicy } from '@air
 import { createAccessTokens } from './auth/access-tokens.ts';
 import { looksLikeApiKey } from './auth/api-key-format.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
-import { createSigningKeyRing } from './auth/signing-keys.ts';
+import { createSigningKeyRing, type SigningKeyRing } from './auth/signing-keys.ts';
 import { PlatformConfigError } from './crypto/config-error.ts';
-import { createSecretBox, SecretBoxError } from './crypto/secret-box.ts';
+import { createSecretBox, type SecretBox, SecretBoxError } from './crypto/secret-box.ts';
 import type { Database } from './db/database.ts';
 import { PlatformError } from './errors.ts';
 import { checkHealth, type HealthReport } from './health.ts';
@@ -95,11 +95,8 @@ export function bearerFrom(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export async function createPlatform(options: PlatformOptions): Promise<Platform> {
-  const { db, engine } = options;
-  const now = options.now ?? (() => new Date());
-  const secretBox = createSecretBox(options.secretKey);
-  const audit = createAuditLog(db);
+/** The signing key ring, its current key already readable: a secret key that cannot open it is a setting to fix. */
+async function openKeyRing(db: Database, secretBox: SecretBox, now: () => Date): Promise<SigningKeyRing> {
   const keyRing = createSigningKeyRing({ db, secretBox, now });
   try {
     await keyRing.current();
@@ -112,6 +109,31 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     }
     throw error;
   }
+  return keyRing;
+}
+
+/**
+ * Sweeps the operations a dead runner left. An embedded database has one process: whatever it
+ * left running died with it. On PostgreSQL other processes may be mid-write, so only expired
+ * leases are swept, here and on the returned timer.
+ */
+async function startSweeping(
+  db: Database,
+  operations: OperationLog,
+  leaseMs: number,
+): Promise<NodeJS.Timeout> {
+  await operations.sweep({ all: db.kind === 'pglite' });
+  const sweeper = setInterval(() => void operations.sweep().catch(() => {}), leaseMs);
+  sweeper.unref();
+  return sweeper;
+}
+
+export async function createPlatform(options: PlatformOptions): Promise<Platform> {
+  const { db, engine } = options;
+  const now = options.now ?? (() => new Date());
+  const secretBox = createSecretBox(options.secretKey);
+  const audit = createAuditLog(db);
+  const keyRing = await openKeyRing(db, secretBox, now);
   const accessTokens = createAccessTokens({
     keyRing,
     issuer: options.issuer ?? DEFAULT_ISSUER,
@@ -143,15 +165,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     ...(options.operationLeaseMs ? { leaseMs: options.operationLeaseMs } : {}),
     now,
   });
-  // An embedded database has one process: whatever it left running died with it. On
-  // PostgreSQL other processes may be mid-write, so only expired leases are swept, here and
-  // on a timer.
-  await operations.sweep({ all: db.kind === 'pglite' });
-  const sweeper = setInterval(
-    () => void operations.sweep().catch(() => {}),
-    options.operationLeaseMs ?? DEFAULT_OPERATION_LEASE_MS,
-  );
-  sweeper.unref();
+  const sweeper = await startSweeping(db, operations, options.operationLeaseMs ?? DEFAULT_OPERATION_LEASE_MS);
   const tools = createWorkspaceTools({
     engine,
     operations,

@@ -101,52 +101,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const maxReconnects = options.maxReconnects ?? DEFAULT_MAX_RECONNECTS;
   const conversationPath = (id: string) => `/conversations/${encodeURIComponent(id)}`;
 
-  async function request(
-    method: 'GET' | 'POST',
-    path: string,
-    init: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
-  ): Promise<Response> {
-    let response: Response;
-    try {
-      response = await doFetch(`${base}/v1${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${options.apiKey}`,
-          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...init.headers,
-        },
-        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        ...(init.signal ? { signal: init.signal } : {}),
-      });
-    } catch (error) {
-      if (init.signal?.aborted) throw error;
-      throw new ChatClientError(
-        'CHAT_CLIENT_UNREACHABLE',
-        `cannot reach the orchestrator at ${base}`,
-        undefined,
-        {
-          cause: error,
-        },
-      );
-    }
-    if (!response.ok) throw await errorFromResponse(response);
-    return response;
-  }
-
-  async function json<T>(response: Response): Promise<T> {
-    try {
-      return (await response.json()) as T;
-    } catch (error) {
-      throw new ChatClientError(
-        'CHAT_CLIENT_BAD_RESPONSE',
-        'the orchestrator answered with no JSON',
-        undefined,
-        {
-          cause: error,
-        },
-      );
-    }
-  }
+  const request = requester(base, options.apiKey, doFetch);
 
   const watch = (conversationId: string, lastEventId: string | undefined, signal?: AbortSignal) =>
     request('GET', `${conversationPath(conversationId)}/events`, {
@@ -214,4 +169,59 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       return follow(conversationId, () => watch(conversationId, lastEventId, signal), signal, lastEventId);
     },
   };
+}
+
+interface ChatRequest {
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Requests to `<base>/v1…` with the bearer: no answer at all is CHAT_CLIENT_UNREACHABLE (unless
+ * aborted), an error answer its ChatClientError (errorFromResponse).
+ */
+function requester(base: string, apiKey: string, doFetch: typeof fetch) {
+  return async (method: 'GET' | 'POST', path: string, init: ChatRequest = {}): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...init.headers,
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        ...(init.signal ? { signal: init.signal } : {}),
+      });
+    } catch (error) {
+      if (init.signal?.aborted) throw error;
+      throw new ChatClientError(
+        'CHAT_CLIENT_UNREACHABLE',
+        `cannot reach the orchestrator at ${base}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  };
+}
+
+async function json<T>(response: Response): Promise<T> {
+  try {
+    return (await response.json()) as T;
+  } catch (error) {
+    throw new ChatClientError(
+      'CHAT_CLIENT_BAD_RESPONSE',
+      'the orchestrator answered with no JSON',
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
 }

@@ -61,76 +61,17 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
   const { client, renderer, lines } = options;
   const { style } = renderer;
   let conversationId: string | undefined;
-  let active: { controller: AbortController; cancelling: boolean } | undefined;
+  const reading: Reading = {};
 
   const current = () => {
     if (conversationId === undefined) throw new Error('chat session: no conversation yet');
     return conversationId;
   };
+  const stream = (open: (signal: AbortSignal) => AsyncIterable<RunEventFrame>) =>
+    readStream(renderer, reading, open);
 
-  /** Renders one stream of events to its end; Ctrl-C twice aborts it (`interrupted`). */
-  async function stream(open: (signal: AbortSignal) => AsyncIterable<RunEventFrame>): Promise<RunOutcome> {
-    const controller = new AbortController();
-    active = { controller, cancelling: false };
-    const outcome: RunOutcome = { status: 'ended', approvals: [] };
-    try {
-      for await (const { id, event } of open(controller.signal)) {
-        if (id !== undefined) outcome.lastEventId = id;
-        renderer.event(event);
-        if (event.type === 'approval_requested') outcome.approvals.push(event);
-        else if (event.type === 'approval_decided') {
-          outcome.approvals = outcome.approvals.filter((a) => a.approval_id !== event.approval_id);
-        } else if (event.type === 'error') outcome.errorCode = event.code;
-        else if (event.type === 'done') outcome.status = event.status;
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) throw error;
-      renderer.line(style.dim('(stopped reading; the run was asked to cancel)'));
-      outcome.status = 'interrupted';
-    } finally {
-      active = undefined;
-    }
-    return outcome;
-  }
-
-  /** While the run waits and there is someone to ask: asks for each approval, posts it, follows the run on. */
-  async function settle(first: RunOutcome): Promise<RunOutcome> {
-    let outcome = first;
-    while (outcome.status === 'awaiting_approval' && lines) {
-      let next: RunOutcome | undefined;
-      const { approvals } = outcome;
-      for (const [index, approval] of approvals.entries()) {
-        if (approvals.length > 1) {
-          renderer.line(style.yellow(`(${index + 1}/${approvals.length}) ${approval.name}`));
-        }
-        const decision = await askDecision(approval.arguments, lines, renderer);
-        if (!decision) return outcome;
-        let result: Awaited<ReturnType<ChatClient['decide']>>;
-        try {
-          result = await client.decide(current(), approval.approval_id, decision);
-        } catch (error) {
-          if (!(error instanceof ChatClientError) || error.code !== 'CHAT_CLIENT_PROBLEM') throw error;
-          renderer.line(style.red(`✗ ${error.message}`));
-          continue;
-        }
-        if (result.kind === 'pending') {
-          renderer.line(style.dim(`waiting for other approvals (${result.pending} pending)`));
-          continue;
-        }
-        const { events } = result;
-        next = await stream(() => events);
-        break;
-      }
-      // Every answer was refused or left others pending elsewhere: pick the run up where it was.
-      if (!next && outcome.lastEventId) {
-        const after = outcome.lastEventId;
-        next = await stream((signal) => client.resume(current(), after, { signal }));
-      }
-      if (!next || next.status === 'ended') return outcome;
-      outcome = next;
-    }
-    return outcome;
-  }
+  const settle = (first: RunOutcome) =>
+    lines ? settleApprovals({ client, renderer, lines, current, stream }, first) : Promise.resolve(first);
 
   const session: ChatSession = {
     get conversationId() {
@@ -167,6 +108,7 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     },
     cancel: () => (conversationId === undefined ? Promise.resolve(false) : client.cancel(conversationId)),
     interrupt() {
+      const active = reading.active;
       if (!active) return 'quit';
       if (active.cancelling) {
         active.controller.abort();
@@ -183,4 +125,102 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
     },
   };
   return session;
+}
+
+/** The stream being read now, if any, and whether Ctrl-C already asked its run to cancel. */
+interface Reading {
+  active?: { controller: AbortController; cancelling: boolean } | undefined;
+}
+
+/** Renders one stream of events to its end; Ctrl-C twice aborts it (`interrupted`). */
+async function readStream(
+  renderer: Renderer,
+  reading: Reading,
+  open: (signal: AbortSignal) => AsyncIterable<RunEventFrame>,
+): Promise<RunOutcome> {
+  const controller = new AbortController();
+  reading.active = { controller, cancelling: false };
+  const outcome: RunOutcome = { status: 'ended', approvals: [] };
+  try {
+    for await (const frame of open(controller.signal)) {
+      renderer.event(frame.event);
+      noteEvent(outcome, frame);
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    renderer.line(renderer.style.dim('(stopped reading; the run was asked to cancel)'));
+    outcome.status = 'interrupted';
+  } finally {
+    reading.active = undefined;
+  }
+  return outcome;
+}
+
+/** What the run's outcome says after one more of its events. */
+function noteEvent(outcome: RunOutcome, { id, event }: RunEventFrame): void {
+  if (id !== undefined) outcome.lastEventId = id;
+  if (event.type === 'approval_requested') outcome.approvals.push(event);
+  else if (event.type === 'approval_decided') {
+    outcome.approvals = outcome.approvals.filter((a) => a.approval_id !== event.approval_id);
+  } else if (event.type === 'error') outcome.errorCode = event.code;
+  else if (event.type === 'done') outcome.status = event.status;
+}
+
+interface SettleDeps {
+  client: ChatClient;
+  renderer: Renderer;
+  lines: LineReader;
+  current(): string;
+  stream(open: (signal: AbortSignal) => AsyncIterable<RunEventFrame>): Promise<RunOutcome>;
+}
+
+/** While the run waits: asks for each approval, posts it, follows the run on. */
+async function settleApprovals(deps: SettleDeps, first: RunOutcome): Promise<RunOutcome> {
+  const { client, current, stream } = deps;
+  let outcome = first;
+  while (outcome.status === 'awaiting_approval') {
+    const decided = await decideEach(deps, outcome.approvals);
+    if (decided === 'stopped') return outcome;
+    let next = decided;
+    // Every answer was refused or left others pending elsewhere: pick the run up where it was.
+    if (!next && outcome.lastEventId) {
+      const after = outcome.lastEventId;
+      next = await stream((signal) => client.resume(current(), after, { signal }));
+    }
+    if (!next || next.status === 'ended') return outcome;
+    outcome = next;
+  }
+  return outcome;
+}
+
+/**
+ * Asks for the approvals in turn until one resumes the run (its continuation's outcome);
+ * undefined when none did, 'stopped' when the user gave no answer.
+ */
+async function decideEach(
+  { client, renderer, lines, current, stream }: SettleDeps,
+  approvals: ApprovalRequested[],
+): Promise<RunOutcome | undefined | 'stopped'> {
+  const { style } = renderer;
+  for (const [index, approval] of approvals.entries()) {
+    if (approvals.length > 1)
+      renderer.line(style.yellow(`(${index + 1}/${approvals.length}) ${approval.name}`));
+    const decision = await askDecision(approval.arguments, lines, renderer);
+    if (!decision) return 'stopped';
+    let result: Awaited<ReturnType<ChatClient['decide']>>;
+    try {
+      result = await client.decide(current(), approval.approval_id, decision);
+    } catch (error) {
+      if (!(error instanceof ChatClientError) || error.code !== 'CHAT_CLIENT_PROBLEM') throw error;
+      renderer.line(style.red(`✗ ${error.message}`));
+      continue;
+    }
+    if (result.kind === 'pending') {
+      renderer.line(style.dim(`waiting for other approvals (${result.pending} pending)`));
+      continue;
+    }
+    const { events } = result;
+    return stream(() => events);
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect } from 'vitest';
-import { PASSWORD, type RigUser, SAMPLE_CRM, usePlatformRig } from './platform-rig.ts';
+import { PASSWORD, type PlatformRig, type RigUser, SAMPLE_CRM, usePlatformRig } from './platform-rig.ts';
 
 /**
  * The world of the bad-input specs: a signed-in owner (with a connected workspace and an
@@ -33,25 +33,21 @@ export interface Endpoint {
 export type CountedTable = 'users' | 'workspaces' | 'memberships' | 'api_keys' | 'connections';
 export const COUNTED: CountedTable[] = ['users', 'workspaces', 'memberships', 'api_keys', 'connections'];
 
-export function useBadInputWorld() {
-  const rig = usePlatformRig();
+const unique = () => randomBytes(4).toString('hex');
 
-  let owner: RigUser;
-  let member: RigUser;
-  let workspaceId: string;
+const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
 
-  beforeAll(async () => {
-    owner = await rig.user('owner');
-    member = await rig.user('member');
-    workspaceId = await rig.workspace(owner, { connect: true });
-    await rig.addMember(owner, workspaceId, member, 'editor');
-  }, 60_000);
+/** What the endpoints need of the world, read when a request is made (the world is made in beforeAll). */
+interface WorldRefs {
+  owner: () => RigUser;
+  member: () => RigUser;
+  workspaceId: () => string;
+  airtableToken: () => string;
+}
 
-  const unique = () => randomBytes(4).toString('hex');
-
-  const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
-
-  const ENDPOINTS: Endpoint[] = [
+/** Signing up and in, tokens, passwords. */
+function accountEndpoints({ owner }: WorldRefs): Endpoint[] {
+  return [
     {
       label: 'register',
       required: ['email', 'password'],
@@ -73,7 +69,7 @@ export function useBadInputWorld() {
       method: 'POST',
       path: () => '/v1/auth/login',
       auth: false,
-      valid: () => ({ email: owner.email, password: 'not the right password' }),
+      valid: () => ({ email: owner().email, password: 'not the right password' }),
       stringFields: ['email', 'password'],
       plausible: { email: fc.emailAddress(), password: fc.string({ maxLength: 40 }) },
     },
@@ -101,6 +97,12 @@ export function useBadInputWorld() {
         new_password: fc.string({ maxLength: 40 }),
       },
     },
+  ];
+}
+
+/** A workspace, its members and its API keys. */
+function workspaceEndpoints({ member, workspaceId }: WorldRefs): Endpoint[] {
+  return [
     {
       label: 'create workspace',
       required: ['name'],
@@ -116,7 +118,7 @@ export function useBadInputWorld() {
       label: 'rename workspace',
       required: ['name'],
       method: 'PATCH',
-      path: () => `/v1/workspaces/${workspaceId}`,
+      path: () => `/v1/workspaces/${workspaceId()}`,
       template: '/v1/workspaces/{id}',
       auth: true,
       valid: () => ({ name: 'Team space' }),
@@ -127,7 +129,7 @@ export function useBadInputWorld() {
       label: 'add member',
       required: ['email', 'role'],
       method: 'POST',
-      path: () => `/v1/workspaces/${workspaceId}/members`,
+      path: () => `/v1/workspaces/${workspaceId()}/members`,
       template: '/v1/workspaces/{id}/members',
       auth: true,
       valid: () => ({ email: `nobody-${unique()}@example.com`, role: 'viewer' }),
@@ -139,7 +141,7 @@ export function useBadInputWorld() {
       label: 'change member role',
       required: ['role'],
       method: 'PATCH',
-      path: () => `/v1/workspaces/${workspaceId}/members/${member.id}`,
+      path: () => `/v1/workspaces/${workspaceId()}/members/${member().id}`,
       template: '/v1/workspaces/{id}/members/{userId}',
       auth: true,
       valid: () => ({ role: 'editor' }),
@@ -150,7 +152,7 @@ export function useBadInputWorld() {
       label: 'create API key',
       required: ['name', 'role'],
       method: 'POST',
-      path: () => `/v1/workspaces/${workspaceId}/api-keys`,
+      path: () => `/v1/workspaces/${workspaceId()}/api-keys`,
       template: '/v1/workspaces/{id}/api-keys',
       auth: true,
       valid: () => ({ name: 'CI', role: 'viewer' }),
@@ -162,18 +164,24 @@ export function useBadInputWorld() {
       },
       adds: { api_keys: 1 },
     },
+  ];
+}
+
+/** A workspace's Airtable connection and its tools. */
+function connectionAndToolEndpoints({ workspaceId, airtableToken }: WorldRefs): Endpoint[] {
+  return [
     {
       label: 'create connection',
       required: ['name', 'token'],
       method: 'POST',
-      path: () => `/v1/workspaces/${workspaceId}/connections`,
+      path: () => `/v1/workspaces/${workspaceId()}/connections`,
       template: '/v1/workspaces/{id}/connections',
       auth: true,
-      valid: () => ({ name: 'Emulator', token: rig.airtableToken() }),
+      valid: () => ({ name: 'Emulator', token: airtableToken() }),
       stringFields: ['name', 'token'],
       plausible: {
         name: fc.string({ maxLength: 40 }),
-        token: fc.oneof(fc.constant(rig.airtableToken()), fc.string({ minLength: 10, maxLength: 60 })),
+        token: fc.oneof(fc.constant(airtableToken()), fc.string({ minLength: 10, maxLength: 60 })),
         bases: fc.array(fc.constantFrom(SAMPLE_CRM, 'appNope123', 'nope'), { maxLength: 3 }),
       },
       adds: { connections: 1 },
@@ -182,7 +190,7 @@ export function useBadInputWorld() {
       label: 'call a tool',
       required: ['base_id', 'table'],
       method: 'POST',
-      path: () => `/v1/workspaces/${workspaceId}/tools/count_records`,
+      path: () => `/v1/workspaces/${workspaceId()}/tools/count_records`,
       template: '/v1/workspaces/{id}/tools/count_records',
       auth: true,
       valid: () => ({ base_id: SAMPLE_CRM, table: 'Companies' }),
@@ -192,6 +200,42 @@ export function useBadInputWorld() {
         table: fc.oneof(fc.constantFrom('Companies', 'Deals'), fc.string({ maxLength: 20 })),
       },
     },
+  ];
+}
+
+async function countRows(rig: PlatformRig): Promise<Record<CountedTable, number>> {
+  const out = {} as Record<CountedTable, number>;
+  for (const table of COUNTED) {
+    const [row] = await rig.db().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+    out[table] = row?.n ?? 0;
+  }
+  return out;
+}
+
+export function useBadInputWorld() {
+  const rig = usePlatformRig();
+
+  let owner: RigUser;
+  let member: RigUser;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    owner = await rig.user('owner');
+    member = await rig.user('member');
+    workspaceId = await rig.workspace(owner, { connect: true });
+    await rig.addMember(owner, workspaceId, member, 'editor');
+  }, 60_000);
+
+  const refs: WorldRefs = {
+    owner: () => owner,
+    member: () => member,
+    workspaceId: () => workspaceId,
+    airtableToken: () => rig.airtableToken(),
+  };
+  const ENDPOINTS: Endpoint[] = [
+    ...accountEndpoints(refs),
+    ...workspaceEndpoints(refs),
+    ...connectionAndToolEndpoints(refs),
   ];
 
   const PARAM_TEMPLATES = [
@@ -222,14 +266,7 @@ export function useBadInputWorld() {
   const sendJson = (endpoint: Endpoint, body: unknown) =>
     send({ ...endpoint, url: endpoint.path() }, JSON.stringify(body));
 
-  async function counts(): Promise<Record<CountedTable, number>> {
-    const out = {} as Record<CountedTable, number>;
-    for (const table of COUNTED) {
-      const [row] = await rig.db().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-      out[table] = row?.n ?? 0;
-    }
-    return out;
-  }
+  const counts = () => countRows(rig);
 
   return {
     rig,

@@ -27,17 +27,18 @@ interface CliProcess {
 }
 
 /** `airsuite gateway --port 0 …flags` in a process of its own, once it listens. */
-async function spawnGateway(flags: string[]): Promise<CliProcess> {
+function spawnGateway(flags: string[]): Promise<CliProcess> {
   // e.g. BENCH_GATEWAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile each gateway.
   const nodeArgs = (process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, CLI, 'gateway', '--port', '0', ...flags],
-    {
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  return spawnListening([...nodeArgs, CLI, 'gateway', '--port', '0', ...flags]);
+}
+
+/** `node …args` in a process of its own, once it prints `listening on URL`. */
+async function spawnListening(args: string[]): Promise<CliProcess> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let stdout = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -45,7 +46,7 @@ async function spawnGateway(flags: string[]): Promise<CliProcess> {
       const match = /listening on (\S+)/.exec(stdout);
       if (match) resolve(match[1] as string);
     });
-    child.once('exit', (code) => reject(new Error(`airsuite gateway exited (${code}) before listening`)));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before listening`)));
   });
   child.stdout?.resume();
   return {
@@ -130,6 +131,16 @@ async function call(url: string, token: string): Promise<Answer> {
   }
 }
 
+/** How many answers of each status and error type. */
+function countBy(list: Answer[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of list) {
+    const name = `${a.status} ${a.type ?? ''}`.trim();
+    counts[name] = (counts[name] ?? 0) + 1;
+  }
+  return counts;
+}
+
 function latency(samples: number[]) {
   return { p50Ms: round(quantile(samples, 0.5), 1), p99Ms: round(quantile(samples, 0.99), 1) };
 }
@@ -162,6 +173,7 @@ export async function sharedBurst(emu: LimitedEmulator, processes: number, redis
       processes,
       requests,
       ok: answers.filter((a) => a.status === 200).length,
+      notOk: countBy(answers.filter((a) => a.status !== 200)),
       steadyReqPerS: round(steady),
       percentOfLimit: round((steady / 5) * 100, 1),
       upstream429s: (await emu.stats()).rateLimited - before,
@@ -262,6 +274,59 @@ export async function multiOwner(emu: LimitedEmulator, processes: number, redis?
 }
 
 /**
+ * (f′) The floor under (f): the cheapest possible proxy (bench/passthrough-proxy.js: node:http
+ * in and out, nothing else) in `processes` processes, at the rate the gateway reached, in
+ * front of an emulator with its limits raised. What Node's HTTP costs per proxied request on
+ * this machine, at that many requests per process and second.
+ */
+export async function passthroughFloor(processes: number, ratePerS = 195) {
+  const emu = await startLimitedEmulator({ perBase: 100_000, perOwner: 100_000 });
+  const bases = await emu.loadBases(Array.from({ length: 40 }, (_, i) => itemsBase(`Floor ${i}`, 3)));
+  const script = fileURLToPath(new URL('./passthrough-proxy.js', import.meta.url));
+  const proxies = await Promise.all(
+    Array.from({ length: processes }, () => spawnListening([script, emu.url])),
+  );
+  try {
+    const runMs = 12_000;
+    const warmMs = 3_000;
+    const pending: Promise<Answer>[] = [];
+    const started = performance.now();
+    let sent = 0;
+    let from: { cpu: number; done: number } | undefined;
+    let done = 0;
+    const cpu = async () =>
+      (await Promise.all(proxies.map((p) => processCpuSeconds(p.pid)))).reduce((a, b) => a + b, 0);
+    while (performance.now() - started < runMs) {
+      const due = Math.floor(((performance.now() - started) / 1000) * ratePerS);
+      for (; sent < due; sent++) {
+        const proxy = proxies[sent % processes] as CliProcess;
+        const url = `${proxy.url}/v0/${bases[sent % bases.length]}/Items${distinctListQuery(sent)}`;
+        pending.push(
+          call(url, TOKEN).then((a) => {
+            done++;
+            return a;
+          }),
+        );
+      }
+      if (!from && performance.now() - started >= warmMs) from = { cpu: await cpu(), done };
+      await sleep(5);
+    }
+    const end = { cpu: await cpu(), done };
+    const answers = await Promise.all(pending);
+    const start = from as NonNullable<typeof from>;
+    return {
+      processes,
+      reqPerS: ratePerS,
+      ok: answers.filter((a) => a.status === 200).length,
+      cpuMsPerRequest: round(((end.cpu - start.cpu) * 1000) / (end.done - start.done)),
+    };
+  } finally {
+    await Promise.all(proxies.map((p) => p.stop()));
+    await emu.close();
+  }
+}
+
+/**
  * (g) 3,000 callers at one base at once through one gateway, with the default 60 s wait
  * limit: at 5/s only about 300 can be served in time. How many are refused at once, how many
  * wait and are served, how many wait the whole limit and are then refused (timed out).
@@ -310,6 +375,11 @@ export async function burst3000(emu: LimitedEmulator) {
       timedOut: timedOut.length,
       timedOutRetryAfter: retryAfter(timedOut),
       otherRefused: refused.length - atOnce.length - timedOut.length,
+      /** When the others were answered (client-side: includes waiting for a connection). */
+      otherRefusedAfter: latency(
+        refused.filter((a) => a.ms >= 2_000 && a.ms < maxWaitMs * 0.9).map((a) => a.ms),
+      ),
+      otherRefusedCodes: countBy(refused.filter((a) => a.ms >= 2_000 && a.ms < maxWaitMs * 0.9)),
       failed: answers.filter((a) => a.status !== 200 && a.status !== 429).length,
       upstream429s: (await emu.stats()).rateLimited - rateLimitedBefore,
     };

@@ -8,7 +8,7 @@ import {
 } from '@airsuite/airtable-gateway/acceptance';
 import { createEmulator, type Fixture } from '@airsuite/airtable-gateway/emulator';
 import { startBenchRedis } from './bench-redis.ts';
-import { burst3000, multiOwner, sharedBurst } from './gateway-scale.ts';
+import { burst3000, multiOwner, passthroughFloor, sharedBurst } from './gateway-scale.ts';
 import { quantile } from './stats.ts';
 
 const TOKEN = 'bench-token-full-access';
@@ -330,7 +330,11 @@ async function scale() {
     const one = await multiOwner(emu, 1);
     const three = await multiOwner(emu, 3, redis);
     const burst = await burst3000(emu);
-    return { idle, shared, one, three, burst };
+    const floor = {
+      oneProcess: await passthroughFloor(1, one.upstreamReqPerS),
+      threeProcesses: await passthroughFloor(3, three.upstreamReqPerS),
+    };
+    return { idle, shared, one, three, floor, burst };
   } finally {
     await redis.close();
     await emu.close();
@@ -344,13 +348,21 @@ export async function benchGateway() {
   const rate = await rateBound();
   const latency = await addedLatency();
   const agents = await agentWorkload();
-  const { idle, shared, one, three, burst } = await scale();
+  const { idle, shared, one, three, floor, burst } = await scale();
   const cpuRatio = Math.round((three.cpuMsPerRequest / one.cpuMsPerRequest) * 100) / 100;
+  const floorRatio =
+    Math.round((floor.threeProcesses.cpuMsPerRequest / floor.oneProcess.cpuMsPerRequest) * 100) / 100;
   return {
     idleBase: idle,
     rateBound: rate,
     sharedRedisBurst: shared,
-    multiOwner: { oneProcess: one, threeProcessesSharingRedis: three, cpuRatioThreeToOne: cpuRatio },
+    multiOwner: {
+      oneProcess: one,
+      threeProcessesSharingRedis: three,
+      cpuRatioThreeToOne: cpuRatio,
+      /** A bare node:http pass-through at the same rates, same run: Node's own HTTP cost here. */
+      passthroughFloor: { ...floor, cpuRatioThreeToOne: floorRatio },
+    },
     burst3000: burst,
     addedLatency: latency,
     agentWorkload: agents,

@@ -26,8 +26,8 @@ const DEFAULT_OUT = join(CLI_DIR, 'dist');
 
 /**
  * Third-party packages compiled into the bundle instead of installed:
- * - what the stdio MCP server loads (the SDK, zod, commander, and the gateway's bottleneck,
- *   pino, prom-client): as a few chunks they load in a fraction of the time their hundreds of
+ * - what the stdio MCP server loads (the SDK, zod, commander, and the gateway's pino and
+ *   prom-client): as a few chunks they load in a fraction of the time their hundreds of
  *   files take to resolve and read, which Claude Desktop waits for on every launch;
  * - @google/genai, whose dependency tree has install scripts (a no-op preinstall, protobufjs's
  *   postinstall) that would make `npm install -g` print warnings.
@@ -36,7 +36,6 @@ export const BUNDLED_PACKAGES: ReadonlySet<string> = new Set([
   '@modelcontextprotocol/sdk',
   'zod',
   'commander',
-  'bottleneck',
   'pino',
   'prom-client',
   '@google/genai',

@@ -14,9 +14,10 @@
  * also holds for an error made by another copy of the package, where `instanceof` does not
  * (the AI SDK's `AISDKError.isInstance`).
  *
- * This file is the same in every package that makes coded errors: the architecture lets none
- * of them import it from another, and the command line loads nothing but its own code before
- * a command runs. cli/src/coded-error.test.ts keeps the copies identical.
+ * Exported by tools, so the platform (which may import tools) uses this one. The command line
+ * and the MCP server keep identical copies: the command line loads nothing but its own code
+ * before a command runs, and the stdio relay loads no catalogue. cli/src/coded-error.test.ts
+ * keeps the copies identical.
  */
 export function codedError<Code extends string>(name: string) {
   const brand = Symbol.for(`airsuite.error.${name}`);

@@ -1,5 +1,5 @@
 import type { ToolErrorCode } from '@airsuite/tools';
-import { codedError } from './coded-error.ts';
+import { codedError } from '@airsuite/tools';
 
 /**
  * A tool's own failure keeps its code over REST, so REST callers branch on the same codes as

@@ -1,4 +1,4 @@
-import { codedError } from '../coded-error.ts';
+import { codedError } from '@airsuite/tools';
 
 export type PlatformConfigErrorCode =
   | 'PLATFORM_INVALID_SECRET_KEY'

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { codedError } from '../coded-error.ts';
+import { codedError } from '@airsuite/tools';
 
 const ALGORITHM = 'aes-256-gcm';
 const VERSION = 'v1';

@@ -5,6 +5,7 @@ FROM node:20-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY airtable-gateway/package.json airtable-gateway/
+COPY airtable-emulator/package.json airtable-emulator/
 COPY tools/package.json tools/
 COPY platform-api/package.json platform-api/
 COPY mcp-server/package.json mcp-server/

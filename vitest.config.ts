@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['*/src/**/*.test.ts', '*/emulator/**/*.test.ts'],
+          include: ['*/src/**/*.test.ts'],
           exclude: [
             '**/node_modules/**',
             'airtable-gateway/src/acceptance/**',

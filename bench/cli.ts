@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEmulator } from '@airsuite/airtable-gateway/emulator';
+import { createEmulator } from '@airsuite/airtable-emulator';
 import { startMcpHttpServerFromEnv } from '@airsuite/mcp-server';
 import { buildCli } from '../cli/scripts/build.ts';
 import { type ProbeTarget, probeStdioServer, type StdioProbe } from './stdio-probe.ts';

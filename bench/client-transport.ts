@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createEmulator, type Fixture } from '@airsuite/airtable-emulator';
 import { createAirtableGateway, createGatewayEngine } from '@airsuite/airtable-gateway';
-import { createEmulator, type Fixture } from '@airsuite/airtable-gateway/emulator';
 import { summarize, timeCalls } from './stats.ts';
 
 // What the in-process client's transport costs, apart from pacing: one record read and one

@@ -1,4 +1,4 @@
-import { createEmulator } from '@airsuite/airtable-gateway/emulator';
+import { createEmulator } from '@airsuite/airtable-emulator';
 import { cliStartupMs } from './cli-startup.ts';
 import { summarize, timeCalls } from './stats.ts';
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createEmulator, type Fixture } from '@airsuite/airtable-emulator';
 import { createGatewayEngine, type GatewayEngine, startGatewayServer } from '@airsuite/airtable-gateway';
 import {
   TOKEN as LIMITED_TOKEN,
@@ -6,7 +7,6 @@ import {
   itemsBase as limitedItemsBase,
   startLimitedEmulator,
 } from '@airsuite/airtable-gateway/acceptance';
-import { createEmulator, type Fixture } from '@airsuite/airtable-gateway/emulator';
 import { startBenchRedis } from './bench-redis.ts';
 import { burst3000, multiOwner, passthroughFloor, sharedBurst } from './gateway-scale.ts';
 import { quantile } from './stats.ts';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createEmulator } from '@airsuite/airtable-emulator';
 import { createGatewayEngine } from '@airsuite/airtable-gateway';
-import { createEmulator } from '@airsuite/airtable-gateway/emulator';
 import { createPlatform, ensureLocalBootstrap, startPlatformServer } from '@airsuite/platform-api';
 import { openBenchDatabase } from './isolated-database.ts';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createEmulator } from '@airsuite/airtable-emulator';
 import { createAirtableGateway, createGatewayEngine } from '@airsuite/airtable-gateway';
-import { createEmulator } from '@airsuite/airtable-gateway/emulator';
 import { createMcpServer } from '@airsuite/mcp-server';
 import { createCatalogue, OPEN_POLICY, type SafetyPolicy } from '@airsuite/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';

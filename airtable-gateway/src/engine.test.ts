@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGatewayEngine } from './engine.ts';
-import { CRM, type GatewayRig, refusedUrl, startRig, TOKEN } from './test-support.ts';
+import { CRM, type GatewayRig, refusedUrl, startRig, TOKEN } from './testing/gateway-rig.ts';
 
 const rigs: GatewayRig[] = [];
 async function rig(...args: Parameters<typeof startRig>) {

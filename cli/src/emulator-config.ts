@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_EMULATOR_PORT, type EmulatorOptions } from '@airsuite/airtable-gateway/emulator';
+import { DEFAULT_EMULATOR_PORT, type EmulatorOptions } from '@airsuite/airtable-emulator';
 import { ConfigError } from './config-error.ts';
 import { integerSetting as integer } from './parse-setting.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createEmulator } from '@airsuite/airtable-gateway/emulator';
+import { createEmulator } from '@airsuite/airtable-emulator';
 import { readLocalCredentials } from '@airsuite/platform-api';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.ts';

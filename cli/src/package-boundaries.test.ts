@@ -13,6 +13,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const MAY_IMPORT: Record<string, readonly string[]> = {
   'airtable-gateway': [],
+  'airtable-emulator': ['airtable-gateway'],
   tools: ['airtable-gateway'],
   'platform-api': ['tools', 'airtable-gateway'],
   'mcp-server': ['tools', 'platform-api', 'airtable-gateway'],
@@ -63,6 +64,15 @@ describe('package boundaries (ARCHITECTURE.md)', () => {
     });
   }
 
+  it('the emulator takes from the gateway only its exported wire formats', () => {
+    const offending = sourceFiles(join(ROOT, 'airtable-emulator'))
+      .flatMap((file) => specifiers(file).map((specifier) => ({ file, specifier })))
+      .filter(({ specifier }) => ourPackage(specifier) === 'airtable-gateway')
+      .filter(({ specifier }) => specifier !== '@airsuite/airtable-gateway/wire')
+      .map(({ file, specifier }) => `${relative(ROOT, file)} → ${specifier}`);
+    expect(offending).toEqual([]);
+  });
+
   it("no file reaches into another package's internals", () => {
     const outside = (pkg: string, file: string, specifier: string) =>
       specifier.startsWith('.') && relative(join(ROOT, pkg), join(file, '..', specifier)).startsWith('..');
@@ -70,8 +80,7 @@ describe('package boundaries (ARCHITECTURE.md)', () => {
       sourceFiles(join(ROOT, pkg)).flatMap((file) =>
         specifiers(file)
           .filter(
-            (specifier) =>
-              /^@airsuite\/[a-z-]+\/(src|emulator)\//.test(specifier) || outside(pkg, file, specifier),
+            (specifier) => /^@airsuite\/[a-z-]+\/src\//.test(specifier) || outside(pkg, file, specifier),
           )
           .map((specifier) => `${relative(ROOT, file)} → ${specifier}`),
       ),

@@ -8,7 +8,7 @@ import { recordingIo } from './test-io.ts';
 // it lists is taken by the command it is listed for, as that command's --help says.
 
 /** The READMEs that show `airsuite` commands, by their path in the repository. */
-const READMES = ['README.md', 'airtable-gateway/emulator/README.md'].map((path) => ({
+const READMES = ['README.md', 'airtable-emulator/README.md'].map((path) => ({
   path,
   text: readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'),
 }));

@@ -7,7 +7,7 @@ import {
   type Fixture,
   type RunningEmulator,
   tableRecords,
-} from '@airsuite/airtable-gateway/emulator';
+} from '@airsuite/airtable-emulator';
 import {
   callRest,
   createApiKey,

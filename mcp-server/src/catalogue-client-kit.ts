@@ -1,5 +1,5 @@
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import { createAirtableGateway, createGatewayEngine } from '@airsuite/airtable-gateway';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
 import { createCatalogue, createMemoryOperationStore, OPEN_POLICY } from '@airsuite/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import { createCatalogue, OPEN_POLICY } from '@airsuite/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';

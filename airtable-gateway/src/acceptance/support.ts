@@ -4,7 +4,7 @@
  * through the admin API, a fetch that records when each upstream call left, and the
  * arithmetic the tests assert on.
  */
-import type { Fixture } from '../../emulator/index.ts';
+import type { Fixture } from '@airsuite/airtable-emulator';
 import { spawnCli } from './cli-process.ts';
 
 export type FixtureBase = Fixture['bases'][number];

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayEngine, type GatewayEngine } from '../engine.ts';
 import { GatewayError } from '../errors.ts';
 import { DEFAULT_CONTENT_URL } from '../options.ts';
-import { CRM, type GatewayRig, startRig, TOKEN } from '../test-support.ts';
+import { CRM, type GatewayRig, startRig, TOKEN } from '../testing/gateway-rig.ts';
 import { type AirtableGateway, createAirtableGateway } from './airtable-gateway.ts';
 import type { UploadedAttachment } from './attachments.ts';
 

@@ -1,5 +1,5 @@
-import { createEmulator, type RunningEmulator } from '../../emulator/index.ts';
-import type { Fixture } from '../../emulator/seed/fixture-schema.ts';
+import type { Fixture } from '@airsuite/airtable-emulator';
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import { createGatewayEngine, type GatewayEngine } from '../engine.ts';
 import type { GatewayOptions } from '../options.ts';
 import {

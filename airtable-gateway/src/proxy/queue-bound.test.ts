@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CRM, type GatewayRig, startRig } from '../test-support.ts';
+import { CRM, type GatewayRig, startRig } from '../testing/gateway-rig.ts';
 
 let rig: GatewayRig;
 beforeAll(async () => {

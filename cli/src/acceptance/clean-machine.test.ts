@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { printedDesktopServer, withDesktopServer } from '../desktop-config-kit.ts';
 import { FREE_PORTS } from '../start-test-kit.ts';

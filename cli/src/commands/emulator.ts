@@ -3,7 +3,7 @@ import {
   type EmulatorOptions,
   maskToken,
   type RunningEmulator,
-} from '@airsuite/airtable-gateway/emulator';
+} from '@airsuite/airtable-emulator';
 import { type EmulatorFlags, type Env, emulatorOptionsFrom } from '../emulator-config.ts';
 import type { CliIo } from '../io.ts';
 import { displayPath } from '../local-data.ts';

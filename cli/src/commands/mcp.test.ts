@@ -1,4 +1,4 @@
-import { createEmulator } from '@airsuite/airtable-gateway/emulator';
+import { createEmulator } from '@airsuite/airtable-emulator';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.ts';
 import { recordingIo } from '../test-io.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import { createGatewayEngine, type GatewayEngine } from '@airsuite/airtable-gateway';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../db/test-database.ts';

@@ -1,10 +1,10 @@
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import {
   type AirtableGateway,
   createAirtableGateway,
   createGatewayEngine,
   type GatewayEngine,
 } from '@airsuite/airtable-gateway';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OPEN_POLICY } from '../core/policy.ts';
 import { runTool, type ToolOutcome } from '../core/run-tool.ts';

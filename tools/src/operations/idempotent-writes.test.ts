@@ -1,5 +1,5 @@
+import { type Fixture, tableRecords } from '@airsuite/airtable-emulator';
 import type { AirtableGateway, BatchWriteResult } from '@airsuite/airtable-gateway';
-import { type Fixture, tableRecords } from '@airsuite/airtable-gateway/emulator';
 import { describe, expect, it } from 'vitest';
 import type { ToolContext } from '../core/tool-context.ts';
 import { createRecordsTool } from '../write/create-records.ts';

@@ -1,5 +1,5 @@
+import type { RunningEmulator } from '@airsuite/airtable-emulator';
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
-import type { RunningEmulator } from '@airsuite/airtable-gateway/emulator';
 import { expect } from 'vitest';
 import type { z } from 'zod';
 import type { ToolDefinition } from '../core/define-tool.ts';

@@ -1,10 +1,10 @@
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import {
   type AirtableGateway,
   createAirtableGateway,
   createGatewayEngine,
   type GatewayEngine,
 } from '@airsuite/airtable-gateway';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-gateway/emulator';
 import { afterAll, beforeAll } from 'vitest';
 import type { SafetyPolicy } from '../core/policy.ts';
 import type { ProgressUpdate, ToolContext } from '../core/tool-context.ts';

@@ -1,5 +1,5 @@
+import type { RunningEmulator } from '@airsuite/airtable-emulator';
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
-import type { RunningEmulator } from '@airsuite/airtable-gateway/emulator';
 import type { SafetyPolicy } from '../core/policy.ts';
 import type { ProgressUpdate, ToolContext } from '../core/tool-context.ts';
 import { ToolError } from '../core/tool-error.ts';

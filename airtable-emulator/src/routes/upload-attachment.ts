@@ -1,4 +1,4 @@
-import { base64Size, MAX_UPLOAD_BYTES } from '../../src/wire/upload-file.ts';
+import { base64Size, MAX_UPLOAD_BYTES } from '@airsuite/airtable-gateway/wire';
 import { readerFor } from '../context.ts';
 import { previousAttachments } from '../fields/write-context.ts';
 import { errors } from '../http/errors.ts';

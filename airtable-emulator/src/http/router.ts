@@ -1,4 +1,4 @@
-import type { QueryValue } from '../../src/wire/query.ts';
+import type { QueryValue } from '@airsuite/airtable-gateway/wire';
 
 export interface RouteRequest<Extra> {
   params: Record<string, string>;

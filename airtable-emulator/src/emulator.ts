@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { parseQuery } from '../src/wire/query.ts';
+import { parseQuery } from '@airsuite/airtable-gateway/wire';
 import type { EmulatorContext } from './context.ts';
 import { FormulaCache } from './fields/formula-cache.ts';
 import { AirtableApiError } from './http/airtable-error.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('@airsuite/airtable-gateway public surface', () => {
   it('exports exactly the emulator API from ./emulator', async () => {
-    const surface = await import('@airsuite/airtable-gateway/emulator');
+    const surface = await import('@airsuite/airtable-emulator');
     expect(Object.keys(surface).sort()).toEqual([
       'ALL_SCOPES',
       'DEFAULT_EMULATOR_PORT',
@@ -18,7 +18,7 @@ describe('@airsuite/airtable-gateway public surface', () => {
   });
 
   it('refuses deep imports of internals', async () => {
-    const deep = '@airsuite/airtable-gateway/emulator/http/errors.ts';
+    const deep = '@airsuite/airtable-emulator/http/errors.ts';
     await expect(import(/* @vite-ignore */ deep)).rejects.toThrow(/not exported/);
   });
 });

@@ -1,7 +1,7 @@
-import { createEmulator, type RunningEmulator } from '../emulator/index.ts';
-import { createGatewayEngine, type GatewayEngine } from './engine.ts';
-import type { GatewayOptions } from './options.ts';
-import { type RunningGatewayServer, startGatewayServer } from './proxy/server.ts';
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
+import { createGatewayEngine, type GatewayEngine } from '../engine.ts';
+import type { GatewayOptions } from '../options.ts';
+import { type RunningGatewayServer, startGatewayServer } from '../proxy/server.ts';
 
 export const TOKEN = 'gateway-test-token';
 export const CRM = 'appJRG6RjcS0ZVuqz';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseQuery } from '../../src/wire/query.ts';
+import { parseQuery } from '@airsuite/airtable-gateway/wire';
 import type { EmulatorContext } from '../context.ts';
 import type { V0Extra } from '../routes/v0-request.ts';
 import { AirtableApiError } from './airtable-error.ts';

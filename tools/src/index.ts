@@ -1,6 +1,6 @@
+export { codedError } from '@airsuite/airtable-gateway/coded-error';
 export { isBaseAllowed, isTableAllowed } from './airtable/access.ts';
 export { type CatalogueOptions, createCatalogue } from './catalogue.ts';
-export { codedError } from './core/coded-error.ts';
 export { defineTool, type ToolAnnotations, type ToolDefinition } from './core/define-tool.ts';
 export type {
   PlatformAuditEvent,

@@ -1,4 +1,4 @@
-import { codedError } from './coded-error.ts';
+import { codedError } from '@airsuite/airtable-gateway/coded-error';
 
 /**
  * Failures a model can act on. A tool throws one; every face (MCP, orchestrator, REST)

@@ -62,6 +62,13 @@ export const PLATFORM_ERRORS = {
   CONNECTION_UNREACHABLE: 502,
   CONNECTION_REQUIRED: 409,
   TOOL_NOT_FOUND: 404,
+  WEBHOOK_NOT_FOUND: 404,
+  WEBHOOK_MESSAGE_NOT_FOUND: 404,
+  WEBHOOK_EVENT_TYPE_UNKNOWN: 400,
+  WEBHOOK_LIMIT_REACHED: 409,
+  WEBHOOK_URL_INVALID: 400,
+  // The URL leads to an address deliveries may not reach (loopback, private, metadata…).
+  WEBHOOK_URL_FORBIDDEN: 422,
   ...TOOL_STATUSES,
   RATE_LIMITED: 429,
   // PostgreSQL cannot be reached (down, restarting, connections cut): nobody's fault, try again.

@@ -5,7 +5,7 @@ export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl
 const ID_RANDOM_LENGTH = 16; // 16 × log2(62) ≈ 95 bits: unguessable, no collisions in practice
 const ID_TIME_LENGTH = 10; // base36 milliseconds; 10 digits last until the year 115,000
 /** Prefixes whose ids sort by creation time (audit events are paged by id). */
-const TIME_ORDERED_PREFIXES: ReadonlySet<string> = new Set(['aud']);
+const TIME_ORDERED_PREFIXES: ReadonlySet<string> = new Set(['aud', 'evt', 'msg']);
 
 /** `bytes` random bytes as base64url: refresh tokens, nonces. */
 export function randomToken(bytes = 32): string {

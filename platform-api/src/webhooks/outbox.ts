@@ -1,0 +1,130 @@
+import { newId } from '../crypto/opaque-token.ts';
+import type { Queryable } from '../db/database.ts';
+import { jsonbSafe } from '../db/jsonb-safe.ts';
+import {
+  EVENT_DATA,
+  EVENT_VERSION,
+  type EventActorType,
+  type EventData,
+  type EventType,
+  matchesPatterns,
+} from './events/catalogue.ts';
+
+/** Workers LISTEN here; the NOTIFY is sent by the change's own transaction, so only a commit wakes them. */
+export const WEBHOOK_CHANNEL = 'airsuite_webhooks';
+
+export interface EventInput<T extends EventType = EventType> {
+  workspaceId: string;
+  type: T;
+  actor: { type: EventActorType; id: string; label?: string };
+  cause?: { requestId?: string; tool?: string; operationId?: string; conversationId?: string };
+  data: EventData<T>;
+}
+
+export interface EmittedEvent {
+  id: string;
+  type: EventType;
+  /** Messages queued for delivery, one per matching enabled endpoint. */
+  messages: number;
+}
+
+export interface Outbox {
+  /**
+   * Writes events and their messages in `tx`, the transaction of the change they report: a
+   * rollback leaves nothing, a commit leaves every message due at once.
+   */
+  emit(tx: Queryable, events: readonly EventInput[]): Promise<EmittedEvent[]>;
+}
+
+function envelope(id: string, at: Date, input: EventInput) {
+  const { requestId, tool, operationId, conversationId } = input.cause ?? {};
+  const cause = Object.fromEntries(
+    Object.entries({
+      request_id: requestId,
+      tool,
+      operation_id: operationId,
+      conversation_id: conversationId,
+    }).filter(([, value]) => value !== undefined),
+  );
+  return {
+    id,
+    type: input.type,
+    version: EVENT_VERSION,
+    timestamp: at.toISOString(),
+    workspace_id: input.workspaceId,
+    actor: input.actor,
+    ...(Object.keys(cause).length > 0 ? { cause } : {}),
+    // Parsing our own data catches a drift between emitter and catalogue in the specs.
+    data: EVENT_DATA[input.type].parse(input.data),
+  };
+}
+
+async function matchingEndpoints(tx: Queryable, workspaceId: string) {
+  return tx.query<{ id: string; event_types: string[] }>(
+    'SELECT id, event_types FROM webhook_endpoints WHERE workspace_id = $1 AND enabled',
+    [workspaceId],
+  );
+}
+
+/** Column arrays for one multi-row INSERT … SELECT FROM unnest(…): one round trip per batch. */
+interface Rows {
+  events: { id: string[]; workspace: string[]; type: string[]; payload: string[] };
+  messages: { id: string[]; workspace: string[]; endpoint: string[]; event: string[] };
+}
+
+async function insertRows(tx: Queryable, rows: Rows, at: Date): Promise<void> {
+  const { events, messages } = rows;
+  // WITH ORDINALITY keeps seq in the order the events were given.
+  await tx.query(
+    `INSERT INTO webhook_events (id, workspace_id, type, payload, created_at)
+     SELECT id, workspace_id, type, payload::jsonb, $5
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+       AS e (id, workspace_id, type, payload, n)
+     ORDER BY n`,
+    [events.id, events.workspace, events.type, events.payload, at],
+  );
+  if (messages.id.length === 0) return;
+  await tx.query(
+    `INSERT INTO webhook_messages (id, workspace_id, endpoint_id, event_id, state, next_attempt_at, created_at)
+     SELECT id, workspace_id, endpoint_id, event_id, 'pending', $5, $5
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS m (id, workspace_id, endpoint_id, event_id)`,
+    [messages.id, messages.workspace, messages.endpoint, messages.event, at],
+  );
+  await tx.query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, '']);
+}
+
+export function createOutbox(options: { now?: () => Date } = {}): Outbox {
+  const now = options.now ?? (() => new Date());
+  return {
+    async emit(tx, events) {
+      if (events.length === 0) return [];
+      const at = now();
+      const endpointsOf = new Map<string, { id: string; event_types: string[] }[]>();
+      const rows: Rows = {
+        events: { id: [], workspace: [], type: [], payload: [] },
+        messages: { id: [], workspace: [], endpoint: [], event: [] },
+      };
+      const emitted: EmittedEvent[] = [];
+      for (const input of events) {
+        const endpoints =
+          endpointsOf.get(input.workspaceId) ?? (await matchingEndpoints(tx, input.workspaceId));
+        endpointsOf.set(input.workspaceId, endpoints);
+        const id = newId('evt', at.getTime());
+        rows.events.id.push(id);
+        rows.events.workspace.push(input.workspaceId);
+        rows.events.type.push(input.type);
+        rows.events.payload.push(JSON.stringify(jsonbSafe(envelope(id, at, input))));
+        const targets = endpoints.filter((endpoint) => matchesPatterns(input.type, endpoint.event_types));
+        for (const endpoint of targets) {
+          rows.messages.id.push(newId('msg', at.getTime()));
+          rows.messages.workspace.push(input.workspaceId);
+          rows.messages.endpoint.push(endpoint.id);
+          rows.messages.event.push(id);
+        }
+        emitted.push({ id, type: input.type, messages: targets.length });
+      }
+      await insertRows(tx, rows, at);
+      return emitted;
+    },
+  };
+}

@@ -5,6 +5,7 @@ import type { IdGenerator } from './model/ids.ts';
 import type { BaseData, EmulatorStore } from './model/store.ts';
 import type { TableDef } from './model/types.ts';
 import type { IteratorStore } from './records/iterators.ts';
+import type { WebhookStore } from './webhooks/webhook-store.ts';
 
 /** Everything a request handler needs, owned by one emulator instance. */
 export interface EmulatorContext {
@@ -13,6 +14,8 @@ export interface EmulatorContext {
   iterators: IteratorStore;
   /** The bytes of uploaded attachments. */
   files: FileStore;
+  /** Webhooks and their payloads, per base. */
+  webhooks: WebhookStore;
   ids: IdGenerator;
   now: () => Date;
 }

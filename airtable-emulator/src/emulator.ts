@@ -24,6 +24,8 @@ import {
   DEFAULT_ITERATOR_TTL_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_URL_LENGTH,
+  DEFAULT_PING_RETRY_DELAYS_MS,
+  DEFAULT_PING_TIMEOUT_MS,
   type EmulatorOptions,
   type SeedOption,
 } from './options.ts';
@@ -36,17 +38,23 @@ import {
 } from './persistence.ts';
 import { IteratorStore } from './records/iterators.ts';
 import { type AdminApi, type AdminExtra, registerAdminRoutes } from './routes/admin.ts';
+import { registerWebhookAdminRoutes } from './routes/admin-webhooks.ts';
 import { ATTACHMENTS_PATH, serveAttachment } from './routes/attachment-urls.ts';
 import { registerCommentRoutes } from './routes/comments.ts';
 import { registerMetaRoutes } from './routes/meta.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerUploadRoutes } from './routes/upload-attachment.ts';
 import type { V0Extra } from './routes/v0-request.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { exportFixture } from './seed/export-fixture.ts';
 import type { Fixture } from './seed/fixture-schema.ts';
 import { loadFixture } from './seed/load-fixture.ts';
 import { sampleFixture } from './seed/sample/index.ts';
 import { fullAccessGrant, generateToken } from './tokens.ts';
+import { captureChanges } from './webhooks/change-capture.ts';
+import { applyAsClient } from './webhooks/client-change.ts';
+import { WebhookNotifier } from './webhooks/notifier.ts';
+import { WebhookStore } from './webhooks/webhook-store.ts';
 
 export interface RunningEmulator {
   /** e.g. `http://127.0.0.1:8010`: give it to airtable.js as `endpointUrl`. */
@@ -80,6 +88,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   const ids = createIdGenerator();
   const log = options.log ?? (() => {});
   const store = new EmulatorStore({ ids, now });
+  const webhooks = new WebhookStore({ ids, now, touch: () => store.touch() });
   const ctx: EmulatorContext = {
     store,
     ids,
@@ -93,6 +102,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     }),
     // Uploaded files live beside the state file, one file each, so the state stays small.
     files: options.dataDir ? directoryFileStore(join(options.dataDir, 'attachments')) : memoryFileStore(),
+    webhooks,
   };
   if (options.fresh) ctx.files.clear();
   const tokens = new TokenRegistry();
@@ -115,6 +125,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   if (persisted) {
     loadFixture(ctx, persisted.fixture);
     restoreDetails(store, persisted);
+    if (persisted.webhooks) webhooks.restore(persisted.webhooks);
     for (const grant of persisted.tokens) tokens.add(grant);
   } else {
     const fixture = await resolveSeed(options.seed ?? 'empty');
@@ -130,12 +141,25 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     ? createStateSaver({
         dataDir: options.dataDir,
         version: () => store.version,
-        snapshot: () => snapshotState(store, tokens.list()),
+        snapshot: () => snapshotState(store, tokens.list(), webhooks),
         ...(persisted ? { savedVersion: store.version } : {}),
         log,
       })
     : undefined;
   const persist = () => saver?.persist() ?? Promise.resolve();
+  const notifier = new WebhookNotifier({
+    now,
+    retryDelaysMs: options.webhookPings?.retryDelaysMs ?? DEFAULT_PING_RETRY_DELAYS_MS,
+    timeoutMs: options.webhookPings?.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
+    wantsPings: (hook) => webhooks.wantsPings(hook),
+    changed: () => {
+      store.touch();
+      persist().catch((error: unknown) => log(`emulator: ${String(error)}`));
+    },
+    log,
+  });
+  webhooks.onPayload = (hook) => notifier.notify(hook);
+  let origin = '';
 
   const addGrant = (grant: TokenGrant) => {
     tokens.add(grant);
@@ -149,6 +173,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
       store.clear();
       store.users.clear();
       ctx.files.clear();
+      webhooks.clear();
       ctx.iterators.expireAll();
       limiter.reset();
       stats.reset();
@@ -159,8 +184,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
       const owner = ownerId();
       for (const grant of tokens.list()) if (!store.users.has(grant.userId)) grant.userId = owner;
     },
-    loadBases: (fixture) => loadFixture(ctx, fixture).map((b) => b.id),
+    loadBases(fixture) {
+      const existing = new Set(store.bases.keys());
+      const baseIds = loadFixture(ctx, fixture).map((b) => b.id);
+      // A replaced base is a new base: the old one's webhooks go with it.
+      for (const id of baseIds) if (existing.has(id)) webhooks.forgetBase(id);
+      return baseIds;
+    },
     deleteBase(baseId) {
+      webhooks.forgetBase(baseId);
       const existed = store.bases.delete(baseId);
       if (existed) store.touch();
       return existed;
@@ -196,15 +228,19 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     expireIterators: () => ctx.iterators.expireAll(),
+    applyAsClient: (input) => applyAsClient({ router: v0, ctx, ownerId, origin: () => origin }, input),
+    expireWebhooks: (filter) => webhooks.expire(filter),
   };
 
-  const v0 = new Router<V0Extra>();
+  const v0 = new Router<V0Extra>(captureChanges());
   registerMetaRoutes(v0);
+  registerWebhookRoutes(v0);
   registerCommentRoutes(v0);
   registerUploadRoutes(v0);
   registerRecordRoutes(v0);
   const adminRouter = new Router<AdminExtra>();
   registerAdminRoutes(adminRouter);
+  registerWebhookAdminRoutes(adminRouter);
 
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const pipeline = {
@@ -285,9 +321,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
   const port = (server.address() as AddressInfo).port;
   const host = options.host ?? DEFAULT_HOST;
   await persist();
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: origin,
     port,
     tokens: tokens
       .list()
@@ -298,6 +335,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
     admin,
     store,
     async close() {
+      await notifier.close();
       await persist();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

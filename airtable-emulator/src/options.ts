@@ -11,6 +11,11 @@ export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 /** Airtable keeps list iterators "a few minutes" after their last use. */
 export const DEFAULT_ITERATOR_TTL_MS = 5 * 60_000;
 
+/** Waits before each retry of a failed webhook ping (Airtable retries for longer; its schedule is undocumented). */
+export const DEFAULT_PING_RETRY_DELAYS_MS: readonly number[] = [1_000, 10_000, 60_000];
+/** A webhook ping not answered within this is a failed notification. */
+export const DEFAULT_PING_TIMEOUT_MS = 10_000;
+
 export type SeedOption = 'sample' | 'empty' | Fixture | { file: string };
 
 export interface EmulatorOptions {
@@ -43,6 +48,8 @@ export interface EmulatorOptions {
   iteratorTtlMs?: number;
   maxBodyBytes?: number;
   maxUrlLength?: number;
+  /** Webhook notification pings: the waits before retries of a failed ping, and its timeout. */
+  webhookPings?: { retryDelaysMs?: readonly number[]; timeoutMs?: number };
   /** Clock and randomness, injected for tests. */
   now?: () => Date;
   random?: () => number;

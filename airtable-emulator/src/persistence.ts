@@ -4,6 +4,7 @@ import type { TokenGrant } from './http/auth.ts';
 import type { EmulatorStore } from './model/store.ts';
 import { exportFixture } from './seed/export-fixture.ts';
 import type { Fixture } from './seed/fixture-schema.ts';
+import type { PersistedWebhooks, WebhookStore } from './webhooks/webhook-store.ts';
 
 const STATE_FILE = 'emulator-state.json';
 
@@ -14,9 +15,15 @@ export interface PersistedState {
   autoNumbers: Record<string, Record<string, number>>;
   recordTimes: Record<string, { lastModifiedTime: string; cellModifiedTime: Record<string, string> }>;
   tokens: TokenGrant[];
+  /** Webhooks and their payloads; absent in files written before webhooks existed (none then). */
+  webhooks?: PersistedWebhooks;
 }
 
-export function snapshotState(store: EmulatorStore, tokens: TokenGrant[]): PersistedState {
+export function snapshotState(
+  store: EmulatorStore,
+  tokens: TokenGrant[],
+  webhooks: WebhookStore,
+): PersistedState {
   const autoNumbers: PersistedState['autoNumbers'] = {};
   const recordTimes: PersistedState['recordTimes'] = {};
   for (const base of store.bases.values()) {
@@ -30,7 +37,14 @@ export function snapshotState(store: EmulatorStore, tokens: TokenGrant[]): Persi
       }
     }
   }
-  return { version: 1, fixture: exportFixture(store), autoNumbers, recordTimes, tokens };
+  return {
+    version: 1,
+    fixture: exportFixture(store),
+    autoNumbers,
+    recordTimes,
+    tokens,
+    webhooks: webhooks.snapshot(),
+  };
 }
 
 /** Puts back what a fixture load cannot know: modification times and autoNumber counters. */

@@ -125,6 +125,14 @@ export const errors = {
       'REQUEST_TOO_LARGE',
       `The file is ${size} bytes; an upload takes at most ${limit} bytes. Attach larger files by URL.`,
     ),
+  /** Airtable does not document this answer; the type is the one Airtable's clients have seen. */
+  tooManyWebhooks: (limit: number) =>
+    new AirtableApiError(
+      422,
+      'TOO_MANY_WEBHOOKS_IN_BASE',
+      `A base can have at most ${limit} webhooks. Delete one before creating another.`,
+    ),
+  webhookNotFound: () => new AirtableApiError(404, 'MODEL_ID_NOT_FOUND', 'Could not find webhook'),
   rateLimited: () =>
     new AirtableApiError(429, 'RATE_LIMIT_REACHED', 'Rate limit exceeded. Please try again later'),
   serverError: () =>

@@ -113,7 +113,7 @@ export async function serveV0(deps: PipelineDeps, req: IncomingMessage, res: Ser
       params: route.params,
       query: parseQuery(url.searchParams),
       body,
-      extra: { ctx: deps.ctx, grant, origin: requestOrigin(req) },
+      extra: { ctx: deps.ctx, grant, origin: requestOrigin(req), source: 'publicApi' },
     });
     status = result.status;
     // As with Airtable, a write that was answered is kept, even if the process dies right after.

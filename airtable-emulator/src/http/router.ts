@@ -30,6 +30,13 @@ export interface RouteMatch<Extra> extends RouteOptions {
   params: Record<string, string>;
 }
 
+/** Wraps each handler as it is added (for concerns that span routes, such as change capture). */
+export type RouteWrapper<Extra> = (
+  handler: RouteHandler<Extra>,
+  method: string,
+  pattern: string,
+) => RouteHandler<Extra>;
+
 /**
  * A small path router: `:name` segments capture (URL-decoded), literal segments win over
  * captures at the same position because routes are tried in the order they were added.
@@ -37,8 +44,11 @@ export interface RouteMatch<Extra> extends RouteOptions {
 export class Router<Extra> {
   readonly #routes: Route<Extra>[] = [];
 
+  constructor(private readonly wrap?: RouteWrapper<Extra>) {}
+
   on(method: string, pattern: string, handler: RouteHandler<Extra>, options: RouteOptions = {}): this {
-    this.#routes.push({ method, parts: pattern.split('/').filter(Boolean), handler, ...options });
+    const wrapped = this.wrap ? this.wrap(handler, method, pattern) : handler;
+    this.#routes.push({ method, parts: pattern.split('/').filter(Boolean), handler: wrapped, ...options });
     return this;
   }
 

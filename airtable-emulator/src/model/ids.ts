@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Airtable ids: a 3-letter prefix and 14 alphanumerics, 17 characters in all. */
-export type IdPrefix = 'app' | 'tbl' | 'fld' | 'viw' | 'rec' | 'usr' | 'com' | 'sel' | 'att' | 'itr';
+export type IdPrefix = 'app' | 'tbl' | 'fld' | 'viw' | 'rec' | 'usr' | 'com' | 'sel' | 'att' | 'itr' | 'ach';
 
 export type IdGenerator = (prefix: IdPrefix) => string;
 

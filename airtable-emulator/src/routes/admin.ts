@@ -5,9 +5,10 @@ import { faultSchema } from '../http/faults.ts';
 import type { Router } from '../http/router.ts';
 import type { Fixture } from '../seed/fixture-schema.ts';
 import { FixtureError } from '../seed/load-fixture.ts';
+import type { WebhookAdminApi } from './admin-webhooks.ts';
 
 /** The admin operations of a running emulator, as the admin API exposes them. */
-export interface AdminApi {
+export interface AdminApi extends WebhookAdminApi {
   reset(seed: 'sample' | 'empty' | Fixture): void;
   loadBases(fixture: unknown): string[];
   deleteBase(baseId: string): boolean;
@@ -66,7 +67,8 @@ function invalid(message: string): AirtableApiError {
   return new AirtableApiError(422, 'EMULATOR_INVALID_REQUEST', message);
 }
 
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+/** Reads an admin body with its schema; what does not fit is 422 EMULATOR_INVALID_REQUEST. */
+export function parseAdminBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body ?? {});
   if (!result.success)
     throw invalid(result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
@@ -93,7 +95,7 @@ export function registerAdminRoutes(router: Router<AdminExtra>): void {
     })
     .on('GET', '/__emulator/faults', (req) => ({ status: 200, body: req.extra.admin.faults() }))
     .on('PUT', '/__emulator/faults', (req) => {
-      req.extra.admin.setFaults(parse(faultSchema, req.body));
+      req.extra.admin.setFaults(parseAdminBody(faultSchema, req.body));
       return { status: 200, body: req.extra.admin.faults() };
     })
     .on('DELETE', '/__emulator/faults', (req) => {
@@ -102,11 +104,11 @@ export function registerAdminRoutes(router: Router<AdminExtra>): void {
     })
     .on('GET', '/__emulator/rate-limits', (req) => ({ status: 200, body: req.extra.admin.rateLimits() }))
     .on('PUT', '/__emulator/rate-limits', (req) => {
-      req.extra.admin.setRateLimits(parse(rateLimitSchema, req.body));
+      req.extra.admin.setRateLimits(parseAdminBody(rateLimitSchema, req.body));
       return { status: 200, body: req.extra.admin.rateLimits() };
     })
     .on('POST', '/__emulator/reset', (req) => {
-      const { seed } = parse(resetSchema, req.body);
+      const { seed } = parseAdminBody(resetSchema, req.body);
       fixtureCall(() => req.extra.admin.reset(seed as 'sample' | 'empty' | Fixture));
       return { status: 200, body: { ok: true } };
     })
@@ -125,7 +127,7 @@ export function registerAdminRoutes(router: Router<AdminExtra>): void {
     })
     .on('POST', '/__emulator/tokens', (req) => ({
       status: 200,
-      body: req.extra.admin.addToken(parse(tokenSchema, req.body)),
+      body: req.extra.admin.addToken(parseAdminBody(tokenSchema, req.body)),
     }))
     .on('POST', '/__emulator/iterators/expire', (req) => ({
       status: 200,

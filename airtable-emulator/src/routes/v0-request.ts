@@ -3,6 +3,7 @@ import { canReachBase, requireAccess, type Scope, type TokenGrant } from '../htt
 import type { RouteRequest } from '../http/router.ts';
 import { type BaseData, findTable } from '../model/store.ts';
 import type { TableDef } from '../model/types.ts';
+import type { ChangeSource } from '../webhooks/types.ts';
 
 /** What the v0 routes get besides params, query and body. */
 export interface V0Extra {
@@ -10,6 +11,8 @@ export interface V0Extra {
   grant: TokenGrant;
   /** The origin the caller reached the emulator on (see `requestOrigin`), for URLs it hands out. */
   origin: string;
+  /** Who webhook payloads say made this request's changes: the API, or a person (the admin API). */
+  source: ChangeSource;
 }
 
 export type V0Request = RouteRequest<V0Extra>;

@@ -15,7 +15,7 @@ const DAY_MS = 24 * 60 * 60_000;
 export const WEBHOOK_LIFETIME_MS = 7 * DAY_MS;
 /** An expired webhook (and its payloads) stays readable this long, then is gone. */
 export const EXPIRED_RETENTION_MS = 7 * DAY_MS;
-/** Payloads are deleted a week after they were made; cursors keep counting. */
+/** Payloads are deleted a week after they were made (counted until expiry); cursors keep counting. */
 export const PAYLOAD_RETENTION_MS = 7 * DAY_MS;
 
 /** What `--data` keeps of the webhooks: plain JSON. */
@@ -213,9 +213,11 @@ export class WebhookStore {
         this.#hooks.delete(hook.id);
         continue;
       }
-      // Oldest first, so the first payload still within its week ends the search.
+      // Payloads age until their webhook expires: an expired webhook's past payloads stay
+      // readable as long as it does. Oldest first, so the first one kept ends the search.
+      const horizon = Math.min(now, Date.parse(hook.expirationTime));
       const firstKept = hook.payloads.findIndex(
-        (p) => Date.parse(p.payload.timestamp) + PAYLOAD_RETENTION_MS > now,
+        (p) => Date.parse(p.payload.timestamp) + PAYLOAD_RETENTION_MS >= horizon,
       );
       if (firstKept !== 0) hook.payloads = firstKept === -1 ? [] : hook.payloads.slice(firstKept);
     }

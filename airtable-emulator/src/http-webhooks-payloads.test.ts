@@ -232,6 +232,29 @@ describe('record changes (tableData)', () => {
     });
   });
 
+  it('an uploaded attachment is a changed cell of its record', async () => {
+    const field = await json<{ id: string }>(
+      await t.api(
+        `/v0/meta/bases/${HB}/tables/${TASKS}/fields`,
+        send('POST', { name: 'Files', type: 'multipleAttachments' }),
+      ),
+    );
+    const { id } = await createHook(t, ALL);
+    const file = Buffer.from('hello').toString('base64');
+    await json(
+      await t.api(
+        `/v0/${HB}/${TASK_2}/${field.id}/uploadAttachment`,
+        send('POST', { contentType: 'text/plain', file, filename: 'a.txt' }),
+      ),
+    );
+    const [payload] = await allPayloads(t, id);
+    expect(changedCells(payload, TASK_2)).toEqual({
+      [field.id]: [
+        expect.objectContaining({ id: expect.stringMatching(/^att/), filename: 'a.txt', type: 'text/plain' }),
+      ],
+    });
+  });
+
   it('a linked record that typecast makes is a created record of its table', async () => {
     const { id } = await createHook(t, ALL);
     await json(

@@ -24,8 +24,6 @@ import {
   DEFAULT_ITERATOR_TTL_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_URL_LENGTH,
-  DEFAULT_PING_RETRY_DELAYS_MS,
-  DEFAULT_PING_TIMEOUT_MS,
   type EmulatorOptions,
   type SeedOption,
 } from './options.ts';
@@ -53,7 +51,7 @@ import { sampleFixture } from './seed/sample/index.ts';
 import { fullAccessGrant, generateToken } from './tokens.ts';
 import { captureChanges } from './webhooks/change-capture.ts';
 import { applyAsClient } from './webhooks/client-change.ts';
-import { WebhookNotifier } from './webhooks/notifier.ts';
+import { attachNotifier } from './webhooks/notifier.ts';
 import { WebhookStore } from './webhooks/webhook-store.ts';
 
 export interface RunningEmulator {
@@ -147,18 +145,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Run
       })
     : undefined;
   const persist = () => saver?.persist() ?? Promise.resolve();
-  const notifier = new WebhookNotifier({
+  const notifier = attachNotifier(webhooks, {
     now,
-    retryDelaysMs: options.webhookPings?.retryDelaysMs ?? DEFAULT_PING_RETRY_DELAYS_MS,
-    timeoutMs: options.webhookPings?.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
-    wantsPings: (hook) => webhooks.wantsPings(hook),
+    ...options.webhookPings,
     changed: () => {
       store.touch();
       persist().catch((error: unknown) => log(`emulator: ${String(error)}`));
     },
     log,
   });
-  webhooks.onPayload = (hook) => notifier.notify(hook);
   let origin = '';
 
   const addGrant = (grant: TokenGrant) => {

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { DEFAULT_PING_RETRY_DELAYS_MS, DEFAULT_PING_TIMEOUT_MS } from '../options.ts';
 import type { NotificationResult, WebhookData } from './types.ts';
+import type { WebhookStore } from './webhook-store.ts';
 
 /** `X-Airtable-Content-MAC` for a ping body: HMAC-SHA256 keyed by the decoded secret, in hex. */
 export function contentMac(macSecretBase64: string, body: string): string {
@@ -125,4 +127,19 @@ export class WebhookNotifier {
     this.options.changed();
     return error === undefined;
   }
+}
+
+/** A notifier for a store's webhooks: each new payload asks for a ping. */
+export function attachNotifier(
+  webhooks: WebhookStore,
+  options: Pick<NotifierOptions, 'now' | 'changed' | 'log'> & Partial<NotifierOptions>,
+): WebhookNotifier {
+  const notifier = new WebhookNotifier({
+    ...options,
+    retryDelaysMs: options.retryDelaysMs ?? DEFAULT_PING_RETRY_DELAYS_MS,
+    timeoutMs: options.timeoutMs ?? DEFAULT_PING_TIMEOUT_MS,
+    wantsPings: options.wantsPings ?? ((hook) => webhooks.wantsPings(hook)),
+  });
+  webhooks.onPayload = (hook) => notifier.notify(hook);
+  return notifier;
 }

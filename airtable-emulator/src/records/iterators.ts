@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { errors } from '../http/errors.ts';
 import type { IdGenerator } from '../model/ids.ts';
 
@@ -5,7 +6,6 @@ interface ListIterator {
   tableId: string;
   ids: string[];
   positions: Map<string, number>;
-  lastUsed: number;
 }
 
 export interface IteratorOptions {
@@ -24,15 +24,26 @@ const OFFSET_PATTERN = /^(itr[A-Za-z0-9]{14})\/(rec[A-Za-z0-9]{14})$/;
  * the next record to return, so paging is stable while records change underneath.
  */
 export class IteratorStore {
-  readonly #iterators = new Map<string, ListIterator>();
+  /** Each iterator expires `ttlMs` after its last use; past `maxIterators`, the least recently used goes. */
+  readonly #iterators: LRUCache<string, ListIterator>;
 
-  constructor(private readonly options: IteratorOptions) {}
+  constructor(private readonly options: IteratorOptions) {
+    const { now } = options;
+    this.#iterators = new LRUCache<string, ListIterator>({
+      max: options.maxIterators,
+      // lru-cache takes whole milliseconds, and 0 would mean never.
+      ttl: Math.max(1, Math.floor(options.ttlMs)),
+      // lru-cache reads a start time of 0 as "never expires": keep the clock it sees above 0.
+      perf: { now: () => now() + 1 },
+      // Read the clock on every lookup (the default caches it for 1 ms behind a timer).
+      ttlResolution: 0,
+    });
+  }
 
   /** Starts iterating `ids`; returns the offset for the record at `position`. */
   start(tableId: string, ids: string[], position: number): string {
     const id = this.options.ids('itr');
-    this.#iterators.set(id, { tableId, ids, positions: new Map(), lastUsed: this.options.now() });
-    this.#evict();
+    this.#iterators.set(id, { tableId, ids, positions: new Map() });
     return `${id}/${ids[position]}`;
   }
 
@@ -41,9 +52,9 @@ export class IteratorStore {
     const m = OFFSET_PATTERN.exec(offset);
     if (!m) throw errors.invalidOffset(offset);
     const [, iteratorId = '', recordId = ''] = m;
-    const iterator = this.#iterators.get(iteratorId);
-    const now = this.options.now();
-    if (!iterator || iterator.tableId !== tableId || now - iterator.lastUsed > this.options.ttlMs) {
+    // Looked at without counting as a use: only an offset that resumes keeps the iterator alive.
+    const iterator = this.#iterators.peek(iteratorId);
+    if (!iterator || iterator.tableId !== tableId) {
       this.#iterators.delete(iteratorId);
       throw errors.iteratorNotAvailable();
     }
@@ -52,10 +63,8 @@ export class IteratorStore {
     }
     const position = iterator.positions.get(recordId);
     if (position === undefined) throw errors.invalidOffset(offset);
-    iterator.lastUsed = now;
-    // Re-insert so Map order tracks recency for eviction.
-    this.#iterators.delete(iteratorId);
-    this.#iterators.set(iteratorId, iterator);
+    // A use: the idle time starts again, and the iterator becomes the most recently used.
+    this.#iterators.get(iteratorId, { updateAgeOnGet: true });
     return { ids: iterator.ids, position, iteratorId };
   }
 
@@ -68,13 +77,5 @@ export class IteratorStore {
     const count = this.#iterators.size;
     this.#iterators.clear();
     return count;
-  }
-
-  #evict(): void {
-    while (this.#iterators.size > this.options.maxIterators) {
-      const oldest = this.#iterators.keys().next().value;
-      if (oldest === undefined) break;
-      this.#iterators.delete(oldest);
-    }
   }
 }

@@ -1,49 +1,43 @@
+import { LRUCache } from 'lru-cache';
+
 interface Entry<V> {
   value: V;
-  expiresAt: number;
   /** The base the entry belongs to, for invalidation. */
   group: string;
 }
 
-/** A bounded cache whose entries expire, and can be dropped by group (a base). */
+/**
+ * A bounded cache whose entries expire, and can be dropped by group (a base). Past
+ * `maxEntries`, the least recently used entry goes first.
+ */
 export class TtlCache<V> {
-  readonly #entries = new Map<string, Entry<V>>();
+  readonly #entries: LRUCache<string, Entry<V>>;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(maxEntries: number, now: () => number = Date.now) {
+    this.#entries = new LRUCache<string, Entry<V>>({
+      max: maxEntries,
+      // lru-cache reads a start time of 0 as "never expires": keep the clock it sees above 0.
+      perf: { now: () => now() + 1 },
+      // Read the clock on every lookup (the default caches it for 1 ms behind a timer).
+      ttlResolution: 0,
+    });
+  }
 
   get(key: string): V | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    return this.#entries.get(key)?.value;
   }
 
   set(key: string, group: string, value: V, ttlMs: number): void {
     if (ttlMs <= 0) return;
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, group, expiresAt: this.now() + ttlMs });
-    while (this.#entries.size > this.maxEntries) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.#entries.delete(oldest);
-    }
+    this.#entries.set(key, { value, group }, { ttl: ttlMs });
   }
 
   invalidateGroup(group: string): number {
-    let dropped = 0;
-    for (const [key, entry] of this.#entries) {
-      if (entry.group === group) {
-        this.#entries.delete(key);
-        dropped++;
-      }
-    }
-    return dropped;
+    const doomed: string[] = [];
+    // Expired entries are skipped: no lookup can return them.
+    for (const [key, entry] of this.#entries.entries()) if (entry.group === group) doomed.push(key);
+    for (const key of doomed) this.#entries.delete(key);
+    return doomed.length;
   }
 
   get size(): number {

@@ -6,7 +6,7 @@ import { codedError } from './coded-error.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The factory (exported by tools) and the copies of the command line and the MCP server (the header says why). */
-const COPIES = ['tools/src/core/coded-error.ts', 'mcp-server/src/coded-error.ts', 'cli/src/coded-error.ts'];
+const COPIES = ['airtable-gateway/src/coded-error.ts', 'mcp-server/src/coded-error.ts', 'cli/src/coded-error.ts'];
 
 type ProbeCode = 'PROBE_BROKEN' | 'PROBE_LOST';
 

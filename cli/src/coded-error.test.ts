@@ -5,8 +5,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { codedError } from './coded-error.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The factory (exported by tools) and the copies of the command line and the MCP server (the header says why). */
-const COPIES = ['airtable-gateway/src/coded-error.ts', 'mcp-server/src/coded-error.ts', 'cli/src/coded-error.ts'];
+/** The factory (in the gateway, re-exported by tools) and the copies of the command line and the MCP server (the header says why). */
+const COPIES = [
+  'airtable-gateway/src/coded-error.ts',
+  'mcp-server/src/coded-error.ts',
+  'cli/src/coded-error.ts',
+];
 
 type ProbeCode = 'PROBE_BROKEN' | 'PROBE_LOST';
 

@@ -32,19 +32,15 @@ function prepare(options: Readonly<ResolvedGatewayOptions>, input: GatewayReques
   return { request, route };
 }
 
-/** The budgets a request spends (its owner's, and its base's) and the queue it waits in. */
-async function budgetsOf(
-  options: Readonly<ResolvedGatewayOptions>,
-  owners: OwnerResolver,
-  request: GatewayRequest,
-  route: RouteInfo,
-) {
-  const ownerKey = await owners.ownerKey(request.token);
+/** Sends the request with the budgets it spends (its owner's, and its base's), in its base's queue. */
+async function sendWithBudgets(parts: RequestParts, request: GatewayRequest, route: RouteInfo) {
+  const { options } = parts;
+  const ownerKey = await parts.owners.ownerKey(request.token);
   const keys: LimitKey[] = [{ key: ownerKey, limit: options.perOwnerLimit }];
-  if (!route.baseId) return { keys, queueKey: ownerKey };
+  if (!route.baseId) return parts.send(request, route, keys, ownerKey);
   const baseKey = `base:${route.baseId}`;
   keys.push({ key: baseKey, limit: options.perBaseLimit });
-  return { keys, queueKey: baseKey };
+  return parts.send(request, route, keys, baseKey);
 }
 
 /**
@@ -54,7 +50,7 @@ async function budgetsOf(
 export function createRequestHandler(
   parts: RequestParts,
 ): (input: GatewayRequest) => Promise<GatewayResponse> {
-  const { options, metrics, owners, caches, coalescer, send } = parts;
+  const { options, metrics, caches, coalescer } = parts;
 
   return async function request(input) {
     if (!input.token) throw new GatewayError('GATEWAY_UNAUTHENTICATED');
@@ -66,17 +62,14 @@ export function createRequestHandler(
       if (hit) return { ...hit, source: 'cache' };
     }
     const generation = caches.generation(route.baseId);
-    const run = async () => {
-      const { keys, queueKey } = await budgetsOf(options, owners, req, route);
-      return send(req, route, keys, queueKey);
-    };
     let response: GatewayResponse;
     if (route.read && options.coalesce) {
       // A fresh read never joins one that may have started before the change it looks for.
-      const { promise, joined } = coalescer.run(req.fresh ? `fresh ${identity}` : identity, run);
+      const key = req.fresh ? `fresh ${identity}` : identity;
+      const { promise, joined } = coalescer.run(key, () => sendWithBudgets(parts, req, route));
       if (joined) metrics.coalesced.inc();
       response = joined ? { ...(await promise), source: 'coalesced' } : await promise;
-    } else response = await run();
+    } else response = await sendWithBudgets(parts, req, route);
     if (response.status >= 200 && response.status < 300)
       caches.answered(req, route, identity, cache, generation, response);
     return response;

@@ -181,16 +181,23 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
 }
 
 function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+  // A late answer or failure of `call` is ignored once the timeout has won.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () => reject(new LimitsError('LIMITS_STORE_TIMEOUT', { message: `No answer within ${ms} ms` })),
       ms,
     );
+    call.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  // A late answer or failure of `call` is ignored once the timeout has won.
-  call.catch(() => {});
-  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
 }
 
 function describe(error: unknown): string {

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { GatewayEngine } from '../engine.ts';
 import { GatewayError } from '../errors.ts';
-import { PRIORITIES, type Priority } from '../request.ts';
+import { type GatewayResponse, PRIORITIES, type Priority } from '../request.ts';
+import { splitPlainTarget, type TargetParts } from '../upstream/plain-target.ts';
 
 export interface GatewayServerOptions {
   engine: GatewayEngine;
@@ -33,11 +34,38 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
   res.end(body);
 }
 
+/** Airtable's answer as it came, with the request's id and where the answer came from. */
+function sendAnswer(res: ServerResponse, answer: GatewayResponse, requestId: string) {
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(answer.body),
+  };
+  for (const name in answer.headers) headers[name] = answer.headers[name] as string;
+  headers['x-request-id'] = requestId;
+  headers['x-airsuite-source'] = answer.source;
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
+}
+
 function sendError(res: ServerResponse, error: GatewayError) {
   const headers: Record<string, string> = {};
   if (error.retryAfterMs !== undefined)
     headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
   send(res, error.status, JSON.stringify(error.toBody()), headers);
+}
+
+/** Path and query of the request target, as the URL parser gives them (parsed only when it must be). */
+function targetOf(raw: string): TargetParts {
+  const plain = splitPlainTarget(raw);
+  if (plain) return plain;
+  const url = new URL(raw, 'http://gateway.local');
+  return { path: url.pathname, search: url.search };
+}
+
+/** Only these framings carry a request body (RFC 9112 §6.3): without either, there is none to read. */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
@@ -70,18 +98,17 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://gateway.local');
-    if (url.pathname === '/healthz') {
+    const { path, search } = targetOf(req.url ?? '/');
+    if (path === '/healthz') {
       send(res, 200, JSON.stringify({ ok: true, limiter: engine.limiterMode() }));
       return;
     }
-    if (url.pathname === '/metrics' && req.method === 'GET') {
+    if (path === '/metrics' && req.method === 'GET') {
       const text = await engine.metrics.registry.metrics();
       res.writeHead(200, { 'content-type': engine.metrics.registry.contentType });
       res.end(text);
       return;
     }
-    const path = url.pathname;
     const asked = req.headers[PRIORITY_HEADER];
     const priority: Priority =
       typeof asked === 'string' && (PRIORITIES as readonly string[]).includes(asked)
@@ -114,20 +141,16 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     const answer = await engine.request({
       method: req.method ?? 'GET',
       path,
-      search: url.search,
+      search,
       token,
-      body: await readBody(req, maxBodyBytes),
+      body: hasBody(req) ? await readBody(req, maxBodyBytes) : undefined,
       headers,
       priority,
       allowCache: options.recordCache ?? false,
       signal: aborted.signal,
       requestId,
     });
-    send(res, answer.status, answer.body, {
-      ...answer.headers,
-      'x-request-id': requestId,
-      'x-airsuite-source': answer.source,
-    });
+    sendAnswer(res, answer, requestId);
   };
 
   // Node's default 16 KiB header limit would refuse long list URLs that the gateway can move to POST.

@@ -64,6 +64,8 @@ interface Queue {
   unarmed?: Waiter;
 }
 
+const deadlineOf = (waiter: Waiter): number => waiter.deadline;
+
 /** Idle queues kept for what they learnt (answer times); past this many, idle ones are dropped. */
 const MAX_IDLE_QUEUES = 1_000;
 
@@ -245,6 +247,7 @@ export class AdmissionScheduler {
         queue.trying = false;
         if (queue.line.remove(head)) {
           this.#disarm(head);
+          this.options.onQueueLength?.(queue.key, queue.line.size);
           head.reject(error);
         }
         this.#pump(queue);
@@ -303,6 +306,10 @@ export class AdmissionScheduler {
   #refuseLate(queue: Queue, now: number): void {
     const interval = queue.pace.intervalMs(now);
     const firstWait = Math.max(0, queue.wakeAt - now);
+    // Deadlines grow along each lane (arrival order): when even the last turn comes before
+    // the earliest deadline, nobody is late, and the line need not be walked.
+    const lastTurn = now + firstWait + (queue.line.size - 1) * interval;
+    if (lastTurn <= queue.line.leastOfFirsts(deadlineOf)) return;
     let ahead = 0;
     for (const waiter of queue.line.inOrder()) {
       if (now + firstWait + ahead * interval > waiter.deadline) {

@@ -45,6 +45,13 @@ export class WaitingLine<T extends { priority: Priority }> {
     return true;
   }
 
+  /** The least `score` among the lanes' first items: the least of all when, as with arrival times, it grows along each lane. */
+  leastOfFirsts(score: (item: T) => number): number {
+    let least = Number.POSITIVE_INFINITY;
+    for (const lane of this.#lanes) if (lane.length > 0) least = Math.min(least, score(lane[0] as T));
+    return least;
+  }
+
   /** A snapshot of the waiting items in admission order (safe to remove items meanwhile). */
   inOrder(): T[] {
     return this.#lanes.flat();

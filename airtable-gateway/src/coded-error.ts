@@ -1,5 +1,5 @@
 /**
- * The one shape of this package's errors, after Fastify's `createError`: each family of coded
+ * The one shape of AirSuite's errors, after Fastify's `createError`: each family of coded
  * errors is a class made here, with its `name`, a `code` from the family's own union of stable
  * codes (never reused; specs assert them), a message for people and an optional `cause`. A
  * family adds its typed fields (`status`, `details`, `exitCode`) in its own constructor:
@@ -14,10 +14,12 @@
  * also holds for an error made by another copy of the package, where `instanceof` does not
  * (the AI SDK's `AISDKError.isInstance`).
  *
- * Exported by tools, so the platform (which may import tools) uses this one. The command line
- * and the MCP server keep identical copies: the command line loads nothing but its own code
- * before a command runs, and the stdio relay loads no catalogue. cli/src/coded-error.test.ts
- * keeps the copies identical.
+ * It lives in the gateway, the bottom room, so every package makes its errors with this one
+ * factory and there are no copies: the gateway imports it relatively, the emulator, tools, the
+ * platform, the MCP server and the command line as `@airsuite/airtable-gateway/coded-error`, and
+ * the orchestrator (whose map allows only the platform) through the platform's re-export. The
+ * module imports nothing, so the stdio relay and the command line's lazy start paths, which
+ * must load nothing heavy before a command runs, can take it too.
  */
 export function codedError<Code extends string>(name: string) {
   const brand = Symbol.for(`airsuite.error.${name}`);

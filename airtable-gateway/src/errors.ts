@@ -1,3 +1,5 @@
+import { codedError } from './coded-error.ts';
+
 /**
  * The gateway's error catalogue. Codes are stable and never reused; tests assert them.
  * Messages say what happened and what to do, and never contain a token.
@@ -55,18 +57,14 @@ export interface GatewayErrorDetails {
   cause?: unknown;
 }
 
-export class GatewayError extends Error {
-  override readonly name = 'GatewayError';
+export class GatewayError extends codedError<GatewayErrorCode>('GatewayError') {
   readonly status: number;
   readonly retryAfterMs: number | undefined;
   readonly upstreamStatus: number | undefined;
   readonly airtableType: string | undefined;
 
-  constructor(
-    readonly code: GatewayErrorCode,
-    details: GatewayErrorDetails = {},
-  ) {
-    super(details.message ?? GATEWAY_ERRORS[code].message, { cause: details.cause });
+  constructor(code: GatewayErrorCode, details: GatewayErrorDetails = {}) {
+    super(code, details.message ?? GATEWAY_ERRORS[code].message, { cause: details.cause });
     this.status = details.upstreamStatus ?? GATEWAY_ERRORS[code].status;
     this.retryAfterMs = details.retryAfterMs;
     this.upstreamStatus = details.upstreamStatus;
@@ -79,6 +77,7 @@ export class GatewayError extends Error {
   }
 }
 
+/** A GatewayError, also from another copy of this package. */
 export function isGatewayError(value: unknown): value is GatewayError {
-  return value instanceof GatewayError;
+  return GatewayError.isInstance(value);
 }

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { z } from 'zod';
+import { codedError } from './coded-error.ts';
 import {
   DEFAULT_CONTENT_URL,
   GATEWAY_DEFAULTS,
@@ -32,12 +33,13 @@ const schema = z.object({
   fallbackBudgetFraction: z.number().gt(0).max(1),
 });
 
+/** The one code of GatewayConfigError. */
+export type GatewayConfigErrorCode = 'GATEWAY_INVALID_OPTIONS';
+
 /** Thrown for options the gateway cannot run with; `problems` names each one. */
-export class GatewayConfigError extends Error {
-  override readonly name = 'GatewayConfigError';
-  readonly code = 'GATEWAY_INVALID_OPTIONS';
+export class GatewayConfigError extends codedError<GatewayConfigErrorCode>('GatewayConfigError') {
   constructor(readonly problems: string[]) {
-    super(`Invalid gateway options: ${problems.join('; ')}`);
+    super('GATEWAY_INVALID_OPTIONS', `Invalid gateway options: ${problems.join('; ')}`);
   }
 }
 

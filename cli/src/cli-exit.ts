@@ -1,4 +1,4 @@
-import { codedError } from './coded-error.ts';
+import { codedError } from '@airsuite/airtable-gateway/coded-error';
 
 /**
  * - CLI_EXIT: a command ends early with an exit code of its own (`airsuite chat --message`

@@ -64,11 +64,12 @@ describe('package boundaries (ARCHITECTURE.md)', () => {
     });
   }
 
-  it('the emulator takes from the gateway only its exported wire formats', () => {
+  it('the emulator takes from the gateway only its exported wire formats and the error factory', () => {
+    const EMULATOR_MAY_TAKE = ['@airsuite/airtable-gateway/wire', '@airsuite/airtable-gateway/coded-error'];
     const offending = sourceFiles(join(ROOT, 'airtable-emulator'))
       .flatMap((file) => specifiers(file).map((specifier) => ({ file, specifier })))
       .filter(({ specifier }) => ourPackage(specifier) === 'airtable-gateway')
-      .filter(({ specifier }) => specifier !== '@airsuite/airtable-gateway/wire')
+      .filter(({ specifier }) => !EMULATOR_MAY_TAKE.includes(specifier))
       .map(({ file, specifier }) => `${relative(ROOT, file)} → ${specifier}`);
     expect(offending).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { codedError } from './coded-error.ts';
+import { codedError } from '@airsuite/airtable-gateway/coded-error';
 
 /** Stable codes of the MCP server's own configuration failures (never tool failures). */
 export const MCP_CONFIG_ERROR_CODES = [

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { codedError } from '@airsuite/airtable-gateway/coded-error';
 import type { PlatformErrorCode } from '@airsuite/platform-api';
 import type { SafetyPolicy, ToolDefinition } from '@airsuite/tools';
-import { codedError } from './coded-error.ts';
 import type { ContextFor } from './tool-context-factory.ts';
 
 /**

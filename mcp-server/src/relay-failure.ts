@@ -1,4 +1,4 @@
-import { codedError } from './coded-error.ts';
+import { codedError } from '@airsuite/airtable-gateway/coded-error';
 
 /** Why the stdio relay cannot go on: nothing to relay to, or the platform refused its key. */
 export const MCP_RELAY_ERROR_CODES = ['MCP_RELAY_UNREACHABLE', 'MCP_RELAY_KEY_REFUSED'] as const;

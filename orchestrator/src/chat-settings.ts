@@ -1,13 +1,18 @@
+import { codedError } from '@airsuite/platform-api';
 import { DEFAULT_ORCHESTRATOR_PORT } from './http/server.ts';
 import type { RunLimits } from './loop/run-options.ts';
 import { DEFAULT_GEMINI_MODEL } from './model/gemini-model.ts';
 
 export type Env = Record<string, string | undefined>;
 
+/** The one code of ChatConfigError. */
+export type ChatConfigErrorCode = 'CHAT_INVALID_SETTING';
+
 /** A setting the orchestrator cannot start with; the message says which and how to fix it. */
-export class ChatConfigError extends Error {
-  override readonly name = 'ChatConfigError';
-  readonly code = 'CHAT_INVALID_SETTING';
+export class ChatConfigError extends codedError<ChatConfigErrorCode>('ChatConfigError') {
+  constructor(message: string) {
+    super('CHAT_INVALID_SETTING', message);
+  }
 }
 
 export interface ChatSettings {

@@ -1,3 +1,5 @@
+/** The one coded-error factory, for the packages above the platform (the orchestrator's map allows only the platform). */
+export { codedError } from '@airsuite/airtable-gateway/coded-error';
 export { PlatformConfigError, type PlatformConfigErrorCode } from './crypto/config-error.ts';
 export { newId } from './crypto/opaque-token.ts';
 export { createSecretBox, type SecretBox } from './crypto/secret-box.ts';

@@ -3,6 +3,8 @@
  * The engine is pure: it knows nothing of HTTP, the store or field storage formats.
  */
 
+import { codedError } from '@airsuite/airtable-gateway/coded-error';
+
 /** Airtable's error values (`#ERROR!`, division by zero, ...). They are values, not exceptions. */
 export class FormulaError {
   constructor(
@@ -48,16 +50,22 @@ export interface FormulaRecordContext {
   now: Date;
 }
 
+/** The stable codes of a formula `compileFormula` refuses (local errors: the wire says INVALID_FILTER_BY_FORMULA). */
+export type FormulaCompileErrorCode = 'FORMULA_INVALID_SYNTAX' | 'FORMULA_UNKNOWN_FIELD';
+
 /** Thrown by `compileFormula` for text that is not a valid formula; `message` is safe to show to a caller. */
-export class FormulaSyntaxError extends Error {
-  override readonly name = 'FormulaSyntaxError';
+export class FormulaSyntaxError extends codedError<FormulaCompileErrorCode>('FormulaSyntaxError') {
+  constructor(message: string) {
+    super('FORMULA_INVALID_SYNTAX', message);
+  }
 }
 
 /** Thrown by `compileFormula` when the formula names a field the table does not have. */
-export class FormulaUnknownFieldError extends Error {
-  override readonly name = 'FormulaUnknownFieldError';
+export class FormulaUnknownFieldError extends codedError<FormulaCompileErrorCode>(
+  'FormulaUnknownFieldError',
+) {
   constructor(readonly fieldName: string) {
-    super(`Unknown field names: ${fieldName}`);
+    super('FORMULA_UNKNOWN_FIELD', `Unknown field names: ${fieldName}`);
   }
 }
 

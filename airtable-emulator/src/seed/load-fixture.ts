@@ -1,3 +1,4 @@
+import { codedError } from '@airsuite/airtable-gateway/coded-error';
 import type { EmulatorContext } from '../context.ts';
 import { createWriteContext } from '../fields/write-context.ts';
 import { normalizeWrite } from '../fields/write-value.ts';
@@ -7,12 +8,13 @@ import type { Attachment, FieldDef, RecordData, TableDef, ViewDef } from '../mod
 import { applyChanges, type CellChanges, newRecord } from '../records/cells.ts';
 import { type Fixture, fixtureSchema, type ParsedFixture } from './fixture-schema.ts';
 
+/** The one code of FixtureError. */
+export type FixtureErrorCode = 'EMULATOR_FIXTURE_INVALID';
+
 /** A fixture that cannot be loaded; `problems` says where and why. */
-export class FixtureError extends Error {
-  override readonly name = 'FixtureError';
-  readonly code = 'EMULATOR_FIXTURE_INVALID';
+export class FixtureError extends codedError<FixtureErrorCode>('FixtureError') {
   constructor(readonly problems: string[]) {
-    super(`Invalid fixture: ${problems.slice(0, 5).join('; ')}`);
+    super('EMULATOR_FIXTURE_INVALID', `Invalid fixture: ${problems.slice(0, 5).join('; ')}`);
   }
 }
 

@@ -1,3 +1,5 @@
+import { codedError } from '../coded-error.ts';
+
 /**
  * The limits stores' error catalogue. These are local errors: they never cross the wire.
  * The scheduler decides what a caller sees. Codes are stable and never reused; tests assert them.
@@ -17,17 +19,13 @@ export const LIMITS_ERRORS = {
 
 export type LimitsErrorCode = keyof typeof LIMITS_ERRORS;
 
-export class LimitsError extends Error {
-  override readonly name = 'LimitsError';
-
-  constructor(
-    readonly code: LimitsErrorCode,
-    details: { message?: string; cause?: unknown } = {},
-  ) {
-    super(details.message ?? LIMITS_ERRORS[code], { cause: details.cause });
+export class LimitsError extends codedError<LimitsErrorCode>('LimitsError') {
+  constructor(code: LimitsErrorCode, details: { message?: string; cause?: unknown } = {}) {
+    super(code, details.message ?? LIMITS_ERRORS[code], { cause: details.cause });
   }
 }
 
+/** A LimitsError (with `code`, of that code), also from another copy of this package. */
 export function isLimitsError(value: unknown, code?: LimitsErrorCode): value is LimitsError {
-  return value instanceof LimitsError && (code === undefined || value.code === code);
+  return LimitsError.isInstance(value) && (code === undefined || value.code === code);
 }

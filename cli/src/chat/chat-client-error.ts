@@ -1,4 +1,4 @@
-import { codedError } from '../coded-error.ts';
+import { codedError } from '@airsuite/airtable-gateway/coded-error';
 
 /**
  * Local failures of the chat client, apart from the orchestrator's own (wire) codes, which

@@ -1,3 +1,4 @@
+import { codedError } from '@airsuite/platform-api';
 import type { FunctionDeclaration } from '@google/genai';
 import type { Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { sanitiseSchema } from './sanitise-schema.ts';
@@ -17,14 +18,13 @@ export const GEMINI_DECLARATION_ERROR_CODES = ['GEMINI_INVALID_FUNCTION_NAME'] a
 export type GeminiDeclarationErrorCode = (typeof GEMINI_DECLARATION_ERROR_CODES)[number];
 
 /** A tool that cannot be offered to Gemini as it is: a fault in the catalogue, found at start-up. */
-export class GeminiDeclarationError extends Error {
-  override readonly name = 'GeminiDeclarationError';
+export class GeminiDeclarationError extends codedError<GeminiDeclarationErrorCode>('GeminiDeclarationError') {
   constructor(
-    readonly code: GeminiDeclarationErrorCode,
+    code: GeminiDeclarationErrorCode,
     message: string,
     readonly details: { toolName: string },
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -1,3 +1,5 @@
+import { codedError } from '@airsuite/platform-api';
+
 /** Why a run stopped early or could not start; stable codes for clients (and the model never sees them). */
 export const CHAT_ERROR_CODES = [
   'CHAT_MODEL_NOT_CONFIGURED',
@@ -19,18 +21,18 @@ export const CHAT_ERROR_CODES = [
 
 export type ChatErrorCode = (typeof CHAT_ERROR_CODES)[number];
 
-export class ChatError extends Error {
-  override readonly name = 'ChatError';
+export class ChatError extends codedError<ChatErrorCode>('ChatError') {
   constructor(
-    readonly code: ChatErrorCode,
+    code: ChatErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
-export const isChatError = (value: unknown): value is ChatError => value instanceof ChatError;
+/** A ChatError, also from another copy of this package. */
+export const isChatError = (value: unknown): value is ChatError => ChatError.isInstance(value);
 
 /**
  * No model for the workspace: what to do, said once (clients show this message, not a hint of

@@ -1,16 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { codedError } from './coded-error.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The factory (in the gateway, re-exported by tools) and the copies of the command line and the MCP server (the header says why). */
-const COPIES = [
-  'airtable-gateway/src/coded-error.ts',
-  'mcp-server/src/coded-error.ts',
-  'cli/src/coded-error.ts',
-];
 
 type ProbeCode = 'PROBE_BROKEN' | 'PROBE_LOST';
 
@@ -35,12 +24,7 @@ async function secondCopy(): Promise<typeof codedError> {
   return copy.codedError;
 }
 
-describe('codedError, the one coded-error factory of each package', () => {
-  it('is the same text in every package that has a copy', () => {
-    const [first, ...others] = COPIES.map((path) => readFileSync(join(ROOT, path), 'utf8'));
-    for (const [index, text] of others.entries()) expect(text, COPIES[index + 1]).toBe(first);
-  });
-
+describe('codedError, the one coded-error factory of every package', () => {
   it('makes Errors with the family name, the code, the message, the cause and the fields of the family', () => {
     const cause = new Error('underneath');
     const error = new ProbeError('PROBE_BROKEN', 'it broke', { part: 'lid' }, { cause });

@@ -7,6 +7,7 @@ import { benchGateway } from './gateway.ts';
 import { benchOrchestrator } from './orchestrator.ts';
 import { benchPlatform } from './platform.ts';
 import { benchTools } from './tools.ts';
+import { benchQueueEngines } from './webhook-queue-engines.ts';
 
 /** Runs every benchmark and writes one JSON file per benchmark to bench/results/. */
 const benches: Record<string, () => Promise<unknown>> = {
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   gateway: benchGateway,
   orchestrator: benchOrchestrator,
   platform: benchPlatform,
+  'queue-engines': benchQueueEngines,
   tools: benchTools,
 };
 const only = process.argv[2];

@@ -66,6 +66,8 @@ export const PLATFORM_ERRORS = {
   WEBHOOK_MESSAGE_NOT_FOUND: 404,
   WEBHOOK_EVENT_TYPE_UNKNOWN: 400,
   WEBHOOK_LIMIT_REACHED: 409,
+  // Replaying or testing needs the endpoint on.
+  WEBHOOK_DISABLED: 409,
   WEBHOOK_URL_INVALID: 400,
   // The URL leads to an address deliveries may not reach (loopback, private, metadata…).
   WEBHOOK_URL_FORBIDDEN: 422,

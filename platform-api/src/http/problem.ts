@@ -78,6 +78,7 @@ const TITLES: Partial<Record<ProblemCode, string>> = {
   WEBHOOK_MESSAGE_NOT_FOUND: 'Webhook message not found',
   WEBHOOK_EVENT_TYPE_UNKNOWN: 'Unknown event type',
   WEBHOOK_LIMIT_REACHED: 'Too many webhook endpoints',
+  WEBHOOK_DISABLED: 'Webhook endpoint is disabled',
   WEBHOOK_URL_INVALID: 'Invalid webhook URL',
   WEBHOOK_URL_FORBIDDEN: 'Webhook URL not allowed',
   RATE_LIMITED: 'Rate limited',

@@ -1,5 +1,7 @@
 import type { SecretBox } from '../crypto/secret-box.ts';
 
+export type DisabledReason = 'manual' | 'gone' | 'failing' | 'refused';
+
 /** An endpoint as the API shows it: never its secret, and custom header values hidden (they may be credentials). */
 export interface WebhookEndpoint {
   id: string;
@@ -9,8 +11,8 @@ export interface WebhookEndpoint {
   /** Names of the custom headers sent with every delivery; their values are never shown again. */
   headerNames: string[];
   enabled: boolean;
-  /** Why it is off: `manual` (someone disabled it), `gone` (it answered 410), `failing` (5 days of failures). */
-  disabledReason?: 'manual' | 'gone' | 'failing';
+  /** Why it is off: `manual` (someone disabled it), `gone` (it answered 410), `failing` (5 days of failures), `refused` (its URL or headers are now refused). */
+  disabledReason?: DisabledReason;
   failingSince?: string;
   lastError?: string;
   /** Until when the previous secret still signs, after a rotation. */
@@ -30,7 +32,7 @@ export interface EndpointRow {
   previous_secret_sealed: string | null;
   previous_secret_expires_at: Date | string | null;
   enabled: boolean;
-  disabled_reason: 'manual' | 'gone' | 'failing' | null;
+  disabled_reason: DisabledReason | null;
   failing_since: Date | string | null;
   last_error: string | null;
   created_at: Date | string;

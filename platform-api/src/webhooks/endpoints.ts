@@ -5,6 +5,7 @@ import { PlatformError } from '../errors.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from '../services/audit-log.ts';
 import { requireRole } from '../services/workspaces.ts';
+import { cancelPending } from './disable-endpoint.ts';
 import { checkCustomHeaders } from './endpoint-headers.ts';
 import { type EndpointRow, secretAad, toEndpoint, type WebhookEndpoint } from './endpoint-rows.ts';
 import { unknownEventPatterns } from './events/catalogue.ts';
@@ -195,6 +196,7 @@ async function update(
         at,
       ],
     );
+    if (!enabled && current.enabled) await cancelPending(tx, id, at);
     const changed = Object.keys(patch).filter((key) => key !== 'headers');
     await audit(ctx, tx, access, 'webhook.update', id, requestId, {
       changed: patch.headers ? [...changed, 'headers'] : changed,

@@ -28,12 +28,17 @@ export interface EmittedEvent {
   messages: number;
 }
 
+export interface EmitOptions {
+  /** Only to this endpoint, whatever its filter (a test event), if it is on. */
+  endpointId?: string;
+}
+
 export interface Outbox {
   /**
    * Writes events and their messages in `tx`, the transaction of the change they report: a
    * rollback leaves nothing, a commit leaves every message due at once.
    */
-  emit(tx: Queryable, events: readonly EventInput[]): Promise<EmittedEvent[]>;
+  emit(tx: Queryable, events: readonly EventInput[], options?: EmitOptions): Promise<EmittedEvent[]>;
 }
 
 function envelope(id: string, at: Date, input: EventInput) {
@@ -59,11 +64,12 @@ function envelope(id: string, at: Date, input: EventInput) {
   };
 }
 
-async function matchingEndpoints(tx: Queryable, workspaceId: string) {
-  return tx.query<{ id: string; event_types: string[] }>(
-    'SELECT id, event_types FROM webhook_endpoints WHERE workspace_id = $1 AND enabled',
-    [workspaceId],
+async function matchingEndpoints(tx: Queryable, workspaceId: string, only?: string) {
+  const rows = await tx.query<{ id: string; event_types: string[] }>(
+    `SELECT id, event_types FROM webhook_endpoints WHERE workspace_id = $1 AND enabled${only ? ' AND id = $2' : ''}`,
+    only ? [workspaceId, only] : [workspaceId],
   );
+  return only ? rows.map((row) => ({ ...row, event_types: ['*'] })) : rows;
 }
 
 /** Column arrays for one multi-row INSERT … SELECT FROM unnest(…): one round trip per batch. */
@@ -77,7 +83,7 @@ async function insertRows(tx: Queryable, rows: Rows, at: Date): Promise<void> {
   // WITH ORDINALITY keeps seq in the order the events were given.
   await tx.query(
     `INSERT INTO webhook_events (id, workspace_id, type, payload, created_at)
-     SELECT id, workspace_id, type, payload::jsonb, $5
+     SELECT id, workspace_id, type, payload::json, $5
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
        AS e (id, workspace_id, type, payload, n)
      ORDER BY n`,
@@ -96,7 +102,7 @@ async function insertRows(tx: Queryable, rows: Rows, at: Date): Promise<void> {
 export function createOutbox(options: { now?: () => Date } = {}): Outbox {
   const now = options.now ?? (() => new Date());
   return {
-    async emit(tx, events) {
+    async emit(tx, events, options = {}) {
       if (events.length === 0) return [];
       const at = now();
       const endpointsOf = new Map<string, { id: string; event_types: string[] }[]>();
@@ -107,7 +113,8 @@ export function createOutbox(options: { now?: () => Date } = {}): Outbox {
       const emitted: EmittedEvent[] = [];
       for (const input of events) {
         const endpoints =
-          endpointsOf.get(input.workspaceId) ?? (await matchingEndpoints(tx, input.workspaceId));
+          endpointsOf.get(input.workspaceId) ??
+          (await matchingEndpoints(tx, input.workspaceId, options.endpointId));
         endpointsOf.set(input.workspaceId, endpoints);
         const id = newId('evt', at.getTime());
         rows.events.id.push(id);

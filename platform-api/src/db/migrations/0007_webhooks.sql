@@ -16,7 +16,9 @@ CREATE TABLE webhook_endpoints (
   previous_secret_sealed text,
   previous_secret_expires_at timestamptz,
   enabled boolean NOT NULL DEFAULT true,
-  disabled_reason text CHECK (disabled_reason IN ('manual', 'gone', 'failing')),
+  -- manual: someone turned it off; gone: it answered 410; failing: 5 days of failures;
+  -- refused: its URL or headers are now refused by the delivery policy.
+  disabled_reason text CHECK (disabled_reason IN ('manual', 'gone', 'failing', 'refused')),
   -- Since when every delivery has failed (reset by a success); 5 days of it disables.
   failing_since timestamptz,
   last_error text,
@@ -33,8 +35,8 @@ CREATE TABLE webhook_events (
   seq bigserial UNIQUE,
   workspace_id text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   type text NOT NULL,
-  -- The envelope exactly as delivered.
-  payload jsonb NOT NULL,
+  -- The envelope exactly as delivered: json, not jsonb, keeps its text (key order) byte for byte.
+  payload json NOT NULL,
   created_at timestamptz NOT NULL
 );
 
@@ -48,6 +50,8 @@ CREATE TABLE webhook_messages (
   event_id text NOT NULL REFERENCES webhook_events (id) ON DELETE CASCADE,
   state text NOT NULL CHECK (state IN ('pending', 'delivered', 'dead', 'aborted', 'cancelled')),
   attempts integer NOT NULL DEFAULT 0,
+  -- Attempts made before the last replay: a replayed message gets the whole retry schedule again.
+  replayed_after integer NOT NULL DEFAULT 0,
   next_attempt_at timestamptz NOT NULL,
   last_status integer,
   last_error text,

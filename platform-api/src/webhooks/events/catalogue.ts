@@ -77,8 +77,14 @@ export const EVENT_DATA = {
     })
     .describe('A multi-record write stopped part way (its runner died); resume with its idempotency key'),
   'webhook.disabled': z
-    .object({ endpoint_id: z.string(), reason: z.enum(['gone', 'failing']) })
-    .describe('An endpoint was disabled: it answered 410 Gone, or failed every delivery for 5 days'),
+    .object({
+      endpoint_id: z.string(),
+      reason: z.enum(['gone', 'failing', 'refused']),
+      message: z.string().describe('what happened, for a person'),
+    })
+    .describe(
+      'An endpoint was disabled: it answered 410 Gone, failed every delivery for 5 days, or its URL is now refused',
+    ),
   'webhook.test': z.object({ message: z.string() }).describe('Sent by send_test_webhook; nothing changed'),
 } as const;
 

@@ -1,0 +1,185 @@
+import { setMaxListeners } from 'node:events';
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { Database } from '../../db/database.ts';
+import type { AuditLog } from '../../services/audit-log.ts';
+import { createRetrySchedule, type RetrySchedule, type WebhookSender } from '../delivery/index.ts';
+import type { AutomaticDisable } from '../disable-endpoint.ts';
+import { openHeaders, signingSecrets } from '../endpoint-rows.ts';
+import { type Outbox, WEBHOOK_CHANNEL } from '../outbox.ts';
+import { type AttemptPlan, type FinishedAttempt, planAttempt } from './attempt-plan.ts';
+import { type ClaimedMessage, claimDue } from './claim-due.ts';
+import { recordAttempts } from './record-attempts.ts';
+import { createWakeup } from './wakeup.ts';
+
+export const DEFAULT_DELIVERY_CONCURRENCY = 64;
+/** Longer than an attempt (15 s) plus the time to record it: only a dead worker's messages expire. */
+export const DEFAULT_DELIVERY_LEASE_MS = 60_000;
+/** Retries come due without a NOTIFY: look this often. */
+export const DEFAULT_DELIVERY_POLL_MS = 1_000;
+export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600_000;
+
+export interface DeliveryWorkerOptions {
+  db: Database;
+  secretBox: SecretBox;
+  sender: WebhookSender;
+  outbox: Outbox;
+  audit: AuditLog;
+  schedule?: RetrySchedule;
+  /** Attempts in flight at once in this process; default 64. */
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  disableAfterMs?: number;
+  /** Told of each batch recorded (metrics, specs). */
+  onRecorded?: (plans: readonly AttemptPlan[], disabled: readonly AutomaticDisable[]) => void;
+  /** Told of a failed claim or write (the database away): the worker backs off and goes on. */
+  onError?: (error: unknown) => void;
+  now?: () => Date;
+}
+
+export interface DeliveryWorker {
+  /** Listens for new messages and starts delivering. */
+  start(): Promise<void>;
+  /** Stops claiming, cuts attempts still in flight after `graceMs` (they are given back), records what finished. */
+  stop(graceMs?: number): Promise<void>;
+  /** Attempts in flight now. */
+  readonly inFlight: number;
+}
+
+interface WorkerState {
+  stopped: boolean;
+  inFlight: number;
+  finished: FinishedAttempt[];
+  flushing: Promise<void> | undefined;
+  abort: AbortController;
+}
+
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const now = options.now ?? (() => new Date());
+  const schedule = options.schedule ?? createRetrySchedule();
+  const concurrency = options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY;
+  const leaseMs = options.leaseMs ?? DEFAULT_DELIVERY_LEASE_MS;
+  const disableAfterMs = options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS;
+  const wakeup = createWakeup(options.pollMs ?? DEFAULT_DELIVERY_POLL_MS);
+  const state: WorkerState = {
+    stopped: false,
+    inFlight: 0,
+    finished: [],
+    flushing: undefined,
+    abort: new AbortController(),
+  };
+  // Every attempt in flight listens for the shutdown (and stops listening when it ends).
+  setMaxListeners(0, state.abort.signal);
+  let unlisten: (() => Promise<void>) | undefined;
+  let loop: Promise<void> | undefined;
+
+  const flush = (): Promise<void> => {
+    state.flushing ??= (async () => {
+      while (state.finished.length > 0) {
+        const batch = state.finished.splice(0, 500);
+        const plans = batch.map((finished) => planAttempt(finished, schedule));
+        try {
+          const disabled = await options.db.transaction((tx) =>
+            recordAttempts(tx, plans, { deps: options, now: now(), disableAfterMs }),
+          );
+          options.onRecorded?.(plans, disabled);
+        } catch (error) {
+          options.onError?.(error);
+          if (state.stopped) break;
+          // Kept for the next try; if this process dies first, the leases bring them back.
+          state.finished.unshift(...batch);
+          await wakeup.sleep(options.pollMs ?? DEFAULT_DELIVERY_POLL_MS);
+        }
+      }
+    })().finally(() => {
+      state.flushing = undefined;
+    });
+    return state.flushing;
+  };
+
+  const deliver = async (
+    message: ClaimedMessage,
+    secrets: readonly string[],
+    headers: Record<string, string>,
+  ) => {
+    try {
+      const outcome = await options.sender.send({
+        url: message.endpoint.url,
+        messageId: message.id,
+        body: message.body,
+        secrets,
+        headers,
+        signal: state.abort.signal,
+      });
+      state.finished.push({ message, outcome });
+    } catch (error) {
+      // A sender bug: the message waits for its lease to run out rather than being lost.
+      options.onError?.(error);
+    } finally {
+      state.inFlight -= 1;
+      void flush();
+      // A slot is free: claim again if a good share of the slots is.
+      if (state.inFlight <= concurrency * 0.75) wakeup.wake();
+    }
+  };
+
+  const claimAndStart = async (): Promise<number> => {
+    const free = concurrency - state.inFlight;
+    if (free <= 0) return 0;
+    const claimed = await claimDue(options.db, { limit: free, leaseMs, now: now() });
+    const opened = new Map<string, { secrets: string[]; headers: Record<string, string> }>();
+    const at = now();
+    for (const message of claimed) {
+      const key = `${message.endpoint.id}:${new Date(message.endpoint.updated_at).getTime()}`;
+      let sealed = opened.get(key);
+      if (!sealed) {
+        sealed = {
+          secrets: signingSecrets(options.secretBox, message.endpoint, at),
+          headers: openHeaders(options.secretBox, message.endpoint),
+        };
+        opened.set(key, sealed);
+      }
+      state.inFlight += 1;
+      void deliver(message, sealed.secrets, sealed.headers);
+    }
+    return claimed.length === free ? claimed.length : 0;
+  };
+
+  const run = async () => {
+    while (!state.stopped) {
+      let more = false;
+      try {
+        more = (await claimAndStart()) > 0;
+      } catch (error) {
+        options.onError?.(error);
+      }
+      if (!more || state.inFlight >= concurrency) await wakeup.next();
+    }
+  };
+
+  return {
+    get inFlight() {
+      return state.inFlight;
+    },
+    async start() {
+      unlisten = await options.db.listen(WEBHOOK_CHANNEL, () => wakeup.wake(), {
+        onGap: (gap) => {
+          if (gap === 'resumed') wakeup.wake();
+        },
+      });
+      loop = run();
+    },
+    async stop(graceMs = 5_000) {
+      state.stopped = true;
+      wakeup.close();
+      await unlisten?.();
+      await loop;
+      const deadline = Date.now() + graceMs;
+      while (state.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      state.abort.abort();
+      while (state.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+      // One try: if the database is away now, the leases bring these messages back (a duplicate, never a loss).
+      await flush();
+    },
+  };
+}

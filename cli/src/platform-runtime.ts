@@ -76,6 +76,13 @@ export async function openPlatformRuntime(
       accessTokenTtlSeconds: settings.accessTokenTtlSeconds,
       operationLeaseMs: settings.operationLeaseSeconds * 1000,
       deploymentPolicy: policyFromEnv(env),
+      webhooks: {
+        allow: settings.webhookAllow,
+        deliver: settings.webhookDelivery,
+        concurrency: settings.webhookConcurrency,
+        onError: (error) =>
+          io.stderr(`webhook delivery: ${error instanceof Error ? error.message : String(error)} (retrying)`),
+      },
     });
     return {
       platform,

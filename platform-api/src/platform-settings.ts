@@ -22,6 +22,12 @@ export interface PlatformSettings {
   accessTokenTtlSeconds: number;
   /** How long a write operation's runner may go silent before it reads interrupted (AIRSUITE_OPERATION_LEASE_SECONDS). */
   operationLeaseSeconds: number;
+  /** AIRSUITE_WEBHOOK_ALLOW: hosts, addresses or CIDRs deliveries may reach although not public (development only). */
+  webhookAllow: string[];
+  /** AIRSUITE_WEBHOOK_DELIVERY=off: this process serves the API but delivers nothing (others do). */
+  webhookDelivery: boolean;
+  /** AIRSUITE_WEBHOOK_CONCURRENCY: attempts in flight at once in this process. */
+  webhookConcurrency: number;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -47,7 +53,8 @@ const list = (raw: string | undefined) =>
  * The platform's settings, validated once at start: PLATFORM_PORT, PLATFORM_HOST, DATABASE_URL,
  * AIRSUITE_DATA_DIR, PLATFORM_CORS_ORIGINS, PLATFORM_BODY_LIMIT_BYTES, PLATFORM_TRUST_PROXY,
  * AIRSUITE_JWT_ISSUER, AIRSUITE_JWT_AUDIENCE, AIRSUITE_ACCESS_TOKEN_TTL_SECONDS,
- * AIRSUITE_OPERATION_LEASE_SECONDS.
+ * AIRSUITE_OPERATION_LEASE_SECONDS, AIRSUITE_WEBHOOK_ALLOW, AIRSUITE_WEBHOOK_DELIVERY,
+ * AIRSUITE_WEBHOOK_CONCURRENCY.
  */
 export function platformSettingsFromEnv(env: Env, cwd = process.cwd()): PlatformSettings {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -66,6 +73,13 @@ export function platformSettingsFromEnv(env: Env, cwd = process.cwd()): Platform
       );
     }
   }
+  const delivery = (env.AIRSUITE_WEBHOOK_DELIVERY ?? 'on').trim().toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0', ''].includes(delivery)) {
+    throw new PlatformConfigError(
+      'PLATFORM_INVALID_SETTING',
+      `AIRSUITE_WEBHOOK_DELIVERY must be on or off, got ${JSON.stringify(env.AIRSUITE_WEBHOOK_DELIVERY)}`,
+    );
+  }
   return {
     port: integer(env, 'PLATFORM_PORT', DEFAULT_PLATFORM_PORT, 0, 65_535),
     host: env.PLATFORM_HOST?.trim() || DEFAULT_PLATFORM_HOST,
@@ -78,5 +92,8 @@ export function platformSettingsFromEnv(env: Env, cwd = process.cwd()): Platform
     audience: env.AIRSUITE_JWT_AUDIENCE?.trim() || 'airsuite-api',
     accessTokenTtlSeconds: integer(env, 'AIRSUITE_ACCESS_TOKEN_TTL_SECONDS', 900, 30, 24 * 60 * 60),
     operationLeaseSeconds: integer(env, 'AIRSUITE_OPERATION_LEASE_SECONDS', 30, 1, 3600),
+    webhookAllow: list(env.AIRSUITE_WEBHOOK_ALLOW),
+    webhookDelivery: !['off', 'false', '0'].includes(delivery),
+    webhookConcurrency: integer(env, 'AIRSUITE_WEBHOOK_CONCURRENCY', 64, 1, 1024),
   };
 }

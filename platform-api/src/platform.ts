@@ -20,6 +20,11 @@ import { createMembers, type Members } from './services/members.ts';
 import { createOperationLog, type OperationLog } from './services/operations.ts';
 import { createWorkspaceTools, type WorkspaceTools } from './services/workspace-tools.ts';
 import { createWorkspaces, type Workspaces } from './services/workspaces.ts';
+import {
+  createWebhookServices,
+  type WebhookServices,
+  type WebhookSettings,
+} from './webhooks/webhook-services.ts';
 
 export const DEFAULT_ISSUER = 'airsuite';
 export const DEFAULT_AUDIENCE = 'airsuite-api';
@@ -41,6 +46,8 @@ export interface PlatformOptions {
   deploymentPolicy?: SafetyPolicy;
   /** How long a write operation's runner holds it without renewing (a dead one reads interrupted after). Default 30 s. */
   operationLeaseMs?: number;
+  /** Outbound webhooks: the delivery allow-list, whether this process delivers, retries. */
+  webhooks?: WebhookSettings;
   /** Replaces the whoami check of new connections (tests of failure paths). */
   validateToken?: TokenValidator;
   now?: () => Date;
@@ -58,6 +65,8 @@ export interface Platform {
   tools: WorkspaceTools;
   /** Multi-record writes as operations (idempotency keys, get_operation, the interrupted sweep). */
   operations: OperationLog;
+  /** Endpoints, the outbox of events, the delivery log, and this process's delivery worker. */
+  webhooks: WebhookServices;
   /** `Authorization: Bearer …` → who is calling: an `ask_live_…` API key or an access token. */
   authenticate(bearer: string | undefined): Promise<Principal>;
   jwks(): Promise<{ keys: object[] }>;
@@ -151,15 +160,17 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     sessions: sessionCache,
     now,
   });
+  const webhooks = await createWebhookServices({ db, audit, secretBox, now }, options.webhooks);
   const accessCache = await createAccessCache(db);
   const workspaces = createWorkspaces(db, audit, accessCache, keyCache);
-  const members = createMembers(db, audit, accessCache, keyCache);
-  const apiKeys = createApiKeys(db, audit, keyCache, now);
+  const members = createMembers(db, audit, accessCache, keyCache, webhooks.outbox);
+  const apiKeys = createApiKeys(db, audit, keyCache, now, webhooks.outbox);
   const connections = createConnections(
     db,
     audit,
     secretBox,
     options.validateToken ?? gatewayValidator(engine),
+    webhooks.outbox,
   );
   const operations = createOperationLog(db, audit, {
     ...(options.operationLeaseMs ? { leaseMs: options.operationLeaseMs } : {}),
@@ -173,6 +184,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     workspaces,
     members,
     connections,
+    webhooks,
     deploymentPolicy: options.deploymentPolicy ?? OPEN_POLICY,
   });
   return {
@@ -185,6 +197,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     connections,
     tools,
     operations,
+    webhooks,
     async authenticate(bearer) {
       if (!bearer) {
         throw new PlatformError('AUTH_REQUIRED', 'send "Authorization: Bearer <access token or API key>"');
@@ -195,6 +208,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     health: () => checkHealth(db),
     async close() {
       clearInterval(sweeper);
+      await webhooks.close();
       await tools.close();
       await sessionCache.close();
       await accessCache.close();

@@ -4,6 +4,7 @@ import { safeEqualHex, sha256Hex } from '../crypto/opaque-token.ts';
 import type { Database } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
 import { actorOf, type Principal, type WorkspaceAccess } from '../principal.ts';
+import type { Outbox } from '../webhooks/outbox.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { CredentialCache } from './credential-cache.ts';
 import { requireRole } from './workspaces.ts';
@@ -242,6 +243,8 @@ export function createApiKeys(
   audit: AuditLog,
   cache: CredentialCache<CachedKey>,
   now: () => Date = () => new Date(),
+  /** Where `api_key.*` events are written, in the change's own transaction. */
+  _outbox?: Outbox,
 ): ApiKeys {
   const ctx: ApiKeysContext = { db, audit, cache, now };
   return {

@@ -3,6 +3,7 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Database } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
+import type { Outbox } from '../webhooks/outbox.ts';
 import type { AuditLog } from './audit-log.ts';
 import { requireRole } from './workspaces.ts';
 
@@ -195,6 +196,8 @@ export function createConnections(
   audit: AuditLog,
   secretBox: SecretBox,
   validateToken: TokenValidator,
+  /** Where `connection.*` events are written, in the change's own transaction. */
+  _outbox?: Outbox,
 ): Connections {
   const ctx: ConnectionsContext = { db, audit, secretBox, validateToken };
   return {

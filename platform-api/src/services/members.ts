@@ -2,6 +2,7 @@ import { ROLE_RANK, type WorkspaceRole } from '@airsuite/tools';
 import type { Database, Queryable } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
+import type { Outbox } from '../webhooks/outbox.ts';
 import type { AccessCache } from './access-cache.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { CredentialCache } from './credential-cache.ts';
@@ -245,6 +246,8 @@ export function createMembers(
   cache: AccessCache,
   /** The API-key cache: keys revoked here must stop at once, in every process. */
   keys: Pick<CredentialCache<unknown>, 'invalidate'>,
+  /** Where `member.*` events are written, in the change's own transaction. */
+  _outbox?: Outbox,
 ): Members {
   const ctx: MembersContext = { db, audit, cache, keys };
   return {

@@ -1,6 +1,7 @@
 import { type PlatformPort, ToolError } from '@airsuite/tools';
 import { isPlatformError } from '../errors.ts';
 import type { WorkspaceAccess } from '../principal.ts';
+import type { WebhookServices } from '../webhooks/webhook-services.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { Connections } from './connections.ts';
 import type { Members } from './members.ts';
@@ -11,6 +12,8 @@ export interface PlatformPortDeps {
   members: Members;
   connections: Connections;
   audit: AuditLog;
+  /** Webhook endpoints and their delivery log, for the webhook tools. */
+  webhooks?: Pick<WebhookServices, 'endpoints' | 'deliveries'>;
 }
 
 /** Platform failures become tool errors a model can read; nothing else about them leaks. */

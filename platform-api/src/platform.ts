@@ -174,10 +174,12 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   );
   const operations = createOperationLog(db, audit, {
     ...(options.operationLeaseMs ? { leaseMs: options.operationLeaseMs } : {}),
+    outbox: webhooks.outbox,
     now,
   });
   const sweeper = await startSweeping(db, operations, options.operationLeaseMs ?? DEFAULT_OPERATION_LEASE_MS);
   const tools = createWorkspaceTools({
+    db,
     engine,
     operations,
     audit,

@@ -7,10 +7,13 @@ import {
   type OperationRecord,
   type OperationStart,
   type OperationStore,
+  type WriteKind,
 } from '@airsuite/tools';
 import type { Database } from '../db/database.ts';
 import { jsonbSafe } from '../db/jsonb-safe.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
+import { recordEventsOf } from '../webhooks/events/record-events.ts';
+import type { Outbox } from '../webhooks/outbox.ts';
 import type { AuditLog } from './audit-log.ts';
 import { OPERATION_COLUMNS, type OperationRow, toOperation } from './operation-rows.ts';
 
@@ -21,6 +24,8 @@ const MAX_LIST = 100;
 export interface OperationLogOptions {
   /** How long a runner's lease lasts (it renews every third of it). Default 30 s. */
   leaseMs?: number;
+  /** Where the `record.*` events of landed chunks and `operation.interrupted` are written. */
+  outbox?: Outbox;
   now?: () => Date;
 }
 
@@ -42,6 +47,7 @@ interface LogContext {
   audit: AuditLog;
   now: () => Date;
   leaseMs: number;
+  outbox: Outbox | undefined;
 }
 
 /** A log context scoped to one caller's workspace, recording the caller as the actor. */
@@ -153,11 +159,7 @@ async function recordPending(
   );
 }
 
-async function recordChunk(ctx: StoreContext, id: string, chunk: OperationChunk): Promise<void> {
-  const at = ctx.now();
-  // One statement: the chunk and the lease renewal land together.
-  await ctx.db.query(
-    `WITH owned AS (SELECT id FROM operations WHERE workspace_id = $1 AND id = $2),
+const SAVE_CHUNK = `WITH owned AS (SELECT id FROM operations WHERE workspace_id = $1 AND id = $2),
      saved AS (
        INSERT INTO operation_chunks (operation_id, chunk, state, records, error_code, reconciled, at)
        SELECT id, $3, $4, $5::jsonb, $6, $7, $8 FROM owned
@@ -166,19 +168,65 @@ async function recordChunk(ctx: StoreContext, id: string, chunk: OperationChunk)
        RETURNING operation_id)
      UPDATE operations SET updated_at = $8,
        lease_until = CASE WHEN state = 'running' AND NOT $7 THEN $9 ELSE lease_until END
-     WHERE id IN (SELECT operation_id FROM saved)`,
-    [
-      ctx.workspaceId,
-      id,
-      chunk.chunk,
-      chunk.state,
-      JSON.stringify(chunk.records),
-      chunk.errorCode ?? null,
-      chunk.reconciled === true,
-      at,
-      leaseFrom(ctx, at),
-    ],
-  );
+     WHERE id IN (SELECT operation_id FROM saved)`;
+
+function saveChunkParams(ctx: StoreContext, id: string, chunk: OperationChunk, at: Date): unknown[] {
+  return [
+    ctx.workspaceId,
+    id,
+    chunk.chunk,
+    chunk.state,
+    JSON.stringify(jsonbSafe(chunk.records)),
+    chunk.errorCode ?? null,
+    chunk.reconciled === true,
+    at,
+    leaseFrom(ctx, at),
+  ];
+}
+
+/**
+ * A chunk's outcome, with the lease renewed; a chunk that landed writes its `record.*` events in
+ * the same transaction, once (a chunk recorded landed again, on resumption, emits nothing new).
+ * A crash between Airtable's answer and this write leaves the chunk pending: the resumption
+ * reads it back and records it then, so its events are neither lost nor invented.
+ */
+async function recordChunk(ctx: StoreContext, id: string, chunk: OperationChunk): Promise<void> {
+  const at = ctx.now();
+  const { outbox } = ctx;
+  if (!outbox || chunk.state !== 'landed' || chunk.records.length === 0) {
+    await ctx.db.query(SAVE_CHUNK, saveChunkParams(ctx, id, chunk, at));
+    return;
+  }
+  await ctx.db.transaction(async (tx) => {
+    const [operation] = await tx.query<{
+      tool: string;
+      kind: WriteKind;
+      base_id: string;
+      table_id: string;
+      request_id: string | null;
+      previous: string | null;
+    }>(
+      `SELECT o.tool, o.kind, o.base_id, o.table_id, o.request_id, c.state AS previous
+       FROM operations o LEFT JOIN operation_chunks c ON c.operation_id = o.id AND c.chunk = $3
+       WHERE o.workspace_id = $1 AND o.id = $2 FOR UPDATE OF o`,
+      [ctx.workspaceId, id, chunk.chunk],
+    );
+    await tx.query(SAVE_CHUNK, saveChunkParams(ctx, id, chunk, at));
+    if (!operation || operation.previous === 'landed') return;
+    const source = {
+      workspaceId: ctx.workspaceId,
+      actor: ctx.actor,
+      operation: {
+        id,
+        tool: operation.tool,
+        kind: operation.kind,
+        baseId: operation.base_id,
+        tableId: operation.table_id,
+        ...(operation.request_id ? { requestId: operation.request_id } : {}),
+      },
+    };
+    await outbox.emit(tx, recordEventsOf(source, chunk.records));
+  });
 }
 
 async function heartbeat(ctx: StoreContext, id: string): Promise<void> {
@@ -241,19 +289,24 @@ function storeFor(log: LogContext, access: WorkspaceAccess): OperationStore {
   };
 }
 
-async function sweep({ db, audit, now }: LogContext, options: { all?: boolean } = {}): Promise<number> {
+async function sweep(
+  { db, audit, now, outbox }: LogContext,
+  options: { all?: boolean } = {},
+): Promise<number> {
   const at = now();
   const marked = await db.transaction(async (tx) => {
     const rows = await tx.query<{
       id: string;
       workspace_id: string;
       tool: string;
+      base_id: string;
+      table_id: string;
       total: number;
       written: number;
     }>(
       `UPDATE operations o SET state = 'interrupted', updated_at = $1, lease_until = NULL
        WHERE o.state = 'running' AND ($2 OR o.lease_until IS NULL OR o.lease_until < $1)
-       RETURNING o.id, o.workspace_id, o.tool, o.total,
+       RETURNING o.id, o.workspace_id, o.tool, o.base_id, o.table_id, o.total,
          (SELECT COALESCE(SUM(jsonb_array_length(c.records)), 0)::int FROM operation_chunks c
           WHERE c.operation_id = o.id AND c.state = 'landed') AS written`,
       [at, options.all === true],
@@ -272,6 +325,23 @@ async function sweep({ db, audit, now }: LogContext, options: { all?: boolean } 
         tx,
       );
     }
+    await outbox?.emit(
+      tx,
+      rows.map((row) => ({
+        workspaceId: row.workspace_id,
+        type: 'operation.interrupted' as const,
+        actor: { type: 'system' as const, id: 'operations' },
+        cause: { tool: row.tool, operationId: row.id },
+        data: {
+          operation_id: row.id,
+          tool: row.tool,
+          base_id: row.base_id,
+          table_id: row.table_id,
+          total: row.total,
+          landed: row.written,
+        },
+      })),
+    );
     return rows.length;
   });
   await db.query(`DELETE FROM operations WHERE state <> 'running' AND updated_at < $1`, [
@@ -290,6 +360,7 @@ export function createOperationLog(
     audit,
     now: options.now ?? (() => new Date()),
     leaseMs: options.leaseMs ?? DEFAULT_OPERATION_LEASE_MS,
+    outbox: options.outbox,
   };
   return {
     storeFor: (access) => storeFor(log, access),

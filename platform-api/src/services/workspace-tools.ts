@@ -8,7 +8,9 @@ import {
   ToolError,
 } from '@airsuite/tools';
 import { LRUCache } from 'lru-cache';
+import type { Database } from '../db/database.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
+import type { WebhookServices } from '../webhooks/webhook-services.ts';
 import type { AuditLog } from './audit-log.ts';
 import { type ConnectionRoute, createConnectionRouter } from './connection-router.ts';
 import type { ConnectionSecret, Connections } from './connections.ts';
@@ -43,7 +45,9 @@ export interface WorkspaceTools {
 }
 
 export interface WorkspaceToolsDeps extends PlatformPortDeps {
+  db: Database;
   engine: GatewayEngine;
+  webhooks?: Pick<WebhookServices, 'endpoints' | 'deliveries' | 'outbox'>;
   connections: Connections;
   audit: AuditLog;
   operations: OperationLog;
@@ -109,12 +113,16 @@ function policyFor(
   };
 }
 
-/** Every call's one audit row, from its outcome: refusals and invalid input included. */
-function auditFor(audit: AuditLog, access: WorkspaceAccess): NonNullable<ToolContext['onOutcome']> {
-  return ({ tool, outcome, input, durationMs, requestId }) =>
-    audit.record({
+/**
+ * Every call's one audit row, from its outcome: refusals and invalid input included. A failed
+ * call also writes its `tool.failed` event, in the audit row's transaction.
+ */
+function auditFor(deps: WorkspaceToolsDeps, access: WorkspaceAccess): NonNullable<ToolContext['onOutcome']> {
+  const actor = actorOf(access.principal);
+  return ({ tool, outcome, input, durationMs, requestId }) => {
+    const entry = {
       workspaceId: access.workspaceId,
-      actor: actorOf(access.principal),
+      actor,
       action: 'tool.call',
       target: { type: 'tool', id: tool },
       outcome: outcome.ok ? 'success' : DENIALS.has(outcome.code) ? 'denied' : 'failure',
@@ -122,7 +130,22 @@ function auditFor(audit: AuditLog, access: WorkspaceAccess): NonNullable<ToolCon
       durationMs,
       ...(requestId ? { requestId } : {}),
       details: { tool, arguments: summariseArguments(input) as Record<string, unknown> },
+    } as const;
+    const outbox = deps.webhooks?.outbox;
+    if (outcome.ok || !outbox) return deps.audit.record(entry);
+    return deps.db.transaction(async (tx) => {
+      await deps.audit.record(entry, tx);
+      await outbox.emit(tx, [
+        {
+          workspaceId: access.workspaceId,
+          type: 'tool.failed',
+          actor,
+          cause: { tool, ...(requestId ? { requestId } : {}) },
+          data: { tool, code: outcome.code, message: outcome.message },
+        },
+      ]);
     });
+  };
 }
 
 async function contextFor(
@@ -147,7 +170,7 @@ async function contextFor(
     platform: platformPortFor(access, deps),
     policy: policyFor(deps.deploymentPolicy, access, basesOf(secrets)),
     operations: deps.operations.storeFor(access),
-    onOutcome: auditFor(deps.audit, access),
+    onOutcome: auditFor(deps, access),
   };
 }
 

@@ -45,12 +45,29 @@ export function uncertainSince(operation: OperationRecord, chunk: number): Date 
 }
 
 /** One chunk's answer (records 0–9 of the chunk) as records of the whole call. */
-export function landedFrom(answer: BatchWriteResult, firstIndex: number): LandedRecord[] {
-  return answer.records.flatMap((r) =>
-    r.status === 'written'
-      ? [{ index: firstIndex + r.index, id: r.id, ...(r.upsert ? { upsert: r.upsert } : {}) }]
-      : [],
-  );
+export function landedFrom(
+  answer: BatchWriteResult,
+  firstIndex: number,
+  /** The field names the chunk's record at `index` (within the chunk) wrote, for creates and updates. */
+  writtenOf?: (index: number) => readonly string[] | undefined,
+): LandedRecord[] {
+  return answer.records.flatMap((r) => {
+    if (r.status !== 'written') return [];
+    const written = writtenOf?.(r.index);
+    const fields = written
+      ? Object.fromEntries(
+          written.flatMap((name) => (r.fields && name in r.fields ? [[name, r.fields[name]]] : [])),
+        )
+      : undefined;
+    return [
+      {
+        index: firstIndex + r.index,
+        id: r.id,
+        ...(r.upsert ? { upsert: r.upsert } : {}),
+        ...(written ? { written: [...written], fields } : {}),
+      },
+    ];
+  });
 }
 
 /** The result of the whole call, built chunk by chunk (some from the record, some sent now). */

@@ -22,6 +22,8 @@ export interface ChunkedWrite<T> {
   send(chunk: T[]): Promise<BatchWriteResult>;
   /** "Created", "Wrote", "Deleted": progress messages. */
   progressVerb: string;
+  /** The field names an item writes (creates and updates), kept with the landed record for its event. */
+  writtenFields?(item: T): readonly string[];
 }
 
 export interface OperationInfo {
@@ -151,7 +153,12 @@ async function sendChunks<T>(
     }
     const answer = await write.send(items);
     calls.result.upstreamCalls += answer.upstreamCalls;
-    const records = landedFrom(answer, first);
+    const writtenOf = write.writtenFields;
+    const records = landedFrom(
+      answer,
+      first,
+      writtenOf ? (index) => (items[index] === undefined ? undefined : writtenOf(items[index])) : undefined,
+    );
     const failure: WriteFailure | undefined = answer.ok ? undefined : answer.error;
     if (records.length > 0 || !failure) calls.landed(chunk, records);
     if (failure) calls.failed(chunk, first + records.length, items.length - records.length, failure);

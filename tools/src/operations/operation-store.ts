@@ -19,6 +19,10 @@ export interface LandedRecord {
   id: string;
   /** Upserts: whether Airtable created the record or matched and updated one. */
   upsert?: 'created' | 'updated';
+  /** The field names the call wrote (creates and updates): what a `record.*` event reports as changed. */
+  written?: string[];
+  /** Airtable's answer for those fields (a cleared field is absent). Unknown for chunks read back after an interruption. */
+  fields?: Record<string, unknown>;
 }
 
 /** One chunk (Airtable's batch of 10): chunk `n` holds input records 10n … 10n+9. */

@@ -78,6 +78,7 @@ export const createRecordsTool = defineTool({
           },
         ),
       progressVerb: 'Created',
+      writtenFields: (record) => Object.keys(record.fields),
     });
     return outputOf(run, ({ result }) => ({
       ...reportBatches(result, 'created'),

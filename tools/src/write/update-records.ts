@@ -165,6 +165,7 @@ export const updateRecordsTool = defineTool({
           { baseId: input.base_id },
         ),
       progressVerb: 'Wrote',
+      writtenFields: (update) => Object.keys(update.fields),
     });
     return outputOf(run, ({ result }) => {
       const report = reportBatches(result, 'updated');

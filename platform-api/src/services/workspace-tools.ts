@@ -10,6 +10,8 @@ import {
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
+import { schemaEventOf } from '../webhooks/events/schema-events.ts';
+import type { EventInput } from '../webhooks/outbox.ts';
 import type { WebhookServices } from '../webhooks/webhook-services.ts';
 import type { AuditLog } from './audit-log.ts';
 import { type ConnectionRoute, createConnectionRouter } from './connection-router.ts';
@@ -115,7 +117,8 @@ function policyFor(
 
 /**
  * Every call's one audit row, from its outcome: refusals and invalid input included. A failed
- * call also writes its `tool.failed` event, in the audit row's transaction.
+ * call also writes its `tool.failed` event, a schema change its `table.*` / `field.*` event, in
+ * the audit row's transaction (record changes write theirs with the operation's chunks).
  */
 function auditFor(deps: WorkspaceToolsDeps, access: WorkspaceAccess): NonNullable<ToolContext['onOutcome']> {
   const actor = actorOf(access.principal);
@@ -132,18 +135,22 @@ function auditFor(deps: WorkspaceToolsDeps, access: WorkspaceAccess): NonNullabl
       details: { tool, arguments: summariseArguments(input) as Record<string, unknown> },
     } as const;
     const outbox = deps.webhooks?.outbox;
-    if (outcome.ok || !outbox) return deps.audit.record(entry);
+    const common = {
+      workspaceId: access.workspaceId,
+      actor,
+      cause: { tool, ...(requestId ? { requestId } : {}) },
+    };
+    const event = outcome.ok
+      ? schemaEventOf(tool, input, outcome.output, common)
+      : ({
+          ...common,
+          type: 'tool.failed',
+          data: { tool, code: outcome.code, message: outcome.message },
+        } satisfies EventInput<'tool.failed'>);
+    if (!event || !outbox) return deps.audit.record(entry);
     return deps.db.transaction(async (tx) => {
       await deps.audit.record(entry, tx);
-      await outbox.emit(tx, [
-        {
-          workspaceId: access.workspaceId,
-          type: 'tool.failed',
-          actor,
-          cause: { tool, ...(requestId ? { requestId } : {}) },
-          data: { tool, code: outcome.code, message: outcome.message },
-        },
-      ]);
+      await outbox.emit(tx, [event]);
     });
   };
 }

@@ -202,6 +202,42 @@ describe('events of tool writes', () => {
     });
   });
 
+  it('schema tools write table.created, table.updated, field.created and field.updated', async () => {
+    const made = await tool('create_table', {
+      base_id: SAMPLE_CRM,
+      name: 'Evented table',
+      fields: [{ name: 'Title', type: 'singleLineText' }],
+    });
+    expect(made.statusCode).toBe(200);
+    const tableId = (made.json().output as { id: string }).id;
+    await tool('update_table', { base_id: SAMPLE_CRM, table: tableId, description: 'now described' });
+    const field = await tool('create_field', {
+      base_id: SAMPLE_CRM,
+      table: tableId,
+      name: 'Score',
+      type: 'number',
+      options: { precision: 0 },
+    });
+    expect(field.statusCode).toBe(200);
+    const fieldId = (field.json().output as { id: string }).id;
+    await tool('update_field', { base_id: SAMPLE_CRM, table: tableId, field: fieldId, name: 'Points' });
+    expect((await eventsOf('table.created')).at(-1)).toMatchObject({
+      cause: { tool: 'create_table' },
+      data: { base_id: SAMPLE_CRM, table: { id: tableId, name: 'Evented table' } },
+    });
+    expect((await eventsOf('table.updated')).at(-1)?.data).toMatchObject({
+      table: { id: tableId, description: 'now described' },
+    });
+    expect((await eventsOf('field.created')).at(-1)?.data).toEqual({
+      base_id: SAMPLE_CRM,
+      table_id: tableId,
+      field: { id: fieldId, name: 'Score', type: 'number' },
+    });
+    expect((await eventsOf('field.updated')).at(-1)?.data).toMatchObject({
+      field: { id: fieldId, name: 'Points' },
+    });
+  });
+
   it('delivers them to the subscribed endpoint, signed', async () => {
     const expected = (await eventsOf('record.created')).length + (await eventsOf('record.updated')).length;
     await until(

@@ -16,7 +16,7 @@ export const createFieldTool = defineTool({
     base_id: baseIdInput,
     table: tableInput,
   }),
-  outputSchema: z.object({ id: z.string(), name: z.string(), type: z.string() }),
+  outputSchema: z.object({ id: z.string(), name: z.string(), type: z.string(), table_id: z.string() }),
   annotations: schemaAnnotations.create,
   writes: true,
   async handler(input, ctx) {
@@ -35,6 +35,6 @@ export const createFieldTool = defineTool({
         ),
       { baseId: input.base_id },
     );
-    return { id: field.id, name: field.name, type: field.type };
+    return { id: field.id, name: field.name, type: field.type, table_id: table.id };
   },
 });

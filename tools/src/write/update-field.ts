@@ -23,6 +23,7 @@ export const updateFieldTool = defineTool({
     name: z.string(),
     type: z.string(),
     description: z.string().optional(),
+    table_id: z.string(),
   }),
   annotations: schemaAnnotations.update,
   writes: true,
@@ -49,6 +50,12 @@ export const updateFieldTool = defineTool({
         ),
       { baseId: input.base_id },
     );
-    return { id: updated.id, name: updated.name, type: updated.type, description: updated.description };
+    return {
+      id: updated.id,
+      name: updated.name,
+      type: updated.type,
+      description: updated.description,
+      table_id: table.id,
+    };
   },
 });

@@ -4,6 +4,7 @@ import { safeEqualHex, sha256Hex } from '../crypto/opaque-token.ts';
 import type { Database } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
 import { actorOf, type Principal, type WorkspaceAccess } from '../principal.ts';
+import { changeEvent, keysRevokedEvents } from '../webhooks/change-event.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { CredentialCache } from './credential-cache.ts';
@@ -80,6 +81,7 @@ interface ApiKeysContext {
   audit: AuditLog;
   cache: CredentialCache<CachedKey>;
   now: () => Date;
+  outbox: Outbox;
 }
 
 const invalid = () => new PlatformError('AUTH_INVALID_TOKEN', 'the API key is not valid');
@@ -152,6 +154,13 @@ async function create(
       },
       tx,
     );
+    await ctx.outbox.emit(tx, [
+      changeEvent(access, requestId, 'api_key.created', {
+        key_id: generated.id,
+        name: input.name,
+        role: input.role,
+      }),
+    ]);
     return rows;
   });
   if (!row) throw new Error('api key insert returned nothing');
@@ -168,19 +177,26 @@ async function list({ db }: ApiKeysContext, access: WorkspaceAccess): Promise<Ap
 }
 
 async function revoke(
-  { db, audit, cache }: ApiKeysContext,
+  { db, audit, cache, outbox }: ApiKeysContext,
   access: WorkspaceAccess,
   keyId: string,
   requestId?: string,
 ): Promise<void> {
   requireRole(access, 'admin', 'revoking API keys');
   const revoked = await db.transaction(async (tx) => {
-    const rows = await tx.query<{ id: string }>(
-      `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now())
-        WHERE id = $1 AND workspace_id = $2 RETURNING id`,
+    // Revoking a revoked key succeeds again but stops nothing: only the first revocation is an event.
+    const stopped = await tx.query<{ id: string; name: string }>(
+      `UPDATE api_keys SET revoked_at = now()
+        WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL RETURNING id, name`,
       [keyId, access.workspaceId],
     );
-    if (rows.length === 0) return false;
+    if (stopped.length === 0) {
+      const [known] = await tx.query<{ id: string }>(
+        'SELECT id FROM api_keys WHERE id = $1 AND workspace_id = $2',
+        [keyId, access.workspaceId],
+      );
+      if (!known) return false;
+    }
     await audit.record(
       {
         workspaceId: access.workspaceId,
@@ -192,6 +208,7 @@ async function revoke(
       },
       tx,
     );
+    await outbox.emit(tx, keysRevokedEvents(access, requestId, stopped));
     return true;
   });
   if (!revoked) throw new PlatformError('API_KEY_NOT_FOUND', 'no API key with this id in this workspace');
@@ -242,11 +259,11 @@ export function createApiKeys(
   db: Database,
   audit: AuditLog,
   cache: CredentialCache<CachedKey>,
-  now: () => Date = () => new Date(),
+  now: () => Date,
   /** Where `api_key.*` events are written, in the change's own transaction. */
-  _outbox?: Outbox,
+  outbox: Outbox,
 ): ApiKeys {
-  const ctx: ApiKeysContext = { db, audit, cache, now };
+  const ctx: ApiKeysContext = { db, audit, cache, now, outbox };
   return {
     create: (access, input, requestId) => create(ctx, access, input, requestId),
     list: (access) => list(ctx, access),

@@ -3,6 +3,7 @@ import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Database } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
+import { changeEvent } from '../webhooks/change-event.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import type { AuditLog } from './audit-log.ts';
 import { requireRole } from './workspaces.ts';
@@ -77,10 +78,11 @@ interface ConnectionsContext {
   audit: AuditLog;
   secretBox: SecretBox;
   validateToken: TokenValidator;
+  outbox: Outbox;
 }
 
 async function create(
-  { db, audit, secretBox, validateToken }: ConnectionsContext,
+  { db, audit, secretBox, validateToken, outbox }: ConnectionsContext,
   access: WorkspaceAccess,
   input: Parameters<Connections['create']>[1],
   requestId?: string,
@@ -124,6 +126,9 @@ async function create(
       },
       tx,
     );
+    await outbox.emit(tx, [
+      changeEvent(access, requestId, 'connection.created', { connection_id: id, name: input.name }),
+    ]);
     return inserted;
   });
   if (!row) throw new Error('connection insert returned nothing');
@@ -139,7 +144,7 @@ async function list({ db }: ConnectionsContext, access: WorkspaceAccess): Promis
 }
 
 async function remove(
-  { db, audit }: ConnectionsContext,
+  { db, audit, outbox }: ConnectionsContext,
   access: WorkspaceAccess,
   connectionId: string,
   requestId?: string,
@@ -170,6 +175,9 @@ async function remove(
       },
       tx,
     );
+    await outbox.emit(tx, [
+      changeEvent(access, requestId, 'connection.deleted', { connection_id: connectionId }),
+    ]);
     return true;
   });
   if (!removed)
@@ -197,9 +205,9 @@ export function createConnections(
   secretBox: SecretBox,
   validateToken: TokenValidator,
   /** Where `connection.*` events are written, in the change's own transaction. */
-  _outbox?: Outbox,
+  outbox: Outbox,
 ): Connections {
-  const ctx: ConnectionsContext = { db, audit, secretBox, validateToken };
+  const ctx: ConnectionsContext = { db, audit, secretBox, validateToken, outbox };
   return {
     create: (access, input, requestId) => create(ctx, access, input, requestId),
     list: (access) => list(ctx, access),

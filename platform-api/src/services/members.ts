@@ -2,6 +2,7 @@ import { ROLE_RANK, type WorkspaceRole } from '@airsuite/tools';
 import type { Database, Queryable } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
+import { changeEvent, keysRevokedEvents } from '../webhooks/change-event.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import type { AccessCache } from './access-cache.ts';
 import type { AuditLog } from './audit-log.ts';
@@ -64,17 +65,16 @@ async function revokeKeysAbove(
   workspaceId: string,
   userId: string,
   role: WorkspaceRole | undefined,
-): Promise<string[]> {
+): Promise<{ id: string; name: string }[]> {
   const above = (Object.keys(ROLE_RANK) as WorkspaceRole[]).filter(
     (candidate) => role === undefined || ROLE_RANK[candidate] > ROLE_RANK[role],
   );
-  const rows = await tx.query<{ id: string }>(
+  return tx.query<{ id: string; name: string }>(
     `UPDATE api_keys SET revoked_at = now()
       WHERE workspace_id = $1 AND created_by = $2 AND revoked_at IS NULL AND role = ANY($3::text[])
-      RETURNING id`,
+      RETURNING id, name`,
     [workspaceId, userId, above],
   );
-  return rows.map((row) => row.id);
 }
 
 async function find(tx: Queryable, workspaceId: string, userId: string, lock = false): Promise<MemberRow> {
@@ -109,6 +109,7 @@ interface MembersContext {
   audit: AuditLog;
   cache: AccessCache;
   keys: Pick<CredentialCache<unknown>, 'invalidate'>;
+  outbox: Outbox;
 }
 
 async function list({ db }: MembersContext, access: WorkspaceAccess): Promise<Member[]> {
@@ -120,7 +121,7 @@ async function list({ db }: MembersContext, access: WorkspaceAccess): Promise<Me
 }
 
 async function add(
-  { db, audit }: MembersContext,
+  { db, audit, outbox }: MembersContext,
   access: WorkspaceAccess,
   input: { email: string; role: WorkspaceRole },
   requestId?: string,
@@ -157,12 +158,20 @@ async function add(
       },
       tx,
     );
-    return toMember(await find(tx, access.workspaceId, user.id));
+    const member = toMember(await find(tx, access.workspaceId, user.id));
+    await outbox.emit(tx, [
+      changeEvent(access, requestId, 'member.added', {
+        user_id: member.userId,
+        email: member.email,
+        role: member.role,
+      }),
+    ]);
+    return member;
   });
 }
 
 async function changeRole(
-  { db, audit, cache, keys }: MembersContext,
+  { db, audit, cache, keys, outbox }: MembersContext,
   access: WorkspaceAccess,
   userId: string,
   role: WorkspaceRole,
@@ -192,15 +201,29 @@ async function changeRole(
       },
       tx,
     );
+    // Setting the role a member already has changes nothing a receiver needs to hear about.
+    await outbox.emit(tx, [
+      ...(role === current.role
+        ? []
+        : [
+            changeEvent(access, requestId, 'member.role_changed', {
+              user_id: userId,
+              role,
+              previous_role: current.role,
+              api_keys_revoked: revoked.length,
+            }),
+          ]),
+      ...keysRevokedEvents(access, requestId, revoked),
+    ]);
     return { member: toMember({ ...current, role }), revoked };
   });
   await cache.invalidate(access.workspaceId);
-  await Promise.all(changed.revoked.map((keyId) => keys.invalidate(keyId)));
+  await Promise.all(changed.revoked.map((key) => keys.invalidate(key.id)));
   return changed.member;
 }
 
 async function remove(
-  { db, audit, cache, keys }: MembersContext,
+  { db, audit, cache, keys, outbox }: MembersContext,
   access: WorkspaceAccess,
   userId: string,
   requestId?: string,
@@ -217,7 +240,7 @@ async function remove(
       access.workspaceId,
       userId,
     ]);
-    const keyIds = await revokeKeysAbove(tx, access.workspaceId, userId, undefined);
+    const revokedKeys = await revokeKeysAbove(tx, access.workspaceId, userId, undefined);
     await audit.record(
       {
         workspaceId: access.workspaceId,
@@ -226,14 +249,23 @@ async function remove(
         target: { type: 'user', id: userId },
         outcome: 'success',
         requestId,
-        details: { role: current.role, api_keys_revoked: keyIds.length },
+        details: { role: current.role, api_keys_revoked: revokedKeys.length },
       },
       tx,
     );
-    return keyIds;
+    // Leaving and being removed are one event type; the actor says which it was.
+    await outbox.emit(tx, [
+      changeEvent(access, requestId, 'member.removed', {
+        user_id: userId,
+        email: current.email,
+        role: current.role,
+      }),
+      ...keysRevokedEvents(access, requestId, revokedKeys),
+    ]);
+    return revokedKeys;
   });
   await cache.invalidate(access.workspaceId);
-  await Promise.all(revoked.map((keyId) => keys.invalidate(keyId)));
+  await Promise.all(revoked.map((key) => keys.invalidate(key.id)));
 }
 
 /**
@@ -247,9 +279,9 @@ export function createMembers(
   /** The API-key cache: keys revoked here must stop at once, in every process. */
   keys: Pick<CredentialCache<unknown>, 'invalidate'>,
   /** Where `member.*` events are written, in the change's own transaction. */
-  _outbox?: Outbox,
+  outbox: Outbox,
 ): Members {
-  const ctx: MembersContext = { db, audit, cache, keys };
+  const ctx: MembersContext = { db, audit, cache, keys, outbox };
   return {
     list: (access) => list(ctx, access),
     add: (access, input, requestId) => add(ctx, access, input, requestId),

@@ -1,5 +1,6 @@
 import { createAirtableGateway, type GatewayEngine, isGatewayError } from '@airsuite/airtable-gateway';
 import { DEFAULT_OPERATION_LEASE_MS, OPEN_POLICY, type SafetyPolicy } from '@airsuite/tools';
+import { Registry } from 'prom-client';
 import { createAccessTokens } from './auth/access-tokens.ts';
 import { looksLikeApiKey } from './auth/api-key-format.ts';
 import { createLoginThrottle } from './auth/login-throttle.ts';
@@ -67,6 +68,8 @@ export interface Platform {
   operations: OperationLog;
   /** Endpoints, the outbox of events, the delivery log, and this process's delivery worker. */
   webhooks: WebhookServices;
+  /** Prometheus metrics of this process (webhook delivery), served at `/metrics`. */
+  metrics: Registry;
   /** `Authorization: Bearer …` → who is calling: an `ask_live_…` API key or an access token. */
   authenticate(bearer: string | undefined): Promise<Principal>;
   jwks(): Promise<{ keys: object[] }>;
@@ -160,7 +163,8 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     sessions: sessionCache,
     now,
   });
-  const webhooks = await createWebhookServices({ db, audit, secretBox, now }, options.webhooks);
+  const metrics = new Registry();
+  const webhooks = await createWebhookServices({ db, audit, secretBox, now, metrics }, options.webhooks);
   const accessCache = await createAccessCache(db);
   const workspaces = createWorkspaces(db, audit, accessCache, keyCache);
   const members = createMembers(db, audit, accessCache, keyCache, webhooks.outbox);
@@ -200,6 +204,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     tools,
     operations,
     webhooks,
+    metrics,
     async authenticate(bearer) {
       if (!bearer) {
         throw new PlatformError('AUTH_REQUIRED', 'send "Authorization: Bearer <access token or API key>"');

@@ -254,4 +254,14 @@ describe('events of tool writes', () => {
       expect(payload.type).toMatch(/^(record\.|tool\.failed)/);
     }
   });
+
+  it('counts deliveries, their lag and the backlog in /metrics, naming no workspace', async () => {
+    const metrics = await until(
+      async () => (await rig.call('GET', '/metrics')).body,
+      (text) => /airsuite_webhook_attempts_total\{outcome="success"\} [1-9]/.test(text),
+    );
+    expect(metrics).toMatch(/airsuite_webhook_delivery_lag_seconds_count [1-9]/);
+    expect(metrics).toMatch(/airsuite_webhook_backlog\{due="now"\} \d+/);
+    expect(metrics).not.toContain(workspace);
+  });
 });

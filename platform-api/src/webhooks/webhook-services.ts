@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { PlatformConfigError } from '../crypto/config-error.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { Database } from '../db/database.ts';
@@ -15,6 +16,7 @@ import {
 import { createWebhookEndpoints, type WebhookEndpoints } from './endpoints.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { urlCheckFor } from './url-check.ts';
+import { createDeliveryMetrics } from './worker/delivery-metrics.ts';
 import {
   createDeliveryWorker,
   type DeliveryWorker,
@@ -67,7 +69,7 @@ function policyOf(settings: WebhookSettings) {
 }
 
 export async function createWebhookServices(
-  deps: { db: Database; audit: AuditLog; secretBox: SecretBox; now: () => Date },
+  deps: { db: Database; audit: AuditLog; secretBox: SecretBox; now: () => Date; metrics: Registry },
   settings: WebhookSettings = {},
 ): Promise<WebhookServices> {
   const policy = policyOf(settings);
@@ -79,6 +81,7 @@ export async function createWebhookServices(
   });
   const deliveries = createWebhookDeliveries({ ...deps, outbox });
   if (settings.deliver === false) return { endpoints, deliveries, outbox, close: async () => {} };
+  const metrics = createDeliveryMetrics(deps.metrics, deps.db);
   const sender = createWebhookSender({ policy, ...(settings.ca ? { ca: settings.ca } : {}) });
   const worker = createDeliveryWorker({
     ...deps,
@@ -86,7 +89,10 @@ export async function createWebhookServices(
     outbox,
     schedule: createRetrySchedule(settings.retry),
     ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
-    ...(settings.onRecorded ? { onRecorded: settings.onRecorded } : {}),
+    onRecorded: (plans, disabled) => {
+      metrics.recorded(plans, disabled);
+      settings.onRecorded?.(plans, disabled);
+    },
     ...(settings.onError ? { onError: settings.onError } : {}),
   });
   await worker.start();

@@ -7,16 +7,19 @@ import { authRoutes } from './auth-routes.ts';
 import { connectionRoutes } from './connection-routes.ts';
 import { installDeniedAuditHook } from './denied-audit-hook.ts';
 import { memberRoutes } from './member-routes.ts';
+import { metricsRoutes } from './metrics-routes.ts';
 import { operationRoutes } from './operation-routes.ts';
 import { toolRoutes } from './tool-routes.ts';
+import { webhookRoutes } from './webhook-routes.ts';
 import { wellKnownRoutes } from './well-known-routes.ts';
 import { workspaceRoutes } from './workspace-routes.ts';
 
-/** Every route group of the platform API: `/v1/...` plus `/.well-known/jwks.json`. */
+/** Every route group of the platform API: `/v1/...` plus `/.well-known/jwks.json` and `/metrics`. */
 export async function registerPlatformRoutes(app: FastifyInstance, platform: Platform): Promise<void> {
   installAuthHook(app, platform);
   installDeniedAuditHook(app, platform);
   await app.register(wellKnownRoutes(platform));
+  await app.register(metricsRoutes(platform));
   for (const group of [
     authRoutes,
     workspaceRoutes,
@@ -26,6 +29,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, platform: Pla
     auditRoutes,
     toolRoutes,
     operationRoutes,
+    webhookRoutes,
   ]) {
     await app.register(group(platform), { prefix: '/v1' });
   }

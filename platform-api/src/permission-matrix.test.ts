@@ -10,7 +10,9 @@ import { PASSWORD, type RigUser, SAMPLE_CRM, usePlatformRig } from './testing/pl
  * error catalogue). Destructive cells build their own target, so no cell depends on another.
  */
 
-const rig = usePlatformRig();
+// Webhooks point at a public address and nothing is delivered: the rows test who may, not delivery.
+const rig = usePlatformRig({ webhooks: { deliver: false } });
+const WEBHOOK_URL = 'https://93.184.216.34/hooks';
 
 const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const satisfies readonly WorkspaceRole[];
 type Role = (typeof ROLES)[number];
@@ -97,6 +99,35 @@ async function roleOf(ws: string, userId: string): Promise<string | undefined> {
       userId,
     ]);
   return row?.role;
+}
+
+async function createWebhook(ws: string): Promise<string> {
+  const created = await rig.call('POST', `/v1/workspaces/${ws}/webhooks`, {
+    auth: owner.auth,
+    body: { url: WEBHOOK_URL, event_types: ['webhook.test'] },
+  });
+  expect(created.statusCode).toBe(201);
+  return created.json().id;
+}
+
+const webhooks = new Map<string, Promise<{ id: string; messageId: string }>>();
+
+/** One webhook per workspace with one (pending) test message, made by the owner on first use. */
+function webhookOf(ws: string): Promise<{ id: string; messageId: string }> {
+  const made =
+    webhooks.get(ws) ??
+    (async () => {
+      const id = await createWebhook(ws);
+      const sent = await rig.call('POST', `/v1/workspaces/${ws}/webhooks/${id}/test`, { auth: owner.auth });
+      expect(sent.statusCode).toBe(202);
+      const [message] = await rig
+        .db()
+        .query<{ id: string }>('SELECT id FROM webhook_messages WHERE event_id = $1', [sent.json().event_id]);
+      if (!message) throw new Error('the test event made no message');
+      return { id, messageId: message.id };
+    })();
+  webhooks.set(ws, made);
+  return made;
 }
 
 /** The credential `principal` uses in workspace `ws` (joining it or minting a key as needed). */
@@ -323,6 +354,110 @@ const ROWS: Row[] = [
     name: 'GET /tools',
     expect: everyone(200),
     request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/tools` }),
+  },
+  {
+    name: 'POST /webhooks',
+    expect: adminsOnly(201),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/webhooks`,
+      body: { url: WEBHOOK_URL, event_types: ['webhook.test'] },
+    }),
+  },
+  {
+    name: 'GET /webhooks',
+    expect: adminsOnly(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/webhooks` }),
+  },
+  {
+    name: 'GET /webhooks/{webhookId}',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'GET',
+      url: `/v1/workspaces/${ws}/webhooks/${(await webhookOf(ws)).id}`,
+    }),
+  },
+  {
+    name: 'PATCH /webhooks/{webhookId}',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'PATCH',
+      url: `/v1/workspaces/${ws}/webhooks/${(await webhookOf(ws)).id}`,
+      body: { description: 'matrix' },
+    }),
+  },
+  {
+    name: 'DELETE /webhooks/{webhookId}',
+    expect: adminsOnly(204),
+    async request(ws) {
+      const id = await createWebhook(ws);
+      return {
+        method: 'DELETE',
+        url: `/v1/workspaces/${ws}/webhooks/${id}`,
+        async afterwards(allowed) {
+          const rows = await rig.db().query('SELECT id FROM webhook_endpoints WHERE id = $1', [id]);
+          expect(rows).toHaveLength(allowed ? 0 : 1);
+        },
+      };
+    },
+  },
+  {
+    name: 'POST /webhooks/{webhookId}/rotate-secret',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/webhooks/${(await webhookOf(ws)).id}/rotate-secret`,
+      body: { overlap_seconds: 60 },
+    }),
+  },
+  {
+    name: 'POST /webhooks/{webhookId}/test',
+    expect: adminsOnly(202),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/webhooks/${(await webhookOf(ws)).id}/test`,
+    }),
+  },
+  {
+    name: 'GET /webhooks/{webhookId}/messages',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'GET',
+      url: `/v1/workspaces/${ws}/webhooks/${(await webhookOf(ws)).id}/messages`,
+    }),
+  },
+  {
+    name: 'GET /webhooks/{webhookId}/health',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'GET',
+      url: `/v1/workspaces/${ws}/webhooks/${(await webhookOf(ws)).id}/health`,
+    }),
+  },
+  {
+    name: 'POST /webhooks/{webhookId}/replay',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/webhooks/${(await webhookOf(ws)).id}/replay`,
+      body: { since: '2020-01-01T00:00:00Z' },
+    }),
+  },
+  {
+    name: 'GET /webhook-messages/{messageId}',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'GET',
+      url: `/v1/workspaces/${ws}/webhook-messages/${(await webhookOf(ws)).messageId}`,
+    }),
+  },
+  {
+    name: 'POST /webhook-messages/{messageId}/replay',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/webhook-messages/${(await webhookOf(ws)).messageId}/replay`,
+    }),
   },
   {
     name: 'POST /tools/list_bases (read tool)',

@@ -162,8 +162,14 @@ async function messageOf(tx: Queryable, access: WorkspaceAccess, messageId: stri
 const encodeCursor = (row: MessageRow) =>
   Buffer.from(`${iso(row.created_at)}|${row.id}`).toString('base64url');
 
+/**
+ * Exactly what `encodeCursor` writes. Anything looser reaches the database as a bad parameter
+ * (a NUL in the id, a year PostgreSQL cannot hold) and fails there instead of here.
+ */
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(msg_[A-Za-z0-9]{1,64})$/;
+
 function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [, at, id] = CURSOR.exec(Buffer.from(cursor, 'base64url').toString('utf8')) ?? [];
   const date = new Date(at ?? '');
   if (!id || Number.isNaN(date.getTime())) {
     throw new PlatformError('VALIDATION_FAILED', 'cursor is not one this API gave out', {

@@ -28,6 +28,19 @@ const CORE = [
   ['get', '/v1/workspaces/{id}/audit'],
   ['get', '/v1/workspaces/{id}/tools'],
   ['post', '/v1/workspaces/{id}/tools/{name}'],
+  ['get', '/v1/webhooks/event-types'],
+  ['post', '/v1/workspaces/{id}/webhooks'],
+  ['get', '/v1/workspaces/{id}/webhooks'],
+  ['get', '/v1/workspaces/{id}/webhooks/{webhookId}'],
+  ['patch', '/v1/workspaces/{id}/webhooks/{webhookId}'],
+  ['delete', '/v1/workspaces/{id}/webhooks/{webhookId}'],
+  ['post', '/v1/workspaces/{id}/webhooks/{webhookId}/rotate-secret'],
+  ['get', '/v1/workspaces/{id}/webhooks/{webhookId}/messages'],
+  ['post', '/v1/workspaces/{id}/webhooks/{webhookId}/replay'],
+  ['get', '/v1/workspaces/{id}/webhooks/{webhookId}/health'],
+  ['post', '/v1/workspaces/{id}/webhooks/{webhookId}/test'],
+  ['get', '/v1/workspaces/{id}/webhook-messages/{messageId}'],
+  ['post', '/v1/workspaces/{id}/webhook-messages/{messageId}/replay'],
 ] as const;
 
 describe('the OpenAPI document', () => {

@@ -21,6 +21,11 @@ export {
   type TableSchema,
   type UploadedAttachment,
   type UpsertResult,
+  type WebhookInfo,
+  type WebhookPayload,
+  type WebhookPayloadPage,
+  type WebhookSpecification,
+  type WebhookTableChanges,
   type WriteFailure,
 } from './client/index.ts';
 export { createGatewayEngine, type GatewayEngine } from './engine.ts';

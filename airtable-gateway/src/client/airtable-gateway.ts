@@ -31,6 +31,14 @@ import type {
   TableSchema,
   WhoAmI,
 } from './types.ts';
+import {
+  type CreatedWebhook,
+  type NewWebhook,
+  type WebhookInfo,
+  type WebhookPayloadPage,
+  type WebhookPayloadParams,
+  webhooksApi,
+} from './webhooks.ts';
 
 export const DEFAULT_CLIENT_PRIORITY: Priority = 'interactive';
 export const DEFAULT_CLIENT_CACHE = true;
@@ -188,6 +196,28 @@ export interface AirtableGateway {
     options?: CallOptions,
   ): Promise<UploadedAttachment>;
 
+  /**
+   * Registers a webhook on the base (creator permission; at most 10 a base). The answer's
+   * `macSecretBase64` is given only here.
+   */
+  createWebhook(baseId: string, webhook: NewWebhook, options?: CallOptions): Promise<CreatedWebhook>;
+  /** The base's webhooks, with their cursor, expiry and last notification. */
+  listWebhooks(baseId: string, options?: CallOptions): Promise<WebhookInfo[]>;
+  deleteWebhook(baseId: string, webhookId: string, options?: CallOptions): Promise<void>;
+  /** Extends the webhook to 7 days from now; an expired one cannot be refreshed (AIRTABLE_ERROR 422). */
+  refreshWebhook(
+    baseId: string,
+    webhookId: string,
+    options?: CallOptions,
+  ): Promise<{ expirationTime: string | null }>;
+  /** One page of payloads from `cursor` (at most 50); listing also extends an active webhook's life. */
+  listWebhookPayloads(
+    baseId: string,
+    webhookId: string,
+    params?: WebhookPayloadParams,
+    options?: CallOptions,
+  ): Promise<WebhookPayloadPage>;
+
   /** Ends this client and its `withPriority` siblings: later calls throw GATEWAY_INVALID_REQUEST. The engine stays open. */
   close(): Promise<void>;
 }
@@ -228,6 +258,7 @@ function build(options: Readonly<Required<AirtableGatewayOptions>>, lifecycle: L
     ...metadataApi(caller),
     ...commentsApi(caller),
     ...attachmentsApi(caller),
+    ...webhooksApi(caller),
     close: async () => {
       lifecycle.closed = true;
     },

@@ -44,3 +44,16 @@ export type {
   ViewSchema,
   WhoAmI,
 } from './types.ts';
+export type {
+  CreatedWebhook,
+  NewWebhook,
+  WebhookCellValues,
+  WebhookCreatedTable,
+  WebhookInfo,
+  WebhookNotificationResult,
+  WebhookPayload,
+  WebhookPayloadPage,
+  WebhookPayloadParams,
+  WebhookSpecification,
+  WebhookTableChanges,
+} from './webhooks.ts';

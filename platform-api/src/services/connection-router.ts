@@ -34,6 +34,11 @@ const BASE_METHODS = [
   'updateComment',
   'deleteComment',
   'uploadAttachment',
+  'createWebhook',
+  'listWebhooks',
+  'deleteWebhook',
+  'refreshWebhook',
+  'listWebhookPayloads',
 ] as const satisfies readonly (keyof AirtableGateway)[];
 
 /**

@@ -71,6 +71,13 @@ export const PLATFORM_ERRORS = {
   WEBHOOK_URL_INVALID: 400,
   // The URL leads to an address deliveries may not reach (loopback, private, metadata…).
   WEBHOOK_URL_FORBIDDEN: 422,
+  // Change capture: no capture of that base; Airtable's 10 webhooks a base are taken; Airtable
+  // refused to register one (base out of the connection's reach, no creator permission, scopes).
+  WEBHOOK_CAPTURE_NOT_FOUND: 404,
+  WEBHOOK_CAPTURE_LIMIT: 409,
+  WEBHOOK_CAPTURE_REFUSED: 422,
+  // An Airtable notification whose X-Airtable-Content-MAC does not verify.
+  WEBHOOK_NOTIFICATION_UNVERIFIED: 401,
   ...TOOL_STATUSES,
   RATE_LIMITED: 429,
   // PostgreSQL cannot be reached (down, restarting, connections cut): nobody's fault, try again.

@@ -8,6 +8,7 @@ import { benchOrchestrator } from './orchestrator.ts';
 import { benchPlatform } from './platform.ts';
 import { benchTools } from './tools.ts';
 import { benchQueueEngines } from './webhook-queue-engines.ts';
+import { benchWebhooks } from './webhooks.ts';
 
 /** Runs every benchmark and writes one JSON file per benchmark to bench/results/. */
 const benches: Record<string, () => Promise<unknown>> = {
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   platform: benchPlatform,
   'queue-engines': benchQueueEngines,
   tools: benchTools,
+  webhooks: benchWebhooks,
 };
 const only = process.argv[2];
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');

@@ -38,4 +38,11 @@ export {
   type RunningPlatformServer,
   startPlatformServer,
 } from './server.ts';
+export { type AuditLog, createAuditLog } from './services/audit-log.ts';
 export { requireRole } from './services/workspaces.ts';
+export { createOutbox, type EventInput, type Outbox, WEBHOOK_CHANNEL } from './webhooks/outbox.ts';
+export {
+  createWebhookServices,
+  type WebhookServices,
+  type WebhookSettings,
+} from './webhooks/webhook-services.ts';

@@ -54,7 +54,8 @@ export function createPinnedAgents(options: AgentOptions): PinnedAgents {
     keepAlive: true,
     maxSockets: options.maxSocketsPerHost,
     maxTotalSockets: options.maxTotalSockets,
-    maxFreeSockets: Math.min(options.maxSocketsPerHost, 4),
+    // As many idle as may be busy: a burst that ends must not close sockets the next one reopens.
+    maxFreeSockets: options.maxSocketsPerHost,
     timeout: 30_000,
     scheduling: 'lifo' as const,
   };

@@ -32,7 +32,7 @@ import { signWebhook } from './signing.ts';
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 15_000;
 /** Enough of an answer to show a person why it failed. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 4096;
-export const DEFAULT_MAX_SOCKETS_PER_HOST = 8;
+export const DEFAULT_MAX_SOCKETS_PER_HOST = 16;
 export const DEFAULT_MAX_TOTAL_SOCKETS = 256;
 export const DEFAULT_USER_AGENT = 'AirSuite-Webhooks/1.0';
 
@@ -69,7 +69,7 @@ export interface WebhookSenderOptions {
   timeoutMs?: number;
   /** Bytes of the answer kept; the rest is not read. Default 4 KiB. */
   maxResponseBytes?: number;
-  /** Kept-alive sockets per host; default 8. */
+  /** Kept-alive sockets per host (attempts to one receiver at once); default 16. */
   maxSocketsPerHost?: number;
   /** Sockets in all; default 256. */
   maxTotalSockets?: number;

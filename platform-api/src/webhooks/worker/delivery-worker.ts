@@ -17,6 +17,8 @@ export const DEFAULT_DELIVERY_LEASE_MS = 60_000;
 /** Retries come due without a NOTIFY: look this often. */
 export const DEFAULT_DELIVERY_POLL_MS = 1_000;
 export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600_000;
+const FLUSH_BATCH = 64;
+const FLUSH_DELAY_MS = 10;
 
 export interface DeliveryWorkerOptions {
   db: Database;
@@ -60,6 +62,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const concurrency = options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY;
   const leaseMs = options.leaseMs ?? DEFAULT_DELIVERY_LEASE_MS;
   const disableAfterMs = options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS;
+  const minClaim = Math.max(1, Math.floor(concurrency / 4));
   const wakeup = createWakeup(options.pollMs ?? DEFAULT_DELIVERY_POLL_MS);
   const state: WorkerState = {
     stopped: false,
@@ -77,6 +80,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     state.flushing ??= (async () => {
       while (state.finished.length > 0) {
         const batch = state.finished.splice(0, 500);
+        if (flushTimer) clearTimeout(flushTimer);
+        flushTimer = undefined;
         const plans = batch.map((finished) => planAttempt(finished, schedule));
         try {
           const disabled = await options.db.transaction((tx) =>
@@ -95,6 +100,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       state.flushing = undefined;
     });
     return state.flushing;
+  };
+
+  // Results are written in batches: at once when a batch is full, else a few ms after the first
+  // waits, so a steady trickle costs one transaction per batch and not one per delivery.
+  let flushTimer: NodeJS.Timeout | undefined;
+  const scheduleFlush = () => {
+    if (state.finished.length >= FLUSH_BATCH || state.stopped) {
+      if (flushTimer) clearTimeout(flushTimer);
+      flushTimer = undefined;
+      void flush();
+    } else {
+      flushTimer ??= setTimeout(() => {
+        flushTimer = undefined;
+        void flush();
+      }, FLUSH_DELAY_MS);
+    }
   };
 
   const deliver = async (
@@ -117,15 +138,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       options.onError?.(error);
     } finally {
       state.inFlight -= 1;
-      void flush();
-      // A slot is free: claim again if a good share of the slots is.
-      if (state.inFlight <= concurrency * 0.75) wakeup.wake();
+      scheduleFlush();
+      if (concurrency - state.inFlight >= minClaim) wakeup.wake();
     }
   };
 
   const claimAndStart = async (): Promise<number> => {
     const free = concurrency - state.inFlight;
-    if (free <= 0) return 0;
+    // Claims are batched too: wait for a quarter of the slots unless nothing is in flight.
+    if (free <= 0 || (state.inFlight > 0 && free < minClaim)) return 0;
     const claimed = await claimDue(options.db, { limit: free, leaseMs, now: now() });
     const opened = new Map<string, { secrets: string[]; headers: Record<string, string> }>();
     const at = now();

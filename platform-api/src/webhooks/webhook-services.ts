@@ -33,6 +33,8 @@ export interface WebhookSettings {
   deliver?: boolean;
   /** Attempts in flight at once per process (default 64). */
   concurrency?: number;
+  /** How long a claimed message stays this process's before it is due again (default 60 s). */
+  leaseMs?: number;
   retry?: RetryScheduleOptions;
   /** Replaces the system resolver (specs). */
   resolve?: ResolveHost;
@@ -89,6 +91,7 @@ export async function createWebhookServices(
     outbox,
     schedule: createRetrySchedule(settings.retry),
     ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
+    ...(settings.leaseMs ? { leaseMs: settings.leaseMs } : {}),
     onRecorded: (plans, disabled) => {
       metrics.recorded(plans, disabled);
       settings.onRecorded?.(plans, disabled);

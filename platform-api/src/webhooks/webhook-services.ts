@@ -15,7 +15,11 @@ import {
 } from './delivery/index.ts';
 import { createWebhookEndpoints, type WebhookEndpoints } from './endpoints.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
+import { pruneWebhookHistory } from './retention.ts';
 import { urlCheckFor } from './url-check.ts';
+
+const PRUNE_EVERY_MS = 3600_000;
+
 import { createDeliveryMetrics } from './worker/delivery-metrics.ts';
 import {
   createDeliveryWorker,
@@ -99,12 +103,18 @@ export async function createWebhookServices(
     ...(settings.onError ? { onError: settings.onError } : {}),
   });
   await worker.start();
+  // Pruning rides with delivery: a process that delivers also keeps the history bounded.
+  const pruner = setInterval(() => {
+    pruneWebhookHistory(deps.db, deps.now()).catch((error) => settings.onError?.(error));
+  }, PRUNE_EVERY_MS);
+  pruner.unref();
   return {
     endpoints,
     deliveries,
     outbox,
     worker,
     async close() {
+      clearInterval(pruner);
       await worker.stop();
       sender.close();
     },

@@ -150,32 +150,13 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
     const started = clock();
     const body = Buffer.from(attempt.body, 'utf8');
     const custom = attempt.headers ?? {};
-    // Signing first: a malformed secret or id is the caller's bug and throws before any I/O.
-    const signature = signWebhook({
-      id: attempt.messageId,
-      timestamp: startedAt,
-      body,
-      secrets: attempt.secrets,
-    });
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': userAgent,
-      'content-length': String(body.length),
-      ...custom,
-      ...signature,
-    };
-    const shown = { ...headers };
-    for (const name of Object.keys(custom)) if (name in shown) shown[name] = REDACTED;
-
-    const record = (extra: Partial<AttemptRecord> = {}): AttemptRecord => ({
+    const { headers, shown } = signedHeaders(attempt, { startedAt, body, userAgent });
+    const done = (verdict: AttemptVerdict, extra: Partial<AttemptRecord> = {}): AttemptOutcome => ({
       startedAt,
       latencyMs: Math.max(0, Math.round(clock() - started)),
       requestHeaders: shown,
       requestBodyBytes: body.length,
       ...extra,
-    });
-    const done = (verdict: AttemptVerdict, extra?: Partial<AttemptRecord>): AttemptOutcome => ({
-      ...record(extra),
       ...verdict,
     });
 
@@ -187,37 +168,11 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
         message: `custom headers: ${refused}`,
       });
     }
-
-    // One controller per attempt, aborted by the timer or the caller. (Not AbortSignal.any: a
-    // long-lived shutdown signal would collect one dependant per attempt.)
-    const controller = new AbortController();
-    const { signal } = controller;
-    let why: AttemptVerdict | undefined;
-    const stop = (verdict: AttemptVerdict) => {
-      why ??= verdict;
-      controller.abort();
-    };
-    const timer = setTimeout(
-      () =>
-        stop({
-          kind: 'retry',
-          code: 'WEBHOOK_TIMEOUT',
-          message: `the endpoint did not answer within ${timeoutMs} ms`,
-        }),
-      timeoutMs,
-    );
-    const onCancel = () =>
-      stop({
-        kind: 'retry',
-        code: 'WEBHOOK_CANCELLED',
-        message: 'the attempt was cancelled before it finished',
-      });
-    if (attempt.signal?.aborted) onCancel();
-    else attempt.signal?.addEventListener('abort', onCancel, { once: true });
-    const stopped = () => why;
+    const deadline = attemptDeadline(timeoutMs, attempt.signal);
+    const { signal } = deadline;
     try {
       const checked = await untilAborted(policy.check(attempt.url), signal);
-      if (!checked) return done(stopped()!);
+      if (!checked) return done(deadline.why()!);
       if (!checked.ok) {
         const { code, message } = checked.refusal;
         return code === 'WEBHOOK_URL_INVALID' || code === 'WEBHOOK_URL_FORBIDDEN_PORT'
@@ -237,18 +192,82 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
         result = await go();
       }
       const seen = { remoteAddress: result.remoteAddress, reusedConnection: result.reusedConnection };
-      if (result.kind === 'failure') return done(stopped() ?? judgeFailure(result.error, target), seen);
+      if (result.kind === 'failure') return done(deadline.why() ?? judgeFailure(result.error, target), seen);
       return done(judgeResponse(result.response, { url: target.url, now: now(), maxRetryAfterMs }), {
         ...seen,
         response: result.response,
       });
     } finally {
-      clearTimeout(timer);
-      attempt.signal?.removeEventListener('abort', onCancel);
+      deadline.dispose();
     }
   }
 
   return { send, close: () => agents.destroy() };
+}
+
+/**
+ * The request's headers, signed, and the same as the log may show them (custom header values
+ * hidden). Signing comes first: a malformed secret or id is the caller's bug and throws before any I/O.
+ */
+function signedHeaders(
+  attempt: WebhookAttempt,
+  sent: { startedAt: Date; body: Buffer; userAgent: string },
+): { headers: Record<string, string>; shown: Record<string, string> } {
+  const custom = attempt.headers ?? {};
+  const signature = signWebhook({
+    id: attempt.messageId,
+    timestamp: sent.startedAt,
+    body: sent.body,
+    secrets: attempt.secrets,
+  });
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': sent.userAgent,
+    'content-length': String(sent.body.length),
+    ...custom,
+    ...signature,
+  };
+  const shown = { ...headers };
+  for (const name of Object.keys(custom)) if (name in shown) shown[name] = REDACTED;
+  return { headers, shown };
+}
+
+/**
+ * One controller per attempt, aborted by its timer or by the caller's signal; `why()` says
+ * which. (Not AbortSignal.any: a long-lived shutdown signal would collect one dependant per attempt.)
+ */
+function attemptDeadline(timeoutMs: number, callerSignal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let why: AttemptVerdict | undefined;
+  const stop = (verdict: AttemptVerdict) => {
+    why ??= verdict;
+    controller.abort();
+  };
+  const timer = setTimeout(
+    () =>
+      stop({
+        kind: 'retry',
+        code: 'WEBHOOK_TIMEOUT',
+        message: `the endpoint did not answer within ${timeoutMs} ms`,
+      }),
+    timeoutMs,
+  );
+  const onCancel = () =>
+    stop({
+      kind: 'retry',
+      code: 'WEBHOOK_CANCELLED',
+      message: 'the attempt was cancelled before it finished',
+    });
+  if (callerSignal?.aborted) onCancel();
+  else callerSignal?.addEventListener('abort', onCancel, { once: true });
+  return {
+    signal: controller.signal,
+    why: () => why,
+    dispose() {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCancel);
+    },
+  };
 }
 
 function isStaleSocket(error: NodeJS.ErrnoException): boolean {

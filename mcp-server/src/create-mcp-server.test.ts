@@ -2,6 +2,7 @@ import {
   createCatalogue,
   defineTool,
   OPEN_POLICY,
+  platformTools,
   runTool,
   type SafetyPolicy,
   type ToolDefinition,
@@ -68,6 +69,17 @@ describe('createMcpServer over an in-memory transport', () => {
     const listed = tools.filter((t) => catalogue.has(t.name));
     expect(listed).toHaveLength(catalogue.size);
     expect(JSON.stringify({ tools: listed }).length).toBeLessThan(16_800);
+  });
+
+  // The account tools list 3,650; the eight webhook tools (admins only) 7,690: each
+  // says its limits (URL rules, event patterns, the secret shown once), which a model needs.
+  it('keeps the platform tools under 11,500 characters of tools/list', async () => {
+    const { client } = await connect({ tools: createCatalogue(OPEN_POLICY, { platform: true }) });
+    const { tools } = await client.listTools();
+    const platform = new Set(platformTools.map((t) => t.name));
+    const listed = tools.filter((t) => platform.has(t.name));
+    expect(listed).toHaveLength(platform.size);
+    expect(JSON.stringify({ tools: listed }).length).toBeLessThan(11_500);
   });
 
   it('returns structuredContent (validated by the client) and the compact rendering', async () => {

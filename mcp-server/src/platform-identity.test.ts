@@ -90,7 +90,16 @@ const expectedTools = (role: WorkspaceRole) =>
   createCatalogue({ readOnly: role === 'viewer' }, { role, platform: true })
     .map((t) => t.name)
     .sort();
-const PLATFORM_TOOLS = ['whoami', 'list_workspaces', 'list_members', 'list_connections', 'list_audit_events'];
+const PLATFORM_TOOLS = [
+  'whoami',
+  'list_workspaces',
+  'list_members',
+  'list_connections',
+  'list_audit_events',
+  'list_webhooks',
+  'create_webhook',
+  'send_test_webhook',
+];
 
 describe('MCP over HTTP with platform identities', () => {
   it.each(['viewer', 'editor', 'admin', 'owner'] as const)(
@@ -108,6 +117,7 @@ describe('MCP over HTTP with platform identities', () => {
       if (role === 'editor') {
         expect(names).toContain('create_records');
         expect(names).not.toContain('list_audit_events');
+        expect(names.filter((name) => name.includes('webhook'))).toEqual([]);
       }
       if (role === 'admin' || role === 'owner') expect(names).toEqual(expect.arrayContaining(PLATFORM_TOOLS));
     },
@@ -174,6 +184,29 @@ describe('MCP over HTTP with platform identities', () => {
       role: 'admin',
       authenticated_with: 'api_key',
     });
+  });
+
+  it('create_webhook to a loopback URL (not allow-listed) is an error result that says what to do', async () => {
+    const { client } = await connect(keys.admin.auth);
+    const result = await client.callTool({
+      name: 'create_webhook',
+      arguments: { url: 'http://127.0.0.1:8999/hooks', event_types: ['*'] },
+    });
+    expect(result.isError).toBe(true);
+    expect(result._meta).toEqual({
+      airsuite: { code: 'TOOL_INVALID_INPUT', details: { platformCode: 'WEBHOOK_URL_FORBIDDEN' } },
+    });
+    expect((result.content as { text: string }[])[0]?.text).toMatch(
+      /^TOOL_INVALID_INPUT: url: .*deliveries go only to public addresses/,
+    );
+    const rows = await rig.db().query('SELECT id FROM webhook_endpoints WHERE workspace_id = $1', [ws]);
+    expect(rows).toEqual([]);
+  });
+
+  it('an editor key is not served the webhook tools: calling one is a protocol error', async () => {
+    const { client } = await connect(keys.editor.auth);
+    const call = client.callTool({ name: 'list_webhooks', arguments: {} });
+    await expect(call).rejects.toMatchObject({ code: ErrorCode.InvalidParams });
   });
 
   it.each([

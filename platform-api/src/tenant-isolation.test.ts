@@ -146,7 +146,15 @@ const ROUTES: Route[] = [
   },
   { name: 'GET audit', method: 'GET', path: (ws) => `/v1/workspaces/${ws}/audit` },
   { name: 'GET tools', method: 'GET', path: (ws) => `/v1/workspaces/${ws}/tools` },
-  ...['whoami', 'list_workspaces', 'list_members', 'list_connections', 'list_audit_events', 'list_bases'].map(
+  ...[
+    'whoami',
+    'list_workspaces',
+    'list_members',
+    'list_connections',
+    'list_audit_events',
+    'list_webhooks',
+    'list_bases',
+  ].map(
     (tool): Route => ({
       name: `POST tools/${tool}`,
       method: 'POST',
@@ -165,6 +173,12 @@ const ROUTES: Route[] = [
     method: 'POST',
     path: (ws) => `/v1/workspaces/${ws}/tools/create_records`,
     body: () => ({ base_id: SAMPLE_CRM, table: 'Companies', records: [{ fields: { Name: 'Intruder' } }] }),
+  },
+  {
+    name: 'POST tools/create_webhook',
+    method: 'POST',
+    path: (ws) => `/v1/workspaces/${ws}/tools/create_webhook`,
+    body: () => ({ url: 'https://93.184.216.34/hooks', event_types: ['*'] }),
   },
   {
     name: 'POST tools/no_such_tool',

@@ -28,7 +28,19 @@ const WRITES = [
   'list_operations',
 ];
 const PLATFORM_VIEWER = ['whoami', 'list_workspaces', 'list_members', 'list_connections'];
-const AUDIT = ['list_audit_events'];
+// Admins and owners: the audit log and the webhooks (platform changes, never Airtable writes,
+// so a read-only deployment keeps them).
+const AUDIT = [
+  'list_audit_events',
+  'list_webhook_event_types',
+  'list_webhooks',
+  'create_webhook',
+  'update_webhook',
+  'delete_webhook',
+  'list_webhook_deliveries',
+  'replay_webhook_delivery',
+  'send_test_webhook',
+];
 
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();
 const sorted = (...lists: string[][]) => lists.flat().sort();

@@ -1,6 +1,15 @@
-import { type PlatformPort, ToolError } from '@airsuite/tools';
-import { isPlatformError } from '../errors.ts';
+import type {
+  PlatformPort,
+  PlatformWebhook,
+  PlatformWebhookDelivery,
+  PlatformWebhooks,
+} from '@airsuite/tools';
+import { ToolError } from '@airsuite/tools';
+import { isPlatformError, type PlatformError, type PlatformErrorCode } from '../errors.ts';
 import type { WorkspaceAccess } from '../principal.ts';
+import type { WebhookMessage } from '../webhooks/deliveries.ts';
+import type { WebhookEndpoint } from '../webhooks/endpoint-rows.ts';
+import { describeEventTypes } from '../webhooks/events/catalogue.ts';
 import type { WebhookServices } from '../webhooks/webhook-services.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { Connections } from './connections.ts';
@@ -16,7 +25,29 @@ export interface PlatformPortDeps {
   webhooks?: Pick<WebhookServices, 'endpoints' | 'deliveries'>;
 }
 
-/** Platform failures become tool errors a model can read; nothing else about them leaks. */
+/** What a model can do next, said after the platform's own message (which speaks of REST). */
+const NEXT_STEP: Partial<Record<PlatformErrorCode, string>> = {
+  WEBHOOK_NOT_FOUND: 'list_webhooks gives the ids',
+  WEBHOOK_MESSAGE_NOT_FOUND: "list_webhook_deliveries gives an endpoint's delivery ids",
+};
+
+function toolMessage(error: PlatformError): string {
+  if (error.code === 'WEBHOOK_EVENT_TYPE_UNKNOWN' && Array.isArray(error.details?.unknown)) {
+    const unknown = (error.details.unknown as unknown[]).map((t) => `"${String(t)}"`).join(', ');
+    return `unknown event type ${unknown}; list_webhook_event_types lists them (or use "prefix.*" such as "record.*", or "*")`;
+  }
+  const next = NEXT_STEP[error.code];
+  return next ? `${error.message}; ${next}` : error.message;
+}
+
+/**
+ * Platform failures become tool errors a model can read; nothing else about them leaks. A
+ * refusal by role is TOOL_NOT_ALLOWED, the database away TOOL_UNAVAILABLE; anything else (an
+ * unknown id, a URL refused, the endpoint limit) is the call's to change: TOOL_INVALID_INPUT,
+ * with the platform's code in `details.platformCode` for programs. There is no generic
+ * not-found tool code (TOOL_NOT_FOUND is the platform's "no such tool"), and an unknown id is
+ * input to change, as the next step in the message says.
+ */
 async function asTool<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -25,10 +56,73 @@ async function asTool<T>(work: () => Promise<T>): Promise<T> {
       // The database being down is not the model's call to fix: it may try again later.
       if (error.code === 'DATABASE_UNAVAILABLE') throw new ToolError('TOOL_UNAVAILABLE', error.message);
       const code = error.code === 'FORBIDDEN' ? 'TOOL_NOT_ALLOWED' : 'TOOL_INVALID_INPUT';
-      throw new ToolError(code, error.message);
+      throw new ToolError(code, toolMessage(error), { platformCode: error.code });
     }
     throw error;
   }
+}
+
+/** Field by field: the endpoint as the service shows it already holds no secret or header value. */
+const webhookOf = (e: WebhookEndpoint): PlatformWebhook => ({
+  id: e.id,
+  url: e.url,
+  description: e.description,
+  eventTypes: e.eventTypes,
+  headerNames: e.headerNames,
+  enabled: e.enabled,
+  ...(e.disabledReason ? { disabledReason: e.disabledReason } : {}),
+  ...(e.failingSince ? { failingSince: e.failingSince } : {}),
+  ...(e.lastError ? { lastError: e.lastError } : {}),
+  ...(e.previousSecretExpiresAt ? { previousSecretExpiresAt: e.previousSecretExpiresAt } : {}),
+  createdAt: e.createdAt,
+  updatedAt: e.updatedAt,
+});
+
+const deliveryOf = ({ endpointId, ...message }: WebhookMessage): PlatformWebhookDelivery => ({
+  ...message,
+  webhookId: endpointId,
+});
+
+/** The event catalogue as a model picks from it: the data's field names, not the whole JSON Schema. */
+function eventTypes() {
+  return describeEventTypes().map(({ type, description, schema }) => {
+    const data = (schema.properties as Record<string, { properties?: Record<string, unknown> }> | undefined)
+      ?.data;
+    return { type, description, dataFields: Object.keys(data?.properties ?? {}) };
+  });
+}
+
+function webhooksFor(
+  access: WorkspaceAccess,
+  { endpoints, deliveries }: NonNullable<PlatformPortDeps['webhooks']>,
+): PlatformWebhooks {
+  return {
+    list: () => asTool(async () => (await endpoints.list(access)).map(webhookOf)),
+    create: (input, requestId) =>
+      asTool(async () => {
+        const { endpoint, secret } = await endpoints.create(access, input, requestId);
+        return { webhook: webhookOf(endpoint), secret };
+      }),
+    update: (id, patch, requestId) =>
+      asTool(async () => webhookOf(await endpoints.update(access, id, patch, requestId))),
+    remove: (id, requestId) => asTool(() => endpoints.remove(access, id, requestId)),
+    deliveries: (webhookId, query) =>
+      asTool(async () => {
+        const page = await deliveries.list(access, webhookId, query);
+        return {
+          deliveries: page.messages.map(deliveryOf),
+          ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+        };
+      }),
+    replay: (deliveryId, requestId) =>
+      asTool(async () => deliveryOf(await deliveries.replay(access, deliveryId, requestId))),
+    sendTest: (webhookId, requestId) =>
+      asTool(async () => {
+        const sent = await deliveries.sendTest(access, webhookId, requestId);
+        return { eventId: sent.id, queued: sent.messages };
+      }),
+    eventTypes: async () => eventTypes(),
+  };
 }
 
 /** The platform as the platform tools see it: bound to one caller in one workspace. */
@@ -77,5 +171,6 @@ export function platformPortFor(access: WorkspaceAccess, deps: PlatformPortDeps)
         requireRole(access, 'admin', 'reading the audit log');
         return deps.audit.list(access.workspaceId, query);
       }),
+    ...(deps.webhooks ? { webhooks: webhooksFor(access, deps.webhooks) } : {}),
   };
 }

@@ -4,10 +4,24 @@ const MAX_ITEMS = 10;
 // Deep enough for `records[i].fields.<name>`, the shape of every write tool's input.
 const MAX_DEPTH = 4;
 
+/** Custom HTTP headers (a webhook's): their values are often credentials, whatever their names. */
+const HEADERS_KEY = 'headers';
+// As many as a webhook endpoint may have.
+const MAX_HEADER_NAMES = 20;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function redactedValues(headers: Record<string, unknown>): Record<string, string> {
+  const names = Object.keys(headers).slice(0, MAX_HEADER_NAMES);
+  return Object.fromEntries(names.map((name) => [summariseArguments(name) as string, '[redacted]']));
+}
+
 /**
  * What the audit trail keeps of a call's arguments: enough to tell what was asked, never a
- * secret and never a whole payload. Keys that name secrets are replaced, long strings and
- * arrays are cut, deep objects are flattened to a marker.
+ * secret and never a whole payload. Keys that name secrets are replaced, so are the values of
+ * `headers` (their names are kept), long strings and arrays are cut, deep objects are
+ * flattened to a marker.
  */
 export function summariseArguments(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
@@ -21,7 +35,9 @@ export function summariseArguments(value: unknown, depth = 0): unknown {
   }
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) ? '[redacted]' : summariseArguments(item, depth + 1);
+    if (SECRET_KEY.test(key)) out[key] = '[redacted]';
+    else if (key === HEADERS_KEY && isPlainObject(item)) out[key] = redactedValues(item);
+    else out[key] = summariseArguments(item, depth + 1);
   }
   return out;
 }

@@ -13,6 +13,90 @@ export interface PlatformPort {
   listConnections(): Promise<PlatformConnection[]>;
   /** Newest first; `cursor` is the previous page's `nextCursor`. Admins and owners only. */
   listAuditEvents(query: PlatformAuditQuery): Promise<{ events: PlatformAuditEvent[]; nextCursor?: string }>;
+  /** The workspace's webhook endpoints and their deliveries (admins and owners); absent where the platform has no webhooks. */
+  webhooks?: PlatformWebhooks;
+}
+
+/**
+ * Webhook endpoints of the current workspace. Nothing here ever returns a custom header's
+ * value, and the signing secret only in `create`'s answer. `requestId` ties the platform's
+ * own audit row to the call that caused it.
+ */
+export interface PlatformWebhooks {
+  list(): Promise<PlatformWebhook[]>;
+  create(
+    input: PlatformWebhookInput,
+    requestId?: string,
+  ): Promise<{ webhook: PlatformWebhook; secret: string }>;
+  /** `headers` replaces every custom header (`{}` removes them); `enabled: false` cancels what waited. */
+  update(id: string, patch: PlatformWebhookPatch, requestId?: string): Promise<PlatformWebhook>;
+  remove(id: string, requestId?: string): Promise<void>;
+  /** Newest first; `cursor` is the previous page's `nextCursor`. */
+  deliveries(
+    webhookId: string,
+    query: PlatformDeliveryQuery,
+  ): Promise<{ deliveries: PlatformWebhookDelivery[]; nextCursor?: string }>;
+  /** Due again at once with a fresh retry schedule; a pending delivery is left as it is. */
+  replay(deliveryId: string, requestId?: string): Promise<PlatformWebhookDelivery>;
+  /** Queues a `webhook.test` event to this endpoint only. */
+  sendTest(webhookId: string, requestId?: string): Promise<{ eventId: string; queued: number }>;
+  /** The event types an endpoint may subscribe to. */
+  eventTypes(): Promise<PlatformEventType[]>;
+}
+
+export interface PlatformWebhookInput {
+  url: string;
+  eventTypes: string[];
+  description?: string;
+  headers?: Record<string, string>;
+}
+
+export type PlatformWebhookPatch = Partial<PlatformWebhookInput> & { enabled?: boolean };
+
+export interface PlatformWebhook {
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  /** Names of the custom headers sent with every delivery; never their values. */
+  headerNames: string[];
+  enabled: boolean;
+  disabledReason?: 'manual' | 'gone' | 'failing' | 'refused';
+  failingSince?: string;
+  lastError?: string;
+  previousSecretExpiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type PlatformDeliveryState = 'pending' | 'delivered' | 'dead' | 'aborted' | 'cancelled';
+
+export interface PlatformDeliveryQuery {
+  state?: PlatformDeliveryState;
+  limit?: number;
+  cursor?: string;
+}
+
+/** One event to one endpoint; its `id` is the `webhook-id` header of every attempt. */
+export interface PlatformWebhookDelivery {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  state: PlatformDeliveryState;
+  attempts: number;
+  nextAttemptAt?: string;
+  lastStatus?: number;
+  lastError?: string;
+  createdAt: string;
+  finishedAt?: string;
+}
+
+export interface PlatformEventType {
+  type: string;
+  description: string;
+  /** Top-level keys of the event's `data`. */
+  dataFields: string[];
 }
 
 export type WorkspaceRole = 'owner' | 'admin' | 'editor' | 'viewer';

@@ -4,7 +4,7 @@ import type { PlatformPort } from '../core/platform-port.ts';
 import type { ToolContext } from '../core/tool-context.ts';
 import { ToolError } from '../core/tool-error.ts';
 
-/** Every platform tool: reads the caller's own account, never Airtable; safe to repeat. */
+/** A platform tool that only reads the caller's own account, never Airtable; safe to repeat. */
 export function platformAnnotations(title: string): ToolAnnotations {
   return { title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 }

@@ -159,7 +159,8 @@ describe('the delivery worker', () => {
     const hooks = await receiver(() => ({ status: 503, headers: { 'retry-after': '0' } }));
     const { endpoint: target } = await endpoint(access, { url: hooks.url });
     const emitted = await emit(access, 20);
-    await worker();
+    // Attempts enough that none becomes a dead letter before the receiver is back, however slow the machine.
+    await worker({ schedule: createRetrySchedule({ delaysMs: [0, ...Array(40).fill(50)], jitter: 0 }) });
     await until(
       () => messages(target.id),
       (rows) => rows.every((row) => row.attempts >= 2),
@@ -323,5 +324,21 @@ describe('the delivery worker', () => {
     await sleep(150);
     expect(hooks.received).toEqual([]);
     expect((await messages(target.id)).map((row) => row.state)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('never deadlocks when an endpoint is turned off and on while its results are being recorded', async () => {
+    const access = await workspace();
+    const hooks = await receiver(() => ({ status: 500 }));
+    const { endpoint: target } = await endpoint(access, { url: hooks.url });
+    const errors: unknown[] = [];
+    await worker({ concurrency: 16, onError: (error) => errors.push(error) });
+    const service = endpointsService();
+    for (let round = 0; round < 15; round++) {
+      await emit(access, 16);
+      await sleep(5 + (round % 4) * 5);
+      await service.update(access, target.id, { enabled: false });
+      await service.update(access, target.id, { enabled: true });
+    }
+    expect(errors).toEqual([]);
   });
 });

@@ -6,9 +6,10 @@ import { createRetrySchedule, type RetrySchedule, type WebhookSender } from '../
 import type { AutomaticDisable } from '../disable-endpoint.ts';
 import { openHeaders, signingSecrets } from '../endpoint-rows.ts';
 import { type Outbox, WEBHOOK_CHANNEL } from '../outbox.ts';
-import { type AttemptPlan, type FinishedAttempt, planAttempt } from './attempt-plan.ts';
+import { type AttemptPlan, planAttempt } from './attempt-plan.ts';
 import { type ClaimedMessage, claimDue } from './claim-due.ts';
 import { recordAttempts } from './record-attempts.ts';
+import { createResultBatcher } from './result-batcher.ts';
 import { createWakeup } from './wakeup.ts';
 
 export const DEFAULT_DELIVERY_CONCURRENCY = 64;
@@ -17,8 +18,6 @@ export const DEFAULT_DELIVERY_LEASE_MS = 60_000;
 /** Retries come due without a NOTIFY: look this often. */
 export const DEFAULT_DELIVERY_POLL_MS = 1_000;
 export const DEFAULT_DISABLE_AFTER_MS = 5 * 24 * 3600_000;
-const FLUSH_BATCH = 64;
-const FLUSH_DELAY_MS = 10;
 
 export interface DeliveryWorkerOptions {
   db: Database;
@@ -51,8 +50,6 @@ export interface DeliveryWorker {
 interface WorkerState {
   stopped: boolean;
   inFlight: number;
-  finished: FinishedAttempt[];
-  flushing: Promise<void> | undefined;
   abort: AbortController;
 }
 
@@ -67,8 +64,6 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const state: WorkerState = {
     stopped: false,
     inFlight: 0,
-    finished: [],
-    flushing: undefined,
     abort: new AbortController(),
   };
   // Every attempt in flight listens for the shutdown (and stops listening when it ends).
@@ -76,47 +71,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   let unlisten: (() => Promise<void>) | undefined;
   let loop: Promise<void> | undefined;
 
-  const flush = (): Promise<void> => {
-    state.flushing ??= (async () => {
-      while (state.finished.length > 0) {
-        const batch = state.finished.splice(0, 500);
-        if (flushTimer) clearTimeout(flushTimer);
-        flushTimer = undefined;
-        const plans = batch.map((finished) => planAttempt(finished, schedule));
-        try {
-          const disabled = await options.db.transaction((tx) =>
-            recordAttempts(tx, plans, { deps: options, now: now(), disableAfterMs }),
-          );
-          options.onRecorded?.(plans, disabled);
-        } catch (error) {
-          options.onError?.(error);
-          if (state.stopped) break;
-          // Kept for the next try; if this process dies first, the leases bring them back.
-          state.finished.unshift(...batch);
-          await wakeup.sleep(options.pollMs ?? DEFAULT_DELIVERY_POLL_MS);
-        }
-      }
-    })().finally(() => {
-      state.flushing = undefined;
-    });
-    return state.flushing;
-  };
-
-  // Results are written in batches: at once when a batch is full, else a few ms after the first
-  // waits, so a steady trickle costs one transaction per batch and not one per delivery.
-  let flushTimer: NodeJS.Timeout | undefined;
-  const scheduleFlush = () => {
-    if (state.finished.length >= FLUSH_BATCH || state.stopped) {
-      if (flushTimer) clearTimeout(flushTimer);
-      flushTimer = undefined;
-      void flush();
-    } else {
-      flushTimer ??= setTimeout(() => {
-        flushTimer = undefined;
-        void flush();
-      }, FLUSH_DELAY_MS);
-    }
-  };
+  const results = createResultBatcher({
+    retryMs: options.pollMs ?? DEFAULT_DELIVERY_POLL_MS,
+    ...(options.onError ? { onError: options.onError } : {}),
+    async write(batch) {
+      const plans = batch.map((finished) => planAttempt(finished, schedule));
+      const disabled = await options.db.transaction((tx) =>
+        recordAttempts(tx, plans, { deps: options, now: now(), disableAfterMs }),
+      );
+      options.onRecorded?.(plans, disabled);
+    },
+  });
 
   const deliver = async (
     message: ClaimedMessage,
@@ -132,13 +97,12 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         headers,
         signal: state.abort.signal,
       });
-      state.finished.push({ message, outcome });
+      results.push({ message, outcome });
     } catch (error) {
       // A sender bug: the message waits for its lease to run out rather than being lost.
       options.onError?.(error);
     } finally {
       state.inFlight -= 1;
-      scheduleFlush();
       if (concurrency - state.inFlight >= minClaim) wakeup.wake();
     }
   };
@@ -200,7 +164,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       state.abort.abort();
       while (state.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
       // One try: if the database is away now, the leases bring these messages back (a duplicate, never a loss).
-      await flush();
+      await results.close();
     },
   };
 }

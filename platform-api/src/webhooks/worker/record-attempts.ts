@@ -89,6 +89,20 @@ async function updateHealth(
   );
 }
 
+/**
+ * One lock order everywhere: an endpoint before its messages (as disabling, deleting and
+ * updating an endpoint take them), endpoints in id order. Without it a worker recording results
+ * (messages, then the endpoint's health) and someone turning the endpoint off (the endpoint,
+ * then its pending messages) can deadlock, and two workers can deadlock on two endpoints.
+ */
+async function lockEndpoints(tx: Queryable, plans: readonly AttemptPlan[]): Promise<void> {
+  const ids = [...new Set(plans.map((plan) => plan.message.endpoint.id))].sort();
+  await tx.query(
+    'SELECT id FROM webhook_endpoints WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE',
+    [ids],
+  );
+}
+
 export interface RecordOptions {
   deps: Parameters<typeof disableAutomatically>[1];
   now: Date;
@@ -107,6 +121,7 @@ export async function recordAttempts(
   options: RecordOptions,
 ): Promise<AutomaticDisable[]> {
   if (plans.length === 0) return [];
+  await lockEndpoints(tx, plans);
   await insertAttemptRows(tx, plans);
   await updateMessages(tx, plans);
   const failingSinceBefore = new Date(options.now.getTime() - options.disableAfterMs);

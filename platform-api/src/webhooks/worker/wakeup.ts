@@ -33,14 +33,6 @@ export function createWakeup(pollMs: number) {
         timer = setTimeout(settle, pollMs);
       });
     },
-    /** A plain pause that `close()` cuts short. */
-    sleep(ms: number): Promise<void> {
-      if (closed) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const pause = setTimeout(resolve, ms);
-        pause.unref();
-      });
-    },
     close() {
       closed = true;
       settle();

@@ -557,10 +557,20 @@ describe('GET /v1/workspaces/{id}/tools is exactly the role’s catalogue', () =
     expect(names(editor)).not.toContain('list_audit_events');
   });
 
-  it('gives admins and owners the editor’s tools plus list_audit_events', async () => {
+  it('gives admins and owners the editor’s tools plus list_audit_events and the webhook tools', async () => {
     const editor = await catalogue(roleUsers.editor.auth);
     const admin = await catalogue(roleUsers.admin.auth);
-    expect(names(admin)).toEqual([...names(editor), 'list_audit_events'].sort());
+    const webhookTools = [
+      'list_webhook_event_types',
+      'list_webhooks',
+      'create_webhook',
+      'update_webhook',
+      'delete_webhook',
+      'list_webhook_deliveries',
+      'replay_webhook_delivery',
+      'send_test_webhook',
+    ];
+    expect(names(admin)).toEqual([...names(editor), 'list_audit_events', ...webhookTools].sort());
     expect(names(await catalogue(owner.auth))).toEqual(names(admin));
   });
 

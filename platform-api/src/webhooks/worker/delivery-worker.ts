@@ -53,6 +53,49 @@ interface WorkerState {
   abort: AbortController;
 }
 
+/** Where finished attempts go: planned, then recorded in batches, then told to `onRecorded`. */
+function resultsFor(
+  options: DeliveryWorkerOptions,
+  rules: { schedule: RetrySchedule; now: () => Date; disableAfterMs: number },
+) {
+  return createResultBatcher({
+    retryMs: options.pollMs ?? DEFAULT_DELIVERY_POLL_MS,
+    ...(options.onError ? { onError: options.onError } : {}),
+    async write(batch) {
+      const plans = batch.map((finished) => planAttempt(finished, rules.schedule));
+      const disabled = await options.db.transaction((tx) =>
+        recordAttempts(tx, plans, { deps: options, now: rules.now(), disableAfterMs: rules.disableAfterMs }),
+      );
+      options.onRecorded?.(plans, disabled);
+    },
+  });
+}
+
+/** A claim's secrets and custom headers, opened once per endpoint version (not per message). */
+function openerOf(box: SecretBox, at: Date) {
+  const opened = new Map<string, { secrets: string[]; headers: Record<string, string> }>();
+  return (message: ClaimedMessage) => {
+    const key = `${message.endpoint.id}:${new Date(message.endpoint.updated_at).getTime()}`;
+    let sealed = opened.get(key);
+    if (!sealed) {
+      sealed = {
+        secrets: signingSecrets(box, message.endpoint, at),
+        headers: openHeaders(box, message.endpoint),
+      };
+      opened.set(key, sealed);
+    }
+    return sealed;
+  };
+}
+
+/** Lets attempts in flight finish for `graceMs`, then cuts the rest (they are given back). */
+async function settleInFlight(state: WorkerState, graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (state.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  state.abort.abort();
+  while (state.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+}
+
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const now = options.now ?? (() => new Date());
   const schedule = options.schedule ?? createRetrySchedule();
@@ -61,27 +104,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   const disableAfterMs = options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS;
   const minClaim = Math.max(1, Math.floor(concurrency / 4));
   const wakeup = createWakeup(options.pollMs ?? DEFAULT_DELIVERY_POLL_MS);
-  const state: WorkerState = {
-    stopped: false,
-    inFlight: 0,
-    abort: new AbortController(),
-  };
+  const state: WorkerState = { stopped: false, inFlight: 0, abort: new AbortController() };
   // Every attempt in flight listens for the shutdown (and stops listening when it ends).
   setMaxListeners(0, state.abort.signal);
   let unlisten: (() => Promise<void>) | undefined;
   let loop: Promise<void> | undefined;
 
-  const results = createResultBatcher({
-    retryMs: options.pollMs ?? DEFAULT_DELIVERY_POLL_MS,
-    ...(options.onError ? { onError: options.onError } : {}),
-    async write(batch) {
-      const plans = batch.map((finished) => planAttempt(finished, schedule));
-      const disabled = await options.db.transaction((tx) =>
-        recordAttempts(tx, plans, { deps: options, now: now(), disableAfterMs }),
-      );
-      options.onRecorded?.(plans, disabled);
-    },
-  });
+  const results = resultsFor(options, { schedule, now, disableAfterMs });
 
   const deliver = async (
     message: ClaimedMessage,
@@ -112,20 +141,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     // Claims are batched too: wait for a quarter of the slots unless nothing is in flight.
     if (free <= 0 || (state.inFlight > 0 && free < minClaim)) return 0;
     const claimed = await claimDue(options.db, { limit: free, leaseMs, now: now() });
-    const opened = new Map<string, { secrets: string[]; headers: Record<string, string> }>();
-    const at = now();
+    const open = openerOf(options.secretBox, now());
     for (const message of claimed) {
-      const key = `${message.endpoint.id}:${new Date(message.endpoint.updated_at).getTime()}`;
-      let sealed = opened.get(key);
-      if (!sealed) {
-        sealed = {
-          secrets: signingSecrets(options.secretBox, message.endpoint, at),
-          headers: openHeaders(options.secretBox, message.endpoint),
-        };
-        opened.set(key, sealed);
-      }
+      const { secrets, headers } = open(message);
       state.inFlight += 1;
-      void deliver(message, sealed.secrets, sealed.headers);
+      void deliver(message, secrets, headers);
     }
     return claimed.length === free ? claimed.length : 0;
   };
@@ -159,10 +179,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       wakeup.close();
       await unlisten?.();
       await loop;
-      const deadline = Date.now() + graceMs;
-      while (state.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      state.abort.abort();
-      while (state.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+      await settleInFlight(state, graceMs);
       // One try: if the database is away now, the leases bring these messages back (a duplicate, never a loss).
       await results.close();
     },

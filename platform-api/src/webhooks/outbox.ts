@@ -13,6 +13,12 @@ import {
 /** Workers LISTEN here; the NOTIFY is sent by the change's own transaction, so only a commit wakes them. */
 export const WEBHOOK_CHANNEL = 'airsuite_webhooks';
 
+/**
+ * Event streams (`webhooks listen`) LISTEN here: every batch of events NOTIFYs it, payload the
+ * workspace id, whether or not an endpoint subscribes (workers are not woken for nothing).
+ */
+export const WEBHOOK_EVENTS_CHANNEL = 'airsuite_webhook_events';
+
 export interface EventInput<T extends EventType = EventType> {
   workspaceId: string;
   type: T;
@@ -89,14 +95,21 @@ async function insertRows(tx: Queryable, rows: Rows, at: Date): Promise<void> {
      ORDER BY n`,
     [events.id, events.workspace, events.type, events.payload, at],
   );
-  if (messages.id.length === 0) return;
+  if (messages.id.length > 0) {
+    await tx.query(
+      `INSERT INTO webhook_messages (id, workspace_id, endpoint_id, event_id, state, next_attempt_at, created_at)
+       SELECT id, workspace_id, endpoint_id, event_id, 'pending', $5, $5
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS m (id, workspace_id, endpoint_id, event_id)`,
+      [messages.id, messages.workspace, messages.endpoint, messages.event, at],
+    );
+  }
+  // One statement for both channels: the workers' (when there is work), the streams' (always).
   await tx.query(
-    `INSERT INTO webhook_messages (id, workspace_id, endpoint_id, event_id, state, next_attempt_at, created_at)
-     SELECT id, workspace_id, endpoint_id, event_id, 'pending', $5, $5
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS m (id, workspace_id, endpoint_id, event_id)`,
-    [messages.id, messages.workspace, messages.endpoint, messages.event, at],
+    `SELECT pg_notify($1, w) FROM unnest($2::text[]) AS w${messages.id.length > 0 ? ' UNION ALL SELECT pg_notify($3, $4)' : ''}`,
+    messages.id.length > 0
+      ? [WEBHOOK_EVENTS_CHANNEL, [...new Set(events.workspace)], WEBHOOK_CHANNEL, '']
+      : [WEBHOOK_EVENTS_CHANNEL, [...new Set(events.workspace)]],
   );
-  await tx.query('SELECT pg_notify($1, $2)', [WEBHOOK_CHANNEL, '']);
 }
 
 export function createOutbox(options: { now?: () => Date } = {}): Outbox {

@@ -6,6 +6,7 @@ import { installAuthHook } from './auth-hook.ts';
 import { authRoutes } from './auth-routes.ts';
 import { connectionRoutes } from './connection-routes.ts';
 import { installDeniedAuditHook } from './denied-audit-hook.ts';
+import { eventStreamRoutes } from './event-stream-routes.ts';
 import { memberRoutes } from './member-routes.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import { operationRoutes } from './operation-routes.ts';
@@ -30,6 +31,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, platform: Pla
     toolRoutes,
     operationRoutes,
     webhookRoutes,
+    eventStreamRoutes,
   ]) {
     await app.register(group(platform), { prefix: '/v1' });
   }

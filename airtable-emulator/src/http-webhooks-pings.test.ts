@@ -214,7 +214,12 @@ describe('a failed ping', () => {
     const silent = await createHook(t, DATA, receiver.url);
     await patchTask(t, TASK_2, { Hours: 1 });
     for (const hook of [unreachable, silent])
-      await waitFor('a failure', async () => (await listedHook(t, hook.id)).lastNotificationResult !== null);
+      // A deadline, not a timing claim: a loaded CI machine may take seconds to refuse and time out.
+      await waitFor(
+        'a failure',
+        async () => (await listedHook(t, hook.id)).lastNotificationResult !== null,
+        15_000,
+      );
     expect((await listedHook(t, unreachable.id)).lastNotificationResult?.error).toEqual({
       message: expect.stringContaining('ECONNREFUSED'),
     });

@@ -213,8 +213,8 @@ describe('a failed ping', () => {
     receiver.answer = () => {};
     const silent = await createHook(t, DATA, receiver.url);
     await patchTask(t, TASK_2, { Hours: 1 });
+    // A deadline, not a timing claim: a loaded CI machine may take seconds to refuse and time out.
     for (const hook of [unreachable, silent])
-      // A deadline, not a timing claim: a loaded CI machine may take seconds to refuse and time out.
       await waitFor(
         'a failure',
         async () => (await listedHook(t, hook.id)).lastNotificationResult !== null,

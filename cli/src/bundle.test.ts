@@ -73,6 +73,7 @@ describe('the compiled airsuite', () => {
       'migrate',
       'reset',
       'chat',
+      'webhooks-listen',
     ])
       expect(entry.sources).not.toContain(`cli/src/commands/${command}.ts`);
   });
@@ -100,6 +101,17 @@ describe('the compiled airsuite', () => {
         (source) => /^(tools|airtable-gateway)\//.test(source) && source !== ERROR_FACTORY,
       ),
     ).toEqual([]);
+  });
+
+  it('listens for webhooks (webhooks listen) without the platform, its database, Fastify or the catalogue', () => {
+    const listen = staticClosure('airsuite.js', chunkOf('cli/src/commands/webhooks-listen.ts'));
+    expect(listen.packages.filter((name) => HEAVY.includes(name) || name.startsWith('@fastify/'))).toEqual(
+      [],
+    );
+    expect(
+      listen.sources.filter((source) => /^(platform-api|orchestrator|mcp-server|tools)\//.test(source)),
+    ).toEqual([]);
+    expect(listen.packages).toContain('eventsource-parser');
   });
 
   it('declares as dependencies the workspaces’ third-party runtime packages not compiled in, and imports no other', () => {

@@ -10,6 +10,7 @@ import { registerPlatformCommand } from './commands/platform-command.ts';
 import { registerResetCommand } from './commands/reset-command.ts';
 import { registerSnapshotCommand } from './commands/snapshot.ts';
 import { registerStartCommand } from './commands/start-command.ts';
+import { registerWebhooksCommand } from './commands/webhooks-command.ts';
 import { ConfigError } from './config-error.ts';
 import type { Env } from './emulator-config.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -32,6 +33,7 @@ export function createProgram(io: CliIo, env: Env): Command {
   registerMigrateCommand(program, io, env);
   registerChatCommand(program, io, env);
   registerOrchestratorCommand(program, io, env);
+  registerWebhooksCommand(program, io, env);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -21,6 +21,7 @@ export {
   type TableSchema,
   type UploadedAttachment,
   type UpsertResult,
+  type WebhookCellValues,
   type WebhookInfo,
   type WebhookPayload,
   type WebhookPayloadPage,

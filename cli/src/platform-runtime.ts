@@ -83,6 +83,11 @@ export async function openPlatformRuntime(
         onError: (error) =>
           io.stderr(`webhook delivery: ${error instanceof Error ? error.message : String(error)} (retrying)`),
       },
+      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+      changeCapture: {
+        onError: (error) =>
+          io.stderr(`change capture: ${error instanceof Error ? error.message : String(error)} (retrying)`),
+      },
     });
     return {
       platform,

@@ -28,6 +28,38 @@ export interface PlatformSettings {
   webhookDelivery: boolean;
   /** AIRSUITE_WEBHOOK_CONCURRENCY: attempts in flight at once in this process. */
   webhookConcurrency: number;
+  /**
+   * AIRSUITE_PUBLIC_URL: where Airtable (and other outside services) reach this platform, e.g.
+   * `https://airsuite.example.com`; change capture gives Airtable its notification URL under it.
+   * Unset: change capture finds changes by polling only.
+   */
+  publicUrl?: string;
+}
+
+/** An http(s) origin, optionally with a path prefix; no credentials, query or fragment. */
+function publicUrlOf(env: Env): string | undefined {
+  const raw = env.AIRSUITE_PUBLIC_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (
+    !url ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash
+  ) {
+    throw new PlatformConfigError(
+      'PLATFORM_INVALID_SETTING',
+      `AIRSUITE_PUBLIC_URL must be an http(s) URL such as https://airsuite.example.com (no credentials, query or fragment), got ${JSON.stringify(raw)}`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -54,7 +86,7 @@ const list = (raw: string | undefined) =>
  * AIRSUITE_DATA_DIR, PLATFORM_CORS_ORIGINS, PLATFORM_BODY_LIMIT_BYTES, PLATFORM_TRUST_PROXY,
  * AIRSUITE_JWT_ISSUER, AIRSUITE_JWT_AUDIENCE, AIRSUITE_ACCESS_TOKEN_TTL_SECONDS,
  * AIRSUITE_OPERATION_LEASE_SECONDS, AIRSUITE_WEBHOOK_ALLOW, AIRSUITE_WEBHOOK_DELIVERY,
- * AIRSUITE_WEBHOOK_CONCURRENCY.
+ * AIRSUITE_WEBHOOK_CONCURRENCY, AIRSUITE_PUBLIC_URL.
  */
 export function platformSettingsFromEnv(env: Env, cwd = process.cwd()): PlatformSettings {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -80,6 +112,7 @@ export function platformSettingsFromEnv(env: Env, cwd = process.cwd()): Platform
       `AIRSUITE_WEBHOOK_DELIVERY must be on or off, got ${JSON.stringify(env.AIRSUITE_WEBHOOK_DELIVERY)}`,
     );
   }
+  const publicUrl = publicUrlOf(env);
   return {
     port: integer(env, 'PLATFORM_PORT', DEFAULT_PLATFORM_PORT, 0, 65_535),
     host: env.PLATFORM_HOST?.trim() || DEFAULT_PLATFORM_HOST,
@@ -95,5 +128,6 @@ export function platformSettingsFromEnv(env: Env, cwd = process.cwd()): Platform
     webhookAllow: list(env.AIRSUITE_WEBHOOK_ALLOW),
     webhookDelivery: !['off', 'false', '0'].includes(delivery),
     webhookConcurrency: integer(env, 'AIRSUITE_WEBHOOK_CONCURRENCY', 64, 1, 1024),
+    ...(publicUrl ? { publicUrl } : {}),
   };
 }

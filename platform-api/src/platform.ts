@@ -22,6 +22,11 @@ import { createOperationLog, type OperationLog } from './services/operations.ts'
 import { createWorkspaceTools, type WorkspaceTools } from './services/workspace-tools.ts';
 import { createWorkspaces, type Workspaces } from './services/workspaces.ts';
 import {
+  type ChangeCapture,
+  type ChangeCaptureSettings,
+  createChangeCapture,
+} from './webhooks/capture/change-capture.ts';
+import {
   createWebhookServices,
   type WebhookServices,
   type WebhookSettings,
@@ -49,6 +54,10 @@ export interface PlatformOptions {
   operationLeaseMs?: number;
   /** Outbound webhooks: the delivery allow-list, whether this process delivers, retries. */
   webhooks?: WebhookSettings;
+  /** AIRSUITE_PUBLIC_URL: where Airtable reaches this platform (change capture's notification pings). */
+  publicUrl?: string;
+  /** Change capture's timer, refresh window and clock. */
+  changeCapture?: ChangeCaptureSettings;
   /** Replaces the whoami check of new connections (tests of failure paths). */
   validateToken?: TokenValidator;
   now?: () => Date;
@@ -68,6 +77,8 @@ export interface Platform {
   operations: OperationLog;
   /** Endpoints, the outbox of events, the delivery log, and this process's delivery worker. */
   webhooks: WebhookServices;
+  /** Changes made in Airtable by others, captured per base through Airtable webhooks. */
+  changeCapture: ChangeCapture;
   /** Prometheus metrics of this process (webhook delivery), served at `/metrics`. */
   metrics: Registry;
   /** `Authorization: Bearer …` → who is calling: an `ask_live_…` API key or an access token. */
@@ -182,6 +193,19 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     now,
   });
   const sweeper = await startSweeping(db, operations, options.operationLeaseMs ?? DEFAULT_OPERATION_LEASE_MS);
+  const changeCapture = createChangeCapture(
+    {
+      db,
+      audit,
+      secretBox,
+      outbox: webhooks.outbox,
+      connections,
+      engine,
+      now,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    },
+    options.changeCapture,
+  );
   const tools = createWorkspaceTools({
     db,
     engine,
@@ -204,6 +228,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     tools,
     operations,
     webhooks,
+    changeCapture,
     metrics,
     async authenticate(bearer) {
       if (!bearer) {
@@ -215,6 +240,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     health: () => checkHealth(db),
     async close() {
       clearInterval(sweeper);
+      await changeCapture.close();
       await webhooks.close();
       await tools.close();
       await sessionCache.close();

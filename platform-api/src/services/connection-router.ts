@@ -42,6 +42,28 @@ const BASE_METHODS = [
 ] as const satisfies readonly (keyof AirtableGateway)[];
 
 /**
+ * The connection that covers a base: the one limited to that base, else the unlimited one
+ * whose token reaches it, else the first unlimited one, else the default (whose answer then
+ * says the base is unknown). `routes` must not be empty.
+ */
+export async function routeForBase(
+  { routes, reachable }: ConnectionRouterOptions,
+  baseId: string,
+): Promise<ConnectionRoute> {
+  const fallback = routes[0];
+  if (fallback === undefined) throw new Error('routeForBase: no connection');
+  const limited = routes.find((route) => route.bases?.includes(baseId));
+  if (limited) return limited;
+  const open = routes.filter((route) => route.bases === undefined);
+  if (open.length <= 1) return open[0] ?? fallback;
+  for (const route of open) {
+    const bases = await reachable(route).catch(() => new Set<string>());
+    if (bases.has(baseId)) return route;
+  }
+  return open[0] ?? fallback;
+}
+
+/**
  * A workspace with several Airtable connections (say, two Airtable accounts) answers as one
  * client: each call goes to the connection that covers its base — the one limited to that
  * base, else the unlimited one whose token reaches it, else the default (whose answer then
@@ -49,23 +71,13 @@ const BASE_METHODS = [
  * the caller's pool: closing the router closes nothing.
  */
 export function createConnectionRouter(options: ConnectionRouterOptions): AirtableGateway {
-  const { routes, reachable } = options;
+  const { routes } = options;
   const first = routes[0];
   if (first === undefined) throw new Error('createConnectionRouter: no connection');
   const fallback: ConnectionRoute = first;
   if (routes.length === 1) return fallback.client;
 
-  async function routeFor(baseId: string): Promise<ConnectionRoute> {
-    const limited = routes.find((route) => route.bases?.includes(baseId));
-    if (limited) return limited;
-    const open = routes.filter((route) => route.bases === undefined);
-    if (open.length <= 1) return open[0] ?? fallback;
-    for (const route of open) {
-      const bases = await reachable(route).catch(() => new Set<string>());
-      if (bases.has(baseId)) return route;
-    }
-    return open[0] ?? fallback;
-  }
+  const routeFor = (baseId: string) => routeForBase(options, baseId);
 
   function routed(priority?: Parameters<AirtableGateway['withPriority']>[0]): AirtableGateway {
     const clientOf = (route: ConnectionRoute) =>

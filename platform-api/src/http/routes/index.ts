@@ -4,6 +4,7 @@ import { apiKeyRoutes } from './api-key-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { installAuthHook } from './auth-hook.ts';
 import { authRoutes } from './auth-routes.ts';
+import { captureRoutes } from './capture-routes.ts';
 import { connectionRoutes } from './connection-routes.ts';
 import { installDeniedAuditHook } from './denied-audit-hook.ts';
 import { eventStreamRoutes } from './event-stream-routes.ts';
@@ -31,6 +32,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, platform: Pla
     toolRoutes,
     operationRoutes,
     webhookRoutes,
+    captureRoutes,
     eventStreamRoutes,
   ]) {
     await app.register(group(platform), { prefix: '/v1' });

@@ -1,4 +1,4 @@
-import { runTool, type ToolContext } from '@airsuite/tools';
+import { runTool, type ToolContext, webhookTools } from '@airsuite/tools';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RigUser, usePlatformRig } from './testing/platform-rig.ts';
@@ -15,16 +15,7 @@ const rig = usePlatformRig({ webhooks: { allow: ['127.0.0.1'] } });
 type Auth = { authorization: string };
 
 const HEADER_VALUE = 'receiver-credential-7f3a';
-const WEBHOOK_TOOLS = [
-  'list_webhook_event_types',
-  'list_webhooks',
-  'create_webhook',
-  'update_webhook',
-  'delete_webhook',
-  'list_webhook_deliveries',
-  'replay_webhook_delivery',
-  'send_test_webhook',
-];
+const WEBHOOK_TOOLS = webhookTools.map((tool) => tool.name);
 
 let owner: RigUser;
 let editor: RigUser;

@@ -50,4 +50,4 @@ export {
 } from './operations/operation-store.ts';
 export { type OperationView, operationView } from './operations/operation-view.ts';
 export { auditEventSchema } from './platform/audit-event-schema.ts';
-export { platformTools } from './platform-tools.ts';
+export { platformTools, webhookTools } from './platform-tools.ts';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
 import { describe, expect, it } from 'vitest';
 import { createCatalogue } from '../catalogue.ts';
@@ -22,7 +23,8 @@ import { replayWebhookDeliveryTool } from './replay-webhook-delivery.ts';
 import { sendTestWebhookTool } from './send-test-webhook.ts';
 import { updateWebhookTool } from './update-webhook.ts';
 
-const SECRET = 'whsec_c2VjcmV0LXNpZ25pbmcta2V5LW5ldmVyLWxlYWs=';
+// Made per run: no secret-shaped literal in the tree.
+const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const HEADER_VALUE = 'Bearer receiver-credential-123';
 
 /** An endpoint as a careless port might hand it over: with its secret and header values. */

@@ -15,6 +15,13 @@ export { defineRoute, registerRoute, toJsonSchema } from './http/define-route.ts
 export { installAuthHook, principalOf } from './http/routes/auth-hook.ts';
 export { problems as problemResponses } from './http/routes/schemas.ts';
 export {
+  formatSseFrame,
+  openSse,
+  SSE_HEARTBEAT_MS,
+  type SseFrame,
+  type SseStream,
+} from './http/sse.ts';
+export {
   ensureLocalBootstrap,
   LOCAL_CREDENTIALS_FILE,
   LOCAL_OWNER_EMAIL,

@@ -1,4 +1,5 @@
 import { LimitsError } from './errors.ts';
+import { type KeyState, keyState, moveAdmission, pruneKey, waitForRoom } from './memory-key-state.ts';
 import type { Admission, AdmissionStore, LimitKey, WindowSettings } from './types.ts';
 import { blockDurationMs, checkKeyName, effectiveWindowMs, normalizeKeys } from './validate.ts';
 
@@ -13,15 +14,6 @@ export interface MemoryStoreOptions extends WindowSettings {
 export interface MemoryStore extends AdmissionStore {
   /** How many keys the store holds right now, for a metrics gauge (idle keys are dropped). */
   trackedKeys(): number;
-}
-
-interface KeyState {
-  /** Admission times still inside the window, oldest first. */
-  times: number[];
-  /** Admissions are refused until this time (0: not blocked). */
-  blockedUntil: number;
-  /** Paced stores: when the next admission is due on the ideal, evenly spaced schedule. */
-  tat?: number;
 }
 
 /**
@@ -42,46 +34,12 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   let lastSweep = Number.NEGATIVE_INFINITY;
   let closed = false;
 
-  /** Drops the times that have left the window; true when the key holds nothing anymore. */
-  function prune(state: KeyState, at: number): boolean {
-    const times = state.times;
-    let gone = 0;
-    while (gone < times.length && (times[gone] as number) + windowMs <= at) gone++;
-    if (gone > 0) times.splice(0, gone);
-    return times.length === 0 && state.blockedUntil <= at && (state.tat ?? 0) <= at;
-  }
-
   function sweep(at: number): void {
     if (at - lastSweep < windowMs) return;
     lastSweep = at;
     for (const [key, state] of states) {
-      if (prune(state, at)) states.delete(key);
+      if (pruneKey(state, at, windowMs)) states.delete(key);
     }
-  }
-
-  /** How long `state` must wait before it has room for one more admission (≤ 0: room now). */
-  function waitFor(state: KeyState, limit: number, at: number): number {
-    let wait = state.blockedUntil - at;
-    const count = state.times.length;
-    // Pacing is measured against the ideal schedule (`tat`), not the last admission, so
-    // timer lateness does not pile up into lost throughput; half an interval of slack.
-    if (paced && state.tat !== undefined) wait = Math.max(wait, state.tat - windowMs / limit / 2 - at);
-    if (count >= limit) {
-      // After this admission, `limit` admissions must fit in the window: the one at index
-      // `count - limit` is the newest that has to leave first.
-      const leaves = (state.times[count - limit] as number) + windowMs;
-      wait = Math.max(wait, leaves - at);
-    }
-    return wait;
-  }
-
-  function stateOf(key: string): KeyState {
-    let state = states.get(key);
-    if (state === undefined) {
-      state = { times: [], blockedUntil: 0 };
-      states.set(key, state);
-    }
-    return state;
   }
 
   function ensureOpen(): void {
@@ -98,12 +56,12 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       for (const { key, limit } of wanted) {
         const state = states.get(key);
         if (state === undefined) continue;
-        prune(state, at);
-        wait = Math.max(wait, waitFor(state, limit, at));
+        pruneKey(state, at, windowMs);
+        wait = Math.max(wait, waitForRoom(state, limit, at, windowMs, paced));
       }
       if (wait > 0) return { admitted: false, retryInMs: Math.max(1, Math.ceil(wait)) };
       for (const { key, limit } of wanted) {
-        const state = stateOf(key);
+        const state = keyState(states, key);
         state.times.push(at);
         if (paced) state.tat = Math.max(state.tat ?? at, at) + windowMs / limit;
       }
@@ -115,14 +73,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       const at = now();
       for (const { key } of normalizeKeys(keys)) {
         const times = states.get(key)?.times;
-        if (!times) continue;
-        const index = times.lastIndexOf(admittedAt);
-        if (index < 0 || at <= admittedAt) continue;
-        times.splice(index, 1);
-        // Keep the log sorted: the moved admission goes after every earlier one.
-        let insert = times.length;
-        while (insert > 0 && (times[insert - 1] as number) > at) insert--;
-        times.splice(insert, 0, at);
+        if (times) moveAdmission(times, admittedAt, at);
       }
     },
 
@@ -131,7 +82,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       checkKeyName(key);
       const duration = blockDurationMs(ms);
       if (duration === 0) return;
-      const state = stateOf(key);
+      const state = keyState(states, key);
       state.blockedUntil = Math.max(state.blockedUntil, now() + duration);
     },
 

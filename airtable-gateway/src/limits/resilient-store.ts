@@ -1,4 +1,11 @@
-import { isLimitsError, LimitsError } from './errors.ts';
+import { LimitsError } from './errors.ts';
+import {
+  enterFallback,
+  type Failover,
+  fromFallback,
+  fromPrimary,
+  primaryCall,
+} from './resilient-failover.ts';
 import type { AcquireOptions, Admission, AdmissionStore, LimitKey } from './types.ts';
 import { normalizeKeys } from './validate.ts';
 
@@ -48,104 +55,27 @@ export interface ResilientStore extends AdmissionStore {
  * during an outage are replayed to it on rejoining.
  */
 export function createResilientStore(options: ResilientStoreOptions): ResilientStore {
-  const { primary, fallback, log } = options;
-  const now = options.now ?? (() => performance.now());
-  const healthy = options.isPrimaryHealthy ?? (() => true);
-  const retryAfterMs = nonNegative(
-    'retryPrimaryAfterMs',
-    options.retryPrimaryAfterMs,
-    DEFAULT_RETRY_PRIMARY_AFTER_MS,
-  );
-  const timeoutMs = nonNegative('timeoutMs', options.timeoutMs, DEFAULT_PRIMARY_TIMEOUT_MS);
-  if (timeoutMs === 0) throw new LimitsError('LIMITS_INVALID_SETTINGS', { message: 'timeoutMs must be > 0' });
-  const handoverMs = nonNegative('handoverMs', options.handoverMs, DEFAULT_HANDOVER_MS);
-
-  let mode: 'primary' | 'fallback' = 'primary';
-  let changedAt = Number.NEGATIVE_INFINITY;
-  let nextProbeAt = 0;
-  let probing = false;
-  /** Blocks the primary did not receive: key → end time on our clock. */
-  const missedBlocks = new Map<string, number>();
-
-  function enterFallback(error: unknown): void {
-    if (mode === 'fallback') return;
-    mode = 'fallback';
-    changedAt = now();
-    nextProbeAt = changedAt + retryAfterMs;
-    log('fallback', describe(error));
-  }
-
-  function rejoin(): void {
-    const outageMs = now() - changedAt;
-    mode = 'primary';
-    changedAt = now();
-    log('rejoined', `primary answered again after ${Math.round(outageMs)} ms on the fallback`);
-    const replays = [...missedBlocks].map(([key, until]) =>
-      primaryCall(primary.block(key, until - changedAt)),
-    );
-    missedBlocks.clear();
-    // Best effort: a failed replay shows up as a failure of the next call.
-    void Promise.allSettled(replays);
-  }
-
-  function primaryCall<T>(call: Promise<T>): Promise<T> {
-    return withTimeout(call, timeoutMs);
-  }
-
-  /** Admission from the fallback, after the guard that follows falling back. */
-  function fromFallback(keys: LimitKey[]): Promise<Admission> {
-    const settledAt = changedAt + handoverMs;
-    const at = now();
-    if (at < settledAt)
-      return Promise.resolve({ admitted: false, retryInMs: Math.max(1, Math.ceil(settledAt - at)) });
-    return fallback.acquire(keys);
-  }
-
-  /**
-   * Admission from the primary. A `guarded` call (handover, or a probe during an outage)
-   * must pass the fallback first; a `probe` that the primary answers ends the outage.
-   */
-  async function fromPrimary(
-    keys: LimitKey[],
-    guarded: boolean,
-    probe: boolean,
-    how?: AcquireOptions,
-  ): Promise<Admission> {
-    if (guarded) {
-      const local = await fallback.acquire(keys);
-      if (!local.admitted) return local;
-    }
-    try {
-      const answer = await primaryCall(primary.acquire(keys, how));
-      if (probe) rejoin();
-      return answer;
-    } catch (error) {
-      if (isLimitsError(error, 'LIMITS_INVALID_KEYS')) throw error;
-      enterFallback(error);
-      if (probe) nextProbeAt = now() + retryAfterMs;
-      // A guarded call was already admitted by the fallback.
-      return guarded ? { admitted: true } : fromFallback(keys);
-    }
-  }
+  const failover = startFailover(options);
+  const { primary, fallback, now, healthy, handoverMs, missedBlocks } = failover;
 
   return {
     async acquire(keys: LimitKey[], how?: AcquireOptions): Promise<Admission> {
       const wanted = normalizeKeys(keys);
-      if (mode === 'primary') {
+      if (failover.mode === 'primary') {
         if (!healthy()) {
-          enterFallback(new Error('isPrimaryHealthy() returned false'));
-          return fromFallback(wanted);
+          enterFallback(failover, new Error('isPrimaryHealthy() returned false'));
+          return fromFallback(failover, wanted);
         }
-        return fromPrimary(wanted, now() < changedAt + handoverMs, false, how);
+        return fromPrimary(failover, wanted, now() < failover.changedAt + handoverMs, false, how);
       }
       const at = now();
-      if (probing || at < nextProbeAt || at < changedAt + handoverMs || !healthy())
-        return fromFallback(wanted);
-      probing = true;
+      if (failover.probing || at < failover.nextProbeAt || at < failover.changedAt + handoverMs || !healthy())
+        return fromFallback(failover, wanted);
+      failover.probing = true;
       try {
-        return await fromPrimary(wanted, true, true, how);
+        return await fromPrimary(failover, wanted, true, true, how);
       } finally {
-        probing = false;
+        failover.probing = false;
       }
     },
 
@@ -153,19 +83,19 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
       // Each store only moves an admission it holds at exactly `at` (Redis counts in µs, the
       // fallback in ms), so asking both is safe. A failing primary is noticed by the next acquire.
       await fallback.settle?.(keys, at);
-      if (mode === 'primary' && healthy() && primary.settle) {
-        await primaryCall(primary.settle(keys, at)).catch(() => {});
+      if (failover.mode === 'primary' && healthy() && primary.settle) {
+        await primaryCall(failover, primary.settle(keys, at)).catch(() => {});
       }
     },
 
     async block(key: string, ms: number): Promise<void> {
       await fallback.block(key, ms);
-      if (mode === 'primary' && healthy()) {
+      if (failover.mode === 'primary' && healthy()) {
         try {
-          await primaryCall(primary.block(key, ms));
+          await primaryCall(failover, primary.block(key, ms));
           return;
         } catch (error) {
-          enterFallback(error);
+          enterFallback(failover, error);
         }
       }
       const until = now() + ms;
@@ -176,35 +106,35 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
       await Promise.allSettled([primary.close(), fallback.close()]);
     },
 
-    mode: () => mode,
+    mode: () => failover.mode,
   };
 }
 
-function withTimeout<T>(call: Promise<T>, ms: number): Promise<T> {
-  // A late answer or failure of `call` is ignored once the timeout has won.
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new LimitsError('LIMITS_STORE_TIMEOUT', { message: `No answer within ${ms} ms` })),
-      ms,
-    );
-    call.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = isLimitsError(error) ? `${error.code}: ` : '';
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${code}${error.message}${cause}`;
+/** Checks the timings once, at construction; the store starts on the primary. */
+function startFailover(options: ResilientStoreOptions): Failover {
+  const retryAfterMs = nonNegative(
+    'retryPrimaryAfterMs',
+    options.retryPrimaryAfterMs,
+    DEFAULT_RETRY_PRIMARY_AFTER_MS,
+  );
+  const timeoutMs = nonNegative('timeoutMs', options.timeoutMs, DEFAULT_PRIMARY_TIMEOUT_MS);
+  if (timeoutMs === 0) throw new LimitsError('LIMITS_INVALID_SETTINGS', { message: 'timeoutMs must be > 0' });
+  const handoverMs = nonNegative('handoverMs', options.handoverMs, DEFAULT_HANDOVER_MS);
+  return {
+    primary: options.primary,
+    fallback: options.fallback,
+    log: options.log,
+    now: options.now ?? (() => performance.now()),
+    healthy: options.isPrimaryHealthy ?? (() => true),
+    retryAfterMs,
+    timeoutMs,
+    handoverMs,
+    mode: 'primary',
+    changedAt: Number.NEGATIVE_INFINITY,
+    nextProbeAt: 0,
+    probing: false,
+    missedBlocks: new Map(),
+  };
 }
 
 function nonNegative(name: string, value: number | undefined, fallbackValue: number): number {

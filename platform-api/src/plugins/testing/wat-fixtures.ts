@@ -1,0 +1,97 @@
+import wabtInit from 'wabt';
+
+/**
+ * Plugins written in WebAssembly text, compiled with wabt when a spec runs (no binaries in the
+ * repository): the smallest honest Extism plugins, and hostile ones, each doing one thing.
+ */
+
+const KERNEL = `
+  (import "extism:host/env" "input_offset" (func $input_offset (result i64)))
+  (import "extism:host/env" "input_length" (func $input_length (result i64)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (import "extism:host/env" "length" (func $length (param i64) (result i64)))
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "error_set" (func $error_set (param i64)))`;
+
+/** A module with the kernel imports, `host` imports from extism:host/user, and `body` functions. */
+function plugin(body: string, options: { host?: string[]; memory?: string } = {}): string {
+  const host = (options.host ?? [])
+    .map((name) => `(import "extism:host/user" "${name}" (func $${name} (param i64) (result i64)))`)
+    .join('\n  ');
+  return `(module${KERNEL}
+  ${host}
+  (memory (export "memory") ${options.memory ?? '1 4'})
+  ${body})`;
+}
+
+export const WAT = {
+  /** `noop` returns nothing; `echo` returns its input. */
+  echo: plugin(`
+  (func (export "noop") (result i32) i32.const 0)
+  (func (export "echo") (result i32)
+    (call $output_set (call $input_offset) (call $input_length)) i32.const 0)`),
+
+  /** `relay_<host function>`: passes its input to the host function and returns the answer. */
+  relay: (hostFunctions: string[]) =>
+    plugin(
+      hostFunctions
+        .map(
+          (name) => `
+  (func (export "relay_${name}") (result i32) (local $answer i64)
+    (local.set $answer (call $${name} (call $input_offset)))
+    (call $output_set (local.get $answer) (call $length (local.get $answer))) i32.const 0)`,
+        )
+        .join(''),
+      { host: hostFunctions },
+    ),
+
+  /** Never returns. */
+  spin: plugin(`
+  (func (export "spin") (result i32) (loop $forever (br $forever)) i32.const 0)
+  (func (export "noop") (result i32) i32.const 0)`),
+
+  /** Grows its memory a page at a time until the engine refuses, then traps. */
+  memoryBomb: plugin(`
+  (func (export "bomb") (result i32)
+    (loop $more (br_if $more (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))
+    unreachable)
+  (func (export "noop") (result i32) i32.const 0)`),
+
+  /** Returns a block of as many bytes as its input says (a decimal-free u64 read: input length × 1 MiB). */
+  hugeOutput: plugin(`
+  (func (export "huge") (result i32) (local $block i64)
+    (local.set $block (call $alloc (i64.mul (call $input_length) (i64.const 1048576))))
+    (call $output_set (local.get $block) (call $length (local.get $block))) i32.const 0)
+  (func (export "noop") (result i32) i32.const 0)`),
+
+  /** Traps on every call. */
+  crash: plugin(`
+  (func (export "crash") (result i32) unreachable)`),
+
+  /** Reports its input as its own error (Extism's error_set): a failure, not a crash. */
+  fail: plugin(`
+  (func (export "fail") (result i32) (call $error_set (call $input_offset)) i32.const 1)`),
+
+  /** Declares no memory maximum: refused at publish time. */
+  unboundedMemory: plugin(`(func (export "noop") (result i32) i32.const 0)`, { memory: '1' }),
+
+  /** Imports a host function that does not exist. */
+  unknownImport: `(module
+  (import "extism:host/user" "read_files" (func $read (param i64) (result i64)))
+  (memory (export "memory") 1 2)
+  (func (export "noop") (result i32) i32.const 0))`,
+} as const;
+
+let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
+
+/** Compiles WebAssembly text to a binary. */
+export async function wasmOf(source: string): Promise<Uint8Array> {
+  wabt ??= await wabtInit();
+  const module = wabt.parseWat('fixture.wat', source);
+  try {
+    module.validate();
+    return new Uint8Array(module.toBinary({}).buffer);
+  } finally {
+    module.destroy();
+  }
+}

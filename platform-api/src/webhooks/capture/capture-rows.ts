@@ -83,6 +83,57 @@ export function toStatus(row: CaptureRow): CaptureStatus {
   };
 }
 
+/** The capture of a base, if the workspace captures it (one per base). */
+export async function captureOfBase(
+  db: Queryable,
+  workspaceId: string,
+  baseId: string,
+): Promise<CaptureRow | undefined> {
+  const [row] = await db.query<CaptureRow>(
+    'SELECT * FROM webhook_captures WHERE workspace_id = $1 AND base_id = $2',
+    [workspaceId, baseId],
+  );
+  return row;
+}
+
+export interface NewCapture {
+  id: string;
+  workspaceId: string;
+  baseId: string;
+  connectionId: string;
+  hook: { id: string; macSecretSealed: string; expiresAt: string | null };
+  notificationUrl: string | undefined;
+  /** The user or API key that turned it on. */
+  createdBy: string;
+  at: Date;
+}
+
+/**
+ * Inserts a new capture. Undefined when the base got one meanwhile: the unique (workspace, base)
+ * decides between two admins enabling it at once, and the caller removes its own webhook.
+ */
+export async function insertCapture(tx: Queryable, capture: NewCapture): Promise<CaptureRow | undefined> {
+  const [inserted] = await tx.query<CaptureRow>(
+    `INSERT INTO webhook_captures (id, workspace_id, base_id, connection_id, airtable_webhook_id,
+       mac_secret_sealed, notification_url, expires_at, created_by, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+     ON CONFLICT (workspace_id, base_id) DO NOTHING RETURNING *`,
+    [
+      capture.id,
+      capture.workspaceId,
+      capture.baseId,
+      capture.connectionId,
+      capture.hook.id,
+      capture.hook.macSecretSealed,
+      capture.notificationUrl ?? null,
+      capture.hook.expiresAt,
+      capture.createdBy,
+      capture.at,
+    ],
+  );
+  return inserted;
+}
+
 /** The MAC secret only opens for its own capture row. */
 export const macSecretAad = (workspaceId: string, captureId: string) =>
   `webhook_capture:${workspaceId}:${captureId}`;

@@ -49,6 +49,15 @@ function writeBody(records: unknown[], options: WriteOptions, extra: object = {}
   };
 }
 
+/*
+ * Each record as its write sends it: only what Airtable takes, whatever else the caller's
+ * objects carry. Module functions, so a batch maps its records without a closure of its own.
+ */
+const newRecordBody = (r: NewRecord) => ({ fields: r.fields });
+const updateBody = (r: RecordUpdate) => ({ id: r.id, fields: r.fields });
+const upsertBody = (r: UpsertRecord) =>
+  r.id === undefined ? { fields: r.fields } : { id: r.id, fields: r.fields };
+
 /**
  * The four multi-record writes, each batch one engine call, sent in order. No batch carries the
  * caller's signal: one already sent is awaited to its end (its outcome matters more than a
@@ -67,16 +76,7 @@ export function recordWrites(caller: EngineCaller) {
     ): Promise<BatchWriteResult> {
       const result = await runBatches(
         records,
-        (batch) =>
-          send(
-            baseId,
-            table,
-            'POST',
-            writeBody(
-              batch.map((r) => ({ fields: r.fields })),
-              options,
-            ),
-          ),
+        (batch) => send(baseId, table, 'POST', writeBody(batch.map(newRecordBody), options)),
         options,
       );
       return withoutUpsertCounts(result);
@@ -91,16 +91,7 @@ export function recordWrites(caller: EngineCaller) {
       const method = options.replace ? 'PUT' : 'PATCH';
       const result = await runBatches(
         records,
-        (batch) =>
-          send(
-            baseId,
-            table,
-            method,
-            writeBody(
-              batch.map((r) => ({ id: r.id, fields: r.fields })),
-              options,
-            ),
-          ),
+        (batch) => send(baseId, table, method, writeBody(batch.map(updateBody), options)),
         options,
       );
       return withoutUpsertCounts(result);
@@ -116,17 +107,7 @@ export function recordWrites(caller: EngineCaller) {
       const performUpsert = { fieldsToMergeOn: [...fieldsToMergeOn] };
       return runBatches(
         records,
-        (batch) =>
-          send(
-            baseId,
-            table,
-            'PATCH',
-            writeBody(
-              batch.map((r) => (r.id === undefined ? { fields: r.fields } : { id: r.id, fields: r.fields })),
-              options,
-              { performUpsert },
-            ),
-          ),
+        (batch) => send(baseId, table, 'PATCH', writeBody(batch.map(upsertBody), options, { performUpsert })),
         options,
       );
     },

@@ -8,7 +8,8 @@ const MAX_PER_WRITE = 500;
  * Finished attempts, written in batches: at once when a batch is full, else a few ms after the
  * first waits, so a steady trickle costs one transaction per batch and not one per delivery.
  * One write at a time; a failed write keeps its batch for the next try (retrying after
- * `retryMs`), unless the batcher is closing: then the leases bring those messages back.
+ * `retryMs`), unless the batcher is closing: then the leases bring those messages back. Closing
+ * cuts a retry's wait short, so a stop is never held up by it.
  */
 export function createResultBatcher(options: {
   write(batch: FinishedAttempt[]): Promise<void>;
@@ -19,6 +20,8 @@ export function createResultBatcher(options: {
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closing = false;
+  /** Ends the wait before a retry, when one is waiting. */
+  let endRetryWait: (() => void) | undefined;
 
   const cancelTimer = () => {
     if (timer) clearTimeout(timer);
@@ -36,7 +39,14 @@ export function createResultBatcher(options: {
           options.onError?.(error);
           if (closing) break;
           finished.unshift(...batch);
-          await new Promise((resolve) => setTimeout(resolve, options.retryMs).unref());
+          await new Promise<void>((resolve) => {
+            const wait = setTimeout(resolve, options.retryMs).unref();
+            endRetryWait = () => {
+              clearTimeout(wait);
+              resolve();
+            };
+          });
+          endRetryWait = undefined;
         }
       }
     })().finally(() => {
@@ -61,6 +71,7 @@ export function createResultBatcher(options: {
     /** Writes what is left, once (a failure is not retried). */
     async close(): Promise<void> {
       closing = true;
+      endRetryWait?.();
       await writing;
       await flush();
     },

@@ -18,9 +18,9 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { allowedFor, parseAllowList } from './allow-list.ts';
 import type { WebhookUrlRefusalCode } from './errors.ts';
-import { WebhookDeliveryError } from './errors.ts';
-import { canonicalAddress, forbiddenAddress, inNetwork, parseNetwork } from './forbidden-ranges.ts';
+import { canonicalAddress, forbiddenAddress } from './forbidden-ranges.ts';
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
@@ -86,112 +86,127 @@ export interface AddressPolicy {
   check(url: string): Promise<UrlCheck>;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/;
 const ALLOW_HINT =
   'webhooks go only to public internet addresses (for local development, add the host or address to the webhook allow-list)';
 
-const refuse = (code: WebhookUrlRefusalCode, message: string, extra: Partial<UrlRefusal> = {}): UrlCheck => ({
+type Refused = Extract<UrlCheck, { ok: false }>;
+
+const refuse = (code: WebhookUrlRefusalCode, message: string, extra: Partial<UrlRefusal> = {}): Refused => ({
   ok: false,
   refusal: { code, message, ...extra },
 });
 
-function parseAllowList(entries: readonly string[]) {
-  const hosts = new Set<string>();
-  const networks: Array<NonNullable<ReturnType<typeof parseNetwork>>> = [];
-  for (const raw of entries) {
-    const entry = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-    const network = parseNetwork(entry.replace(/^\[(.*)\]$/, '$1'));
-    if (network) networks.push(network);
-    else if (HOSTNAME.test(entry.replace(/\.$/, ''))) hosts.add(entry.replace(/\.$/, ''));
-    else {
-      throw new WebhookDeliveryError(
-        'WEBHOOK_CONFIG_INVALID',
-        `webhook allow-list entry "${String(raw)}" is neither a host name, an IP address nor a CIDR`,
+/** What a URL's text alone decides: everything but the addresses of its host. */
+type UrlParts = Omit<WebhookTarget, 'addresses'>;
+
+/** The rules that need no DNS: length, scheme, no credentials, no other protocol's port, a host. */
+function parseWebhookUrl(input: string): UrlParts | Refused {
+  if (typeof input !== 'string' || input.length > MAX_WEBHOOK_URL_LENGTH) {
+    return refuse(
+      'WEBHOOK_URL_INVALID',
+      `a webhook URL is text of at most ${MAX_WEBHOOK_URL_LENGTH} characters`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return refuse('WEBHOOK_URL_INVALID', 'the webhook URL is not a valid absolute URL (https://host/path)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return refuse('WEBHOOK_URL_INVALID', `webhook URLs use https: (or http:), not ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    return refuse(
+      'WEBHOOK_URL_INVALID',
+      'the webhook URL may not carry a user name or password (user:pass@); send credentials in a custom header such as Authorization',
+    );
+  }
+  const secure = url.protocol === 'https:';
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  if (FORBIDDEN_PORTS.has(port)) {
+    return refuse(
+      'WEBHOOK_URL_FORBIDDEN_PORT',
+      `port ${port} belongs to another protocol (mail, SSH, DNS…) and is refused for webhooks; use 443, 80 or a port above 1024 not on the WHATWG bad-port list`,
+    );
+  }
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!hostname) return refuse('WEBHOOK_URL_INVALID', 'the webhook URL has no host');
+  return { url, hostname, port, secure };
+}
+
+/** A host name's addresses; a failed or empty answer is the user's to fix, so a refusal, not a throw. */
+async function resolveHostname(
+  resolve: ResolveHost,
+  hostname: string,
+): Promise<readonly ResolvedAddress[] | Refused> {
+  let answers: readonly ResolvedAddress[];
+  try {
+    answers = await resolve(hostname);
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code;
+    return refuse(
+      'WEBHOOK_DNS_FAILED',
+      `the host "${hostname}" could not be resolved${typeof code === 'string' ? ` (${code})` : ''}; check the name`,
+    );
+  }
+  if (answers.length === 0) {
+    return refuse('WEBHOOK_DNS_FAILED', `the host "${hostname}" resolves to no address; check the name`);
+  }
+  return answers;
+}
+
+/**
+ * The answers a delivery may connect to, canonical and without repeats, or the refusal of the
+ * first forbidden one: a single private answer among public ones refuses the whole URL.
+ */
+function approveAddresses(
+  answers: readonly ResolvedAddress[],
+  host: { hostname: string; literal: boolean; allowed: (address: string) => boolean },
+): ResolvedAddress[] | Refused {
+  const { hostname, literal } = host;
+  const addresses: ResolvedAddress[] = [];
+  for (const answer of answers) {
+    if (isIP(answer.address) === 0) {
+      return refuse(
+        'WEBHOOK_DNS_FAILED',
+        `the resolver answered "${answer.address}" for "${hostname}", not an IP address`,
       );
     }
+    const canonical = canonicalAddress(answer.address);
+    if (addresses.some((a) => a.address === canonical.address)) continue;
+    const forbidden = host.allowed(canonical.address) ? undefined : forbiddenAddress(canonical.address);
+    if (forbidden) {
+      const subject = literal ? canonical.address : `"${hostname}" resolves to ${canonical.address}, which`;
+      return refuse(
+        'WEBHOOK_URL_FORBIDDEN_ADDRESS',
+        `${subject} is in ${forbidden.range}: ${forbidden.reason}; ${ALLOW_HINT}`,
+        { address: canonical.address, ...forbidden },
+      );
+    }
+    addresses.push(canonical);
   }
-  return { hosts, networks };
+  return addresses;
 }
 
 /** An SSRF policy: `allow` parsed and checked once, here (a bad entry throws WEBHOOK_CONFIG_INVALID). */
 export function createAddressPolicy(options: AddressPolicyOptions = {}): AddressPolicy {
-  const { hosts, networks } = parseAllowList(options.allow ?? []);
+  const allowList = parseAllowList(options.allow ?? []);
   const resolve = options.resolve ?? resolveWithSystemDns;
 
   async function check(input: string): Promise<UrlCheck> {
-    if (typeof input !== 'string' || input.length > MAX_WEBHOOK_URL_LENGTH) {
-      return refuse(
-        'WEBHOOK_URL_INVALID',
-        `a webhook URL is text of at most ${MAX_WEBHOOK_URL_LENGTH} characters`,
-      );
-    }
-    let url: URL;
-    try {
-      url = new URL(input);
-    } catch {
-      return refuse('WEBHOOK_URL_INVALID', 'the webhook URL is not a valid absolute URL (https://host/path)');
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      return refuse('WEBHOOK_URL_INVALID', `webhook URLs use https: (or http:), not ${url.protocol}`);
-    }
-    if (url.username || url.password) {
-      return refuse(
-        'WEBHOOK_URL_INVALID',
-        'the webhook URL may not carry a user name or password (user:pass@); send credentials in a custom header such as Authorization',
-      );
-    }
-    const secure = url.protocol === 'https:';
-    const port = url.port ? Number(url.port) : secure ? 443 : 80;
-    if (FORBIDDEN_PORTS.has(port)) {
-      return refuse(
-        'WEBHOOK_URL_FORBIDDEN_PORT',
-        `port ${port} belongs to another protocol (mail, SSH, DNS…) and is refused for webhooks; use 443, 80 or a port above 1024 not on the WHATWG bad-port list`,
-      );
-    }
-    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (!hostname) return refuse('WEBHOOK_URL_INVALID', 'the webhook URL has no host');
+    const parts = parseWebhookUrl(input);
+    if ('refusal' in parts) return parts;
+    const { url, hostname, port, secure } = parts;
     const literal = isIP(hostname) !== 0;
-    const hostAllowed = hosts.has(hostname.replace(/\.$/, ''));
-
-    let answers: readonly ResolvedAddress[];
-    if (literal) answers = [canonicalAddress(hostname)];
-    else {
-      try {
-        answers = await resolve(hostname);
-      } catch (error) {
-        const code = (error as { code?: unknown })?.code;
-        return refuse(
-          'WEBHOOK_DNS_FAILED',
-          `the host "${hostname}" could not be resolved${typeof code === 'string' ? ` (${code})` : ''}; check the name`,
-        );
-      }
-      if (answers.length === 0) {
-        return refuse('WEBHOOK_DNS_FAILED', `the host "${hostname}" resolves to no address; check the name`);
-      }
-    }
-
-    const addresses: ResolvedAddress[] = [];
-    for (const answer of answers) {
-      if (isIP(answer.address) === 0) {
-        return refuse(
-          'WEBHOOK_DNS_FAILED',
-          `the resolver answered "${answer.address}" for "${hostname}", not an IP address`,
-        );
-      }
-      const canonical = canonicalAddress(answer.address);
-      if (addresses.some((a) => a.address === canonical.address)) continue;
-      const allowed = hostAllowed || networks.some((network) => inNetwork(canonical.address, network));
-      const forbidden = allowed ? undefined : forbiddenAddress(canonical.address);
-      if (forbidden) {
-        const subject = literal ? canonical.address : `"${hostname}" resolves to ${canonical.address}, which`;
-        return refuse(
-          'WEBHOOK_URL_FORBIDDEN_ADDRESS',
-          `${subject} is in ${forbidden.range}: ${forbidden.reason}; ${ALLOW_HINT}`,
-          { address: canonical.address, ...forbidden },
-        );
-      }
-      addresses.push(canonical);
-    }
+    const answers = literal ? [canonicalAddress(hostname)] : await resolveHostname(resolve, hostname);
+    if ('refusal' in answers) return answers;
+    const addresses = approveAddresses(answers, {
+      hostname,
+      literal,
+      allowed: allowedFor(allowList, hostname),
+    });
+    if ('refusal' in addresses) return addresses;
     return { ok: true, target: { url, hostname, port, secure, addresses } };
   }
 

@@ -1,5 +1,6 @@
 import type { ToolErrorCode } from '@airsuite/tools';
 import { codedError } from '@airsuite/tools';
+import { PLUGIN_STATUSES } from './plugins/plugin-error.ts';
 
 /**
  * A tool's own failure keeps its code over REST, so REST callers branch on the same codes as
@@ -79,6 +80,7 @@ export const PLATFORM_ERRORS = {
   // An Airtable notification whose X-Airtable-Content-MAC does not verify.
   WEBHOOK_NOTIFICATION_UNVERIFIED: 401,
   ...TOOL_STATUSES,
+  ...PLUGIN_STATUSES,
   RATE_LIMITED: 429,
   // PostgreSQL cannot be reached (down, restarting, connections cut): nobody's fault, try again.
   DATABASE_UNAVAILABLE: 503,

@@ -10,6 +10,7 @@ import { createSecretBox, type SecretBox, SecretBoxError } from './crypto/secret
 import type { Database } from './db/database.ts';
 import { PlatformError } from './errors.ts';
 import { checkHealth, type HealthReport } from './health.ts';
+import { createPluginServices, type PluginServices } from './plugins/plugin-services.ts';
 import type { Principal } from './principal.ts';
 import { createAccessCache } from './services/access-cache.ts';
 import { type Accounts, createAccounts } from './services/accounts.ts';
@@ -79,6 +80,8 @@ export interface Platform {
   webhooks: WebhookServices;
   /** Changes made in Airtable by others, captured per base through Airtable webhooks. */
   changeCapture: ChangeCapture;
+  /** Plugins: publishing, installing, trust, and the instances running here. */
+  plugins: PluginServices;
   /** Prometheus metrics of this process (webhook delivery), served at `/metrics`. */
   metrics: Registry;
   /** `Authorization: Bearer …` → who is calling: an `ask_live_…` API key or an access token. */
@@ -206,6 +209,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     },
     options.changeCapture,
   );
+  const plugins = createPluginServices({ db, audit, outbox: webhooks.outbox, now });
   const tools = createWorkspaceTools({
     db,
     engine,
@@ -229,6 +233,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     operations,
     webhooks,
     changeCapture,
+    plugins,
     metrics,
     async authenticate(bearer) {
       if (!bearer) {
@@ -241,6 +246,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     async close() {
       clearInterval(sweeper);
       await changeCapture.close();
+      await plugins.close();
       await webhooks.close();
       await tools.close();
       await sessionCache.close();

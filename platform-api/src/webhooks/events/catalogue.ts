@@ -76,6 +76,28 @@ export const EVENT_DATA = {
       landed: z.number().describe('records written before the interruption'),
     })
     .describe('A multi-record write stopped part way (its runner died); resume with its idempotency key'),
+  'plugin.installed': z
+    .object({ plugin: z.string(), version: z.string(), sha256: z.string() })
+    .describe('A plugin was installed in the workspace'),
+  'plugin.version_changed': z
+    .object({
+      plugin: z.string(),
+      version: z.string(),
+      previous_version: z.string(),
+      change: z.enum(['upgrade', 'rollback']),
+    })
+    .describe('An installed plugin moved to another version (an upgrade or a rollback)'),
+  'plugin.enabled': z.object({ plugin: z.string(), version: z.string() }).describe('A plugin was enabled'),
+  'plugin.disabled': z.object({ plugin: z.string(), version: z.string() }).describe('An admin disabled a plugin'),
+  'plugin.quarantined': z
+    .object({
+      plugin: z.string(),
+      version: z.string(),
+      faults: z.number().describe('consecutive faults that led to it'),
+      last_error: z.object({ code: z.string(), message: z.string() }),
+    })
+    .describe('A plugin that kept crashing, timing out or breaking its limits was disabled until an admin enables it'),
+  'plugin.uninstalled': z.object({ plugin: z.string(), version: z.string() }).describe('A plugin was uninstalled'),
   'webhook.disabled': z
     .object({
       endpoint_id: z.string(),

@@ -2,8 +2,9 @@ import { CliExit } from '../cli-exit.ts';
 import { ConfigError } from '../config-error.ts';
 import type { Env } from '../emulator-config.ts';
 import type { CliIo } from '../io.ts';
-import { followEvents, ListenError } from '../webhooks/event-stream-client.ts';
+import { followEvents } from '../webhooks/event-stream-client.ts';
 import { type ForwardResult, forwardEvent } from '../webhooks/forward-event.ts';
+import { ListenError } from '../webhooks/listen-error.ts';
 import { type ListenFlags, type ListenSettings, listenSettings } from '../webhooks/listen-settings.ts';
 import { newSessionSecret } from '../webhooks/session-signer.ts';
 

@@ -209,7 +209,14 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     },
     options.changeCapture,
   );
-  const plugins = createPluginServices({ db, audit, outbox: webhooks.outbox, now });
+  const plugins = createPluginServices({
+    db,
+    audit,
+    outbox: webhooks.outbox,
+    now,
+    // tools is made just below; plugins reach Airtable only once a call runs.
+    airtableFor: async (access) => (await tools.contextFor(access)).airtable,
+  });
   const tools = createWorkspaceTools({
     db,
     engine,

@@ -1,13 +1,19 @@
+import type { AirtableGateway } from '@airsuite/airtable-gateway';
 import type { Database } from '../db/database.ts';
+import type { WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from '../services/audit-log.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugin-registry.ts';
+import { createPluginRuntime, type PluginRuntime } from './plugin-runtime.ts';
 import { createPluginTrust, type PluginTrust } from './plugin-trust.ts';
 import { InstancePool, type PoolOptions } from './runtime/instance-pool.ts';
 
 export interface PluginServices {
   registry: PluginRegistry;
   trust: PluginTrust;
+  runtime: PluginRuntime;
+  /** Hears when a workspace's installed plugins change (its catalogue changes with them). */
+  onChange(listener: (workspaceId: string) => void): () => void;
   /** The running plugin instances of this process. */
   pool: InstancePool;
   close(): Promise<void>;
@@ -18,6 +24,8 @@ export interface PluginServicesDeps {
   audit: AuditLog;
   outbox: Outbox;
   now: () => Date;
+  /** The workspace's Airtable client, for plugins' record host calls. */
+  airtableFor: (access: WorkspaceAccess) => Promise<AirtableGateway>;
 }
 
 /** Plugins of every workspace: what is published and installed, whom it trusts, what runs. */
@@ -26,11 +34,22 @@ export function createPluginServices(
   options: { pool?: PoolOptions } = {},
 ): PluginServices {
   const pool = new InstancePool(options.pool);
-  const registry = createPluginRegistry({ ...deps });
+  const listeners = new Set<(workspaceId: string) => void>();
+  const onChange = (workspaceId: string) => {
+    void pool.evictPrefix(`${workspaceId}:`);
+    for (const listener of listeners) listener(workspaceId);
+  };
+  const registry = createPluginRegistry({ ...deps, onChange });
   const trust = createPluginTrust(deps);
+  const runtime = createPluginRuntime({ ...deps, pool, onChange });
   return {
     registry,
     trust,
+    runtime,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     pool,
     close: () => pool.close(),
   };

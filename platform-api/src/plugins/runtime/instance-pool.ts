@@ -79,6 +79,12 @@ export class InstancePool {
     await Promise.all(entry.idle.map(({ instance }) => instance.close()));
   }
 
+  /** Stops every version whose key starts with `prefix` (a workspace's, a plugin's). */
+  async evictPrefix(prefix: string): Promise<void> {
+    const keys = [...this.#entries.keys()].filter((key) => key.startsWith(prefix));
+    await Promise.all(keys.map((key) => this.evict(key)));
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweeper);

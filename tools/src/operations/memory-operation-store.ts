@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { effectiveState, type OperationRecord, type OperationStore } from './operation-store.ts';
+import { createOperationTable, type OperationTable } from './memory-operation-table.ts';
+import {
+  effectiveState,
+  type NewOperation,
+  type OperationRecord,
+  type OperationStart,
+  type OperationStore,
+} from './operation-store.ts';
 
 /** 30 s: a runner renews every 10 s, so a live one is never taken for dead. */
 export const DEFAULT_OPERATION_LEASE_MS = 30_000;
-const MAX_KEPT = 10_000;
 
 export interface MemoryOperationStoreOptions {
   /** Default {@link DEFAULT_OPERATION_LEASE_MS}. */
@@ -15,6 +21,45 @@ export interface MemoryOperationStoreOptions {
 
 export const newOperationId = (): string => `op_${randomBytes(12).toString('hex')}`;
 
+/** Callers get copies: what they change stays theirs, as with a database row. */
+const copy = (operation: OperationRecord): OperationRecord => structuredClone(operation);
+
+function start(table: OperationTable, spec: NewOperation, callerId: string): OperationStart {
+  const existing = spec.idempotencyKey ? table.getByKey(spec.idempotencyKey) : undefined;
+  if (existing) return { kind: 'existing', operation: copy(existing) };
+  const at = table.now().toISOString();
+  const operation: OperationRecord = {
+    id: newOperationId(),
+    tool: spec.tool,
+    kind: spec.kind,
+    baseId: spec.baseId,
+    tableId: spec.tableId,
+    ...(spec.idempotencyKey ? { idempotencyKey: spec.idempotencyKey } : {}),
+    requestHash: spec.requestHash,
+    state: 'running',
+    total: spec.total,
+    chunks: [],
+    callerId,
+    createdAt: at,
+    updatedAt: at,
+  };
+  table.touch(operation, true);
+  table.add(operation);
+  return { kind: 'started', operation: copy(operation) };
+}
+
+function claim(table: OperationTable, id: string): OperationRecord | undefined {
+  const operation = table.get(id);
+  if (!operation) return undefined;
+  const leased = operation.leaseUntil ? Date.parse(operation.leaseUntil) > table.now().getTime() : false;
+  if (operation.state === 'running' && leased) return undefined;
+  operation.state = 'running';
+  delete operation.result;
+  delete operation.errorCode;
+  table.touch(operation, true);
+  return copy(operation);
+}
+
 /**
  * Operations kept in this process only: a standalone MCP server (one Airtable identity, no
  * database) still gets idempotency keys and `get_operation` for as long as it runs. Nothing
@@ -23,98 +68,44 @@ export const newOperationId = (): string => `op_${randomBytes(12).toString('hex'
 export function createMemoryOperationStore(options: MemoryOperationStoreOptions = {}): OperationStore {
   const leaseMs = options.leaseMs ?? DEFAULT_OPERATION_LEASE_MS;
   const now = options.now ?? (() => new Date());
-  const byId = new Map<string, OperationRecord>();
-  const byKey = new Map<string, string>();
-  const copy = (operation: OperationRecord): OperationRecord => structuredClone(operation);
-  const touch = (operation: OperationRecord, lease: boolean) => {
-    const at = now();
-    operation.updatedAt = at.toISOString();
-    if (lease) operation.leaseUntil = new Date(at.getTime() + leaseMs).toISOString();
-  };
-  const must = (id: string) => {
-    const operation = byId.get(id);
-    if (!operation) throw new Error(`operation ${id} is not recorded`);
-    return operation;
-  };
+  const table = createOperationTable(leaseMs, now);
   return {
     leaseMs,
-    async start(spec) {
-      const existingId = spec.idempotencyKey ? byKey.get(spec.idempotencyKey) : undefined;
-      const existing = existingId ? byId.get(existingId) : undefined;
-      if (existing) return { kind: 'existing', operation: copy(existing) };
-      if (byId.size >= MAX_KEPT) {
-        const oldest = byId.values().next().value;
-        if (oldest) {
-          byId.delete(oldest.id);
-          if (oldest.idempotencyKey) byKey.delete(oldest.idempotencyKey);
-        }
-      }
-      const at = now().toISOString();
-      const operation: OperationRecord = {
-        id: newOperationId(),
-        tool: spec.tool,
-        kind: spec.kind,
-        baseId: spec.baseId,
-        tableId: spec.tableId,
-        ...(spec.idempotencyKey ? { idempotencyKey: spec.idempotencyKey } : {}),
-        requestHash: spec.requestHash,
-        state: 'running',
-        total: spec.total,
-        chunks: [],
-        callerId: options.callerId ?? 'standalone',
-        createdAt: at,
-        updatedAt: at,
-      };
-      touch(operation, true);
-      byId.set(operation.id, operation);
-      if (spec.idempotencyKey) byKey.set(spec.idempotencyKey, operation.id);
-      return { kind: 'started', operation: copy(operation) };
-    },
-    async claim(id) {
-      const operation = byId.get(id);
-      if (!operation) return undefined;
-      const leased = operation.leaseUntil ? Date.parse(operation.leaseUntil) > now().getTime() : false;
-      if (operation.state === 'running' && leased) return undefined;
-      operation.state = 'running';
-      delete operation.result;
-      delete operation.errorCode;
-      touch(operation, true);
-      return copy(operation);
-    },
+    start: async (spec) => start(table, spec, options.callerId ?? 'standalone'),
+    claim: async (id) => claim(table, id),
     async recordPending(id, pending) {
-      const operation = must(id);
+      const operation = table.must(id);
       operation.pending = structuredClone(pending);
-      touch(operation, operation.state === 'running');
+      table.touch(operation, operation.state === 'running');
     },
     async recordChunk(id, chunk) {
-      const operation = must(id);
+      const operation = table.must(id);
       operation.chunks = [...operation.chunks.filter((c) => c.chunk !== chunk.chunk), { ...chunk }].sort(
         (a, b) => a.chunk - b.chunk,
       );
-      touch(operation, operation.state === 'running' && !chunk.reconciled);
+      table.touch(operation, operation.state === 'running' && !chunk.reconciled);
     },
     async heartbeat(id) {
-      const operation = must(id);
-      if (operation.state === 'running') touch(operation, true);
+      const operation = table.must(id);
+      if (operation.state === 'running') table.touch(operation, true);
     },
     async finish(id, end) {
-      const operation = must(id);
+      const operation = table.must(id);
       operation.state = end.state;
       operation.result = structuredClone(end.result);
       if (end.errorCode) operation.errorCode = end.errorCode;
       delete operation.leaseUntil;
-      touch(operation, false);
+      table.touch(operation, false);
     },
     async get(ref) {
-      const id = 'id' in ref ? ref.id : byKey.get(ref.idempotencyKey);
-      const operation = id ? byId.get(id) : undefined;
+      const operation = 'id' in ref ? table.get(ref.id) : table.getByKey(ref.idempotencyKey);
       return operation ? copy(operation) : undefined;
     },
     async list(query = {}) {
       const limit = Math.min(Math.max(query.limit ?? 20, 1), 100);
       const at = now();
-      return [...byId.values()]
-        .reverse()
+      return table
+        .newestFirst()
         .filter((o) => !query.state || effectiveState(o, at) === query.state)
         .slice(0, limit)
         .map(copy);

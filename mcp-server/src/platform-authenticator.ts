@@ -62,7 +62,7 @@ export function createPlatformAuthenticator(platform: Platform): McpAuthenticato
       const principal = await platform.authenticate(bearerFrom(headers.authorization));
       const workspaceId = await workspaceOf(platform, principal, headers);
       const access = await platform.workspaces.access(principal, workspaceId);
-      const { tools, policy } = platform.tools.catalogueFor(access);
+      const { tools, policy } = await platform.tools.catalogueFor(access);
       // The role is part of the subject: a session keeps the catalogue and access it was opened with,
       // so a member whose role changes must start a new session (404) rather than keep the old rights.
       const caller =

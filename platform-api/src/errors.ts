@@ -25,6 +25,7 @@ const TOOL_STATUSES = {
   TOOL_IDEMPOTENCY_KEY_REUSED: 409,
   TOOL_OPERATION_IN_PROGRESS: 409,
   TOOL_OPERATION_NOT_FOUND: 404,
+  TOOL_PLUGIN_FAILED: 502,
 } as const satisfies Record<ToolErrorCode, number>;
 
 /**

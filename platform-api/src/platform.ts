@@ -227,6 +227,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     connections,
     webhooks,
     deploymentPolicy: options.deploymentPolicy ?? OPEN_POLICY,
+    pluginTools: (access) => plugins.tools.toolsFor(access),
   });
   return {
     db,

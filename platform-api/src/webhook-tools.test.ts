@@ -49,7 +49,7 @@ async function runAs(user: RigUser, workspace: string, name: string, input: unkn
   const platform = rig.platform();
   const access = await platform.workspaces.access(await platform.authenticate(user.accessToken), workspace);
   // The admins' catalogue: a tool the caller is not even listed must still be refused when called.
-  const adminCatalogue = platform.tools.catalogueFor({ ...access, role: 'owner' }).tools;
+  const adminCatalogue = (await platform.tools.catalogueFor({ ...access, role: 'owner' })).tools;
   const definition = adminCatalogue.find((t) => t.name === name);
   if (!definition) throw new Error(`no tool ${name}`);
   const context: ToolContext = {

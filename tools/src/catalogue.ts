@@ -12,6 +12,8 @@ export interface CatalogueOptions {
   role?: WorkspaceRole;
   /** Lists the platform tools too; set only where the face gives tools `context.platform`. */
   platform?: boolean;
+  /** Tools the platform adds for this caller's workspace (its plugins' functions), filtered like the rest. */
+  extra?: readonly ToolDefinition[];
 }
 
 /**
@@ -26,6 +28,7 @@ export function createCatalogue(policy: SafetyPolicy, options: CatalogueOptions 
     ...writeTools,
     ...operationTools,
     ...(options.platform ? platformTools : []),
+    ...(options.extra ?? []),
   ].filter(
     (tool) =>
       toolAllowedBy(policy, tool) && (role === undefined || roleAtLeast(role, effectiveMinimumRole(tool))),

@@ -149,6 +149,14 @@ export const pluginManifestSchema = z
         });
       }
       seen.add(fn.name);
+      // Tools are named plugin_<name>_<function>; Gemini takes function names of 64 characters at most.
+      if (`plugin_${manifest.name}_${fn.name}`.length > 64) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['functions', i, 'name'],
+          message: `its tool name plugin_${manifest.name}_${fn.name} is longer than 64 characters; shorten the plugin's or the function's name`,
+        });
+      }
     }
     if (manifest.functions.length === 0 && !manifest.hooks.before_write && !manifest.hooks.on_event) {
       ctx.addIssue({

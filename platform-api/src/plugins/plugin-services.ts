@@ -5,6 +5,7 @@ import type { AuditLog } from '../services/audit-log.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugin-registry.ts';
 import { createPluginRuntime, type PluginRuntime } from './plugin-runtime.ts';
+import { createPluginTools, type PluginTools } from './plugin-tools.ts';
 import { createPluginTrust, type PluginTrust } from './plugin-trust.ts';
 import { InstancePool, type PoolOptions } from './runtime/instance-pool.ts';
 
@@ -12,6 +13,8 @@ export interface PluginServices {
   registry: PluginRegistry;
   trust: PluginTrust;
   runtime: PluginRuntime;
+  /** Each workspace's plugin functions as tools of its catalogue. */
+  tools: PluginTools;
   /** Hears when a workspace's installed plugins change (its catalogue changes with them). */
   onChange(listener: (workspaceId: string) => void): () => void;
   /** The running plugin instances of this process. */
@@ -35,17 +38,21 @@ export function createPluginServices(
 ): PluginServices {
   const pool = new InstancePool(options.pool);
   const listeners = new Set<(workspaceId: string) => void>();
+  let tools: PluginTools | undefined;
   const onChange = (workspaceId: string) => {
     void pool.evictPrefix(`${workspaceId}:`);
+    tools?.invalidate(workspaceId);
     for (const listener of listeners) listener(workspaceId);
   };
   const registry = createPluginRegistry({ ...deps, onChange });
   const trust = createPluginTrust(deps);
   const runtime = createPluginRuntime({ ...deps, pool, onChange });
+  tools = createPluginTools(deps.db, runtime);
   return {
     registry,
     trust,
     runtime,
+    tools,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

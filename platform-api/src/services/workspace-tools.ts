@@ -38,7 +38,7 @@ function basesOf(secrets: readonly ConnectionSecret[]): string[] | undefined {
 
 export interface WorkspaceTools {
   /** The catalogue this caller may see: its role and the deployment policy decide; calls are audited. */
-  catalogueFor(access: WorkspaceAccess): { tools: ToolDefinition[]; policy: SafetyPolicy };
+  catalogueFor(access: WorkspaceAccess): Promise<{ tools: ToolDefinition[]; policy: SafetyPolicy }>;
   /** The Airtable client (the workspace's connections, routed by base), the caller and the platform port. */
   contextFor(
     access: WorkspaceAccess,
@@ -55,6 +55,8 @@ export interface WorkspaceToolsDeps extends PlatformPortDeps {
   operations: OperationLog;
   /** The deployment's own limits (AIRSUITE_READ_ONLY …), applied on top of every role. */
   deploymentPolicy: SafetyPolicy;
+  /** The tools of the workspace's plugins (their functions), listed with the rest. */
+  pluginTools?: (access: WorkspaceAccess) => Promise<ToolDefinition[]>;
 }
 
 /**
@@ -184,10 +186,11 @@ async function contextFor(
 export function createWorkspaceTools(deps: WorkspaceToolsDeps): WorkspaceTools {
   const { reachable, clear } = createReachableBases();
   return {
-    catalogueFor(access) {
+    async catalogueFor(access) {
       // The connection's base list is applied per call (contextFor); listing only needs role and deployment.
       const policy = policyFor(deps.deploymentPolicy, access);
-      const tools = createCatalogue(policy, { role: access.role, platform: true });
+      const extra = deps.pluginTools ? await deps.pluginTools(access) : [];
+      const tools = createCatalogue(policy, { role: access.role, platform: true, extra });
       return { tools, policy };
     },
     contextFor: (access) => contextFor(deps, reachable, access),

@@ -199,6 +199,7 @@ export function usePlatformRig(
   };
 }
 export { openTestDatabase, type TestDatabase } from '../db/test-database.ts';
+export { WAT, wasmOf } from '../plugins/testing/wat-fixtures.ts';
 export { type CuttableLink, startCuttableLink } from './cuttable-link.ts';
 export {
   callRest,

@@ -23,6 +23,8 @@ export const TOOL_ERROR_CODES = [
   'TOOL_IDEMPOTENCY_KEY_REUSED',
   'TOOL_OPERATION_IN_PROGRESS',
   'TOOL_OPERATION_NOT_FOUND',
+  // A plugin's function failed: it reported an error, timed out, crashed or broke its limits.
+  'TOOL_PLUGIN_FAILED',
 ] as const;
 
 export type ToolErrorCode = (typeof TOOL_ERROR_CODES)[number];

@@ -17,7 +17,7 @@ export async function callWorkspaceTool(
   input: unknown,
 ): Promise<Extract<ToolOutcome, { ok: true }>> {
   const access = await platform.workspaces.access(principalOf(request), workspaceId);
-  const { tools } = platform.tools.catalogueFor(access);
+  const { tools } = await platform.tools.catalogueFor(access);
   const tool = tools.find((t) => t.name === name);
   if (!tool) {
     throw new PlatformError('TOOL_NOT_FOUND', `no tool named ${name} is available to you here`, {

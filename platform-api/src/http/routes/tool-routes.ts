@@ -32,7 +32,7 @@ export function toolRoutes(platform: Platform) {
         response: { 200: z.object({ tools: z.array(toolSchema) }), ...problems },
         async handler(request) {
           const access = await platform.workspaces.access(principalOf(request), request.params.id);
-          const { tools } = platform.tools.catalogueFor(access);
+          const { tools } = await platform.tools.catalogueFor(access);
           return {
             tools: tools.map((tool) => ({
               name: tool.name,

@@ -1,11 +1,17 @@
-import type { FieldSchema } from '@airsuite/airtable-gateway';
 import { z } from 'zod';
-import { isTableAllowed } from '../airtable/access.ts';
-import { compileFilter, effectiveType, filterKind } from '../airtable/filter.ts';
-import { primaryNames } from '../airtable/friendly-values.ts';
+import { compileFilter } from '../airtable/filter.ts';
 import { loadTable, primaryField, resolveField } from '../airtable/schema.ts';
 import { defineTool } from '../core/define-tool.ts';
-import { ToolError } from '../core/tool-error.ts';
+import { groupKeysOf, groupLabel, linkedGroupNames } from './aggregate-groups.ts';
+import {
+  type Acc,
+  accumulate,
+  checkMetric,
+  emptyAcc,
+  emptyValues,
+  metricValues,
+  OPS,
+} from './aggregate-metrics.ts';
 import { scanAll } from './scan.ts';
 import {
   baseIdInput,
@@ -16,43 +22,7 @@ import {
   tableInput,
 } from './shared.ts';
 
-const OPS = ['count', 'sum', 'avg', 'min', 'max'] as const;
-type Op = (typeof OPS)[number];
-export const EMPTY_GROUP = '(empty)';
-
-interface Metric {
-  op: Op;
-  field?: FieldSchema;
-  label: string;
-}
-
-interface Acc {
-  count: number;
-  sums: number[];
-  counts: number[];
-  mins: (number | string | undefined)[];
-  maxs: (number | string | undefined)[];
-}
-
-function checkMetric(op: Op, field: FieldSchema | undefined): Metric {
-  if (op === 'count') return { op, field, label: field ? `count(${field.name})` : 'count' };
-  if (!field) throw new ToolError('TOOL_INVALID_INPUT', `Metric "${op}" needs a field.`, { op });
-  const kind = filterKind(field);
-  const ok = kind === 'number' || ((op === 'min' || op === 'max') && kind === 'date');
-  if (!ok)
-    throw new ToolError(
-      'TOOL_INVALID_INPUT',
-      `Cannot ${op} "${field.name}" (type ${effectiveType(field)}): ${op} needs a number field${op === 'min' || op === 'max' ? ' or a date' : ''}.`,
-      { field: field.name, type: effectiveType(field), op },
-    );
-  return { op, field, label: `${op}(${field.name})` };
-}
-
-function present(value: unknown): boolean {
-  return (
-    value !== undefined && value !== null && value !== '' && !(Array.isArray(value) && value.length === 0)
-  );
-}
+export { EMPTY_GROUP } from './aggregate-groups.ts';
 
 export const aggregateRecordsTool = defineTool({
   name: 'aggregate_records',
@@ -100,20 +70,6 @@ export const aggregateRecordsTool = defineTool({
     if (groupField) needed.add(groupField.name);
 
     const groups = new Map<string, Acc>();
-    const accFor = (key: string): Acc => {
-      let acc = groups.get(key);
-      if (!acc) {
-        acc = { count: 0, sums: metrics.map(() => 0), counts: metrics.map(() => 0), mins: [], maxs: [] };
-        groups.set(key, acc);
-      }
-      return acc;
-    };
-    const keysOf = (value: unknown): string[] => {
-      if (!present(value)) return [EMPTY_GROUP];
-      if (Array.isArray(value))
-        return [...new Set(value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))))];
-      return [typeof value === 'object' ? JSON.stringify(value) : String(value)];
-    };
     const scanned = await scanAll(
       ctx,
       input.base_id,
@@ -121,55 +77,22 @@ export const aggregateRecordsTool = defineTool({
       { fields: [...needed], filterByFormula },
       (page) => {
         for (const record of page) {
-          const keys = groupField ? keysOf(record.fields[groupField.name]) : [''];
+          const keys = groupField ? groupKeysOf(record.fields[groupField.name]) : [''];
           for (const key of keys) {
-            const acc = accFor(key);
-            acc.count++;
-            metrics.forEach((m, i) => {
-              if (!m.field) return;
-              const value = record.fields[m.field.name];
-              if (!present(value)) return;
-              acc.counts[i] = (acc.counts[i] ?? 0) + 1;
-              if (typeof value === 'number') acc.sums[i] = (acc.sums[i] ?? 0) + value;
-              const v = typeof value === 'number' || typeof value === 'string' ? value : undefined;
-              if (v === undefined) return;
-              const min = acc.mins[i];
-              const max = acc.maxs[i];
-              if (min === undefined || v < min) acc.mins[i] = v;
-              if (max === undefined || v > max) acc.maxs[i] = v;
-            });
+            const acc = groups.get(key) ?? emptyAcc(metrics);
+            groups.set(key, acc);
+            accumulate(acc, metrics, record.fields);
           }
         }
       },
     );
 
-    let names = new Map<string, string>();
-    const linked = (groupField?.options as { linkedTableId?: string } | undefined)?.linkedTableId;
-    const linkedTable = linked ? schema.tables.find((t) => t.id === linked) : undefined;
-    if (
-      groupField?.type === 'multipleRecordLinks' &&
-      linkedTable &&
-      isTableAllowed(ctx.policy, input.base_id, linkedTable)
-    )
-      names = await primaryNames(
-        ctx,
-        input.base_id,
-        linkedTable,
-        [...groups.keys()].filter((k) => k !== EMPTY_GROUP),
-      );
-
-    const out = [...groups.entries()].map(([key, acc]) => {
-      const values: Record<string, number | string | null> = {};
-      metrics.forEach((m, i) => {
-        const n = acc.counts[i] ?? 0;
-        if (m.op === 'count') values[m.label] = m.field ? n : acc.count;
-        else if (m.op === 'sum') values[m.label] = acc.sums[i] ?? 0;
-        else if (m.op === 'avg') values[m.label] = n === 0 ? null : (acc.sums[i] ?? 0) / n;
-        else values[m.label] = (m.op === 'min' ? acc.mins[i] : acc.maxs[i]) ?? null;
-      });
-      const group = groupField ? (names.has(key) ? `${names.get(key)} (${key})` : key) : undefined;
-      return { group, count: acc.count, values };
-    });
+    const names = await linkedGroupNames(ctx, input.base_id, schema, groupField, groups.keys());
+    const out = [...groups.entries()].map(([key, acc]) => ({
+      group: groupField ? groupLabel(key, names) : undefined,
+      count: acc.count,
+      values: metricValues(acc, metrics),
+    }));
     out.sort((a, b) => b.count - a.count);
     return {
       table: table.name,
@@ -188,7 +111,3 @@ export const aggregateRecordsTool = defineTool({
       ),
     ].join('\n'),
 });
-
-function emptyValues(metrics: readonly Metric[]): Record<string, number | null> {
-  return Object.fromEntries(metrics.map((m) => [m.label, m.op === 'count' || m.op === 'sum' ? 0 : null]));
-}

@@ -1,13 +1,11 @@
-import { setMaxListeners } from 'node:events';
 import type { SecretBox } from '../../crypto/secret-box.ts';
 import type { Database } from '../../db/database.ts';
 import type { AuditLog } from '../../services/audit-log.ts';
 import { createRetrySchedule, type RetrySchedule, type WebhookSender } from '../delivery/index.ts';
 import type { AutomaticDisable } from '../disable-endpoint.ts';
-import { openHeaders, signingSecrets } from '../endpoint-rows.ts';
 import { type Outbox, WEBHOOK_CHANNEL } from '../outbox.ts';
 import { type AttemptPlan, planAttempt } from './attempt-plan.ts';
-import { type ClaimedMessage, claimDue } from './claim-due.ts';
+import { createAttemptsInFlight } from './attempts-in-flight.ts';
 import { recordAttempts } from './record-attempts.ts';
 import { createResultBatcher } from './result-batcher.ts';
 import { createWakeup } from './wakeup.ts';
@@ -47,12 +45,6 @@ export interface DeliveryWorker {
   readonly inFlight: number;
 }
 
-interface WorkerState {
-  stopped: boolean;
-  inFlight: number;
-  abort: AbortController;
-}
-
 /** Where finished attempts go: planned, then recorded in batches, then told to `onRecorded`. */
 function resultsFor(
   options: DeliveryWorkerOptions,
@@ -71,100 +63,43 @@ function resultsFor(
   });
 }
 
-/** A claim's secrets and custom headers, opened once per endpoint version (not per message). */
-function openerOf(box: SecretBox, at: Date) {
-  const opened = new Map<string, { secrets: string[]; headers: Record<string, string> }>();
-  return (message: ClaimedMessage) => {
-    const key = `${message.endpoint.id}:${new Date(message.endpoint.updated_at).getTime()}`;
-    let sealed = opened.get(key);
-    if (!sealed) {
-      sealed = {
-        secrets: signingSecrets(box, message.endpoint, at),
-        headers: openHeaders(box, message.endpoint),
-      };
-      opened.set(key, sealed);
-    }
-    return sealed;
-  };
-}
-
-/** Lets attempts in flight finish for `graceMs`, then cuts the rest (they are given back). */
-async function settleInFlight(state: WorkerState, graceMs: number): Promise<void> {
-  const deadline = Date.now() + graceMs;
-  while (state.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  state.abort.abort();
-  while (state.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
-}
-
 export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
   const now = options.now ?? (() => new Date());
   const schedule = options.schedule ?? createRetrySchedule();
   const concurrency = options.concurrency ?? DEFAULT_DELIVERY_CONCURRENCY;
-  const leaseMs = options.leaseMs ?? DEFAULT_DELIVERY_LEASE_MS;
   const disableAfterMs = options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS;
-  const minClaim = Math.max(1, Math.floor(concurrency / 4));
   const wakeup = createWakeup(options.pollMs ?? DEFAULT_DELIVERY_POLL_MS);
-  const state: WorkerState = { stopped: false, inFlight: 0, abort: new AbortController() };
-  // Every attempt in flight listens for the shutdown (and stops listening when it ends).
-  setMaxListeners(0, state.abort.signal);
+  const results = resultsFor(options, { schedule, now, disableAfterMs });
+  const attempts = createAttemptsInFlight({
+    db: options.db,
+    secretBox: options.secretBox,
+    sender: options.sender,
+    results,
+    wakeup,
+    concurrency,
+    leaseMs: options.leaseMs ?? DEFAULT_DELIVERY_LEASE_MS,
+    now,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+  let stopped = false;
   let unlisten: (() => Promise<void>) | undefined;
   let loop: Promise<void> | undefined;
 
-  const results = resultsFor(options, { schedule, now, disableAfterMs });
-
-  const deliver = async (
-    message: ClaimedMessage,
-    secrets: readonly string[],
-    headers: Record<string, string>,
-  ) => {
-    try {
-      const outcome = await options.sender.send({
-        url: message.endpoint.url,
-        messageId: message.id,
-        body: message.body,
-        secrets,
-        headers,
-        signal: state.abort.signal,
-      });
-      results.push({ message, outcome });
-    } catch (error) {
-      // A sender bug: the message waits for its lease to run out rather than being lost.
-      options.onError?.(error);
-    } finally {
-      state.inFlight -= 1;
-      if (concurrency - state.inFlight >= minClaim) wakeup.wake();
-    }
-  };
-
-  const claimAndStart = async (): Promise<number> => {
-    const free = concurrency - state.inFlight;
-    // Claims are batched too: wait for a quarter of the slots unless nothing is in flight.
-    if (free <= 0 || (state.inFlight > 0 && free < minClaim)) return 0;
-    const claimed = await claimDue(options.db, { limit: free, leaseMs, now: now() });
-    const open = openerOf(options.secretBox, now());
-    for (const message of claimed) {
-      const { secrets, headers } = open(message);
-      state.inFlight += 1;
-      void deliver(message, secrets, headers);
-    }
-    return claimed.length === free ? claimed.length : 0;
-  };
-
   const run = async () => {
-    while (!state.stopped) {
+    while (!stopped) {
       let more = false;
       try {
-        more = (await claimAndStart()) > 0;
+        more = (await attempts.claimAndStart()) > 0;
       } catch (error) {
         options.onError?.(error);
       }
-      if (!more || state.inFlight >= concurrency) await wakeup.next();
+      if (!more || attempts.count >= concurrency) await wakeup.next();
     }
   };
 
   return {
     get inFlight() {
-      return state.inFlight;
+      return attempts.count;
     },
     async start() {
       unlisten = await options.db.listen(WEBHOOK_CHANNEL, () => wakeup.wake(), {
@@ -175,11 +110,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       loop = run();
     },
     async stop(graceMs = 5_000) {
-      state.stopped = true;
+      stopped = true;
       wakeup.close();
       await unlisten?.();
       await loop;
-      await settleInFlight(state, graceMs);
+      await attempts.settle(graceMs);
       // One try: if the database is away now, the leases bring these messages back (a duplicate, never a loss).
       await results.close();
     },

@@ -6,6 +6,7 @@ import { benchEmulator } from './emulator.ts';
 import { benchGateway } from './gateway.ts';
 import { benchOrchestrator } from './orchestrator.ts';
 import { benchPlatform } from './platform.ts';
+import { benchPlugins } from './plugins.ts';
 import { benchTools } from './tools.ts';
 import { benchQueueEngines } from './webhook-queue-engines.ts';
 import { benchWebhooks } from './webhooks.ts';
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   gateway: benchGateway,
   orchestrator: benchOrchestrator,
   platform: benchPlatform,
+  plugins: benchPlugins,
   'queue-engines': benchQueueEngines,
   tools: benchTools,
   webhooks: benchWebhooks,

@@ -1,4 +1,10 @@
-import { type ToolAnnotations, type ToolDefinition, ToolError, type ToolErrorCode } from '@airsuite/tools';
+import {
+  type ToolAnnotations,
+  type ToolDefinition,
+  ToolError,
+  type ToolErrorCode,
+  type WorkspaceRole,
+} from '@airsuite/tools';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
@@ -36,7 +42,12 @@ function annotationsOf(fn: PluginFunction): ToolAnnotations {
   };
 }
 
-function schemaOf(json: Record<string, unknown> | undefined): z.ZodObject {
+/** Who may run a plugin function, as a tool or over REST: any member a read-only one, editors the rest. */
+export const minimumRoleOf = (fn: PluginFunction): WorkspaceRole =>
+  annotationsOf(fn).readOnlyHint ? 'viewer' : 'editor';
+
+/** A function's input schema as zod (any object where it has none, or one zod cannot read). */
+export function schemaOf(json: Record<string, unknown> | undefined): z.ZodObject {
   if (!json) return z.looseObject({});
   try {
     const schema = z.fromJSONSchema(json as Parameters<typeof z.fromJSONSchema>[0]);
@@ -79,7 +90,7 @@ function toolOf(
     annotations,
     // Plugins reach Airtable only through host calls the runtime checks; they write nothing directly.
     writes: false,
-    minimumRole: annotations.readOnlyHint ? 'viewer' : 'editor',
+    minimumRole: minimumRoleOf(fn),
     platform: true,
     async handler(input, ctx) {
       const output = await runtime

@@ -2,6 +2,7 @@ import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
 import { HOST_FUNCTION_NAMES, HOST_NAMESPACE, type HostFunctionName } from '../host-function-names.ts';
 import type { PluginLimits } from '../manifest.ts';
 import { PluginError } from '../plugin-error.ts';
+import { guardPluginWorkers } from './worker-guard.ts';
 
 /** What a host function answers: JSON the plugin reads. Never throws: refusals are answers. */
 export type HostAnswer =
@@ -65,6 +66,7 @@ export class PluginInstance {
   }
 
   static async create(options: InstanceOptions): Promise<PluginInstance> {
+    guardPluginWorkers();
     let instance: PluginInstance | undefined;
     const functions = Object.fromEntries(
       HOST_FUNCTION_NAMES.map((name) => [

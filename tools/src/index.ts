@@ -28,7 +28,13 @@ export {
   runTool,
   type ToolOutcome,
 } from './core/run-tool.ts';
-export type { Caller, ProgressUpdate, ToolCallReport, ToolContext } from './core/tool-context.ts';
+export type {
+  Caller,
+  GuardedWrite,
+  ProgressUpdate,
+  ToolCallReport,
+  ToolContext,
+} from './core/tool-context.ts';
 export { isToolError, TOOL_ERROR_CODES, ToolError, type ToolErrorCode } from './core/tool-error.ts';
 export {
   createMemoryOperationStore,

@@ -8,6 +8,7 @@ import { createPluginRuntime, type PluginRuntime } from './plugin-runtime.ts';
 import { createPluginTools, type PluginTools } from './plugin-tools.ts';
 import { createPluginTrust, type PluginTrust } from './plugin-trust.ts';
 import { InstancePool, type PoolOptions } from './runtime/instance-pool.ts';
+import { createWriteGuards } from './write-guards.ts';
 
 export interface PluginServices {
   registry: PluginRegistry;
@@ -15,6 +16,8 @@ export interface PluginServices {
   runtime: PluginRuntime;
   /** Each workspace's plugin functions as tools of its catalogue. */
   tools: PluginTools;
+  /** The workspace's before_write hooks, as the tools' `beforeWrite`. */
+  writeGuards: ReturnType<typeof createWriteGuards>;
   /** Hears when a workspace's installed plugins change (its catalogue changes with them). */
   onChange(listener: (workspaceId: string) => void): () => void;
   /** The running plugin instances of this process. */
@@ -53,6 +56,7 @@ export function createPluginServices(
     trust,
     runtime,
     tools,
+    writeGuards: createWriteGuards(deps.db, runtime),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -42,7 +42,9 @@ export interface WorkspaceTools {
   /** The Airtable client (the workspace's connections, routed by base), the caller and the platform port. */
   contextFor(
     access: WorkspaceAccess,
-  ): Promise<Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy' | 'operations' | 'onOutcome'>>;
+  ): Promise<
+    Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy' | 'operations' | 'onOutcome' | 'beforeWrite'>
+  >;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,8 @@ export interface WorkspaceToolsDeps extends PlatformPortDeps {
   deploymentPolicy: SafetyPolicy;
   /** The tools of the workspace's plugins (their functions), listed with the rest. */
   pluginTools?: (access: WorkspaceAccess) => Promise<ToolDefinition[]>;
+  /** The workspace's write guards (plugins' before_write hooks), asked before each write is sent. */
+  writeGuards?: (access: WorkspaceAccess) => NonNullable<ToolContext['beforeWrite']>;
 }
 
 /**
@@ -180,6 +184,7 @@ async function contextFor(
     policy: policyFor(deps.deploymentPolicy, access, basesOf(secrets)),
     operations: deps.operations.storeFor(access),
     onOutcome: auditFor(deps, access),
+    ...(deps.writeGuards ? { beforeWrite: deps.writeGuards(access) } : {}),
   };
 }
 

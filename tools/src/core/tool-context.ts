@@ -1,5 +1,5 @@
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
-import type { OperationStore } from '../operations/operation-store.ts';
+import type { OperationStore, WriteKind } from '../operations/operation-store.ts';
 import type { PlatformPort, WorkspaceRole } from './platform-port.ts';
 import type { SafetyPolicy } from './policy.ts';
 import type { ToolOutcome } from './run-tool.ts';
@@ -30,6 +30,16 @@ export interface ToolCallReport {
 }
 
 /** Everything a tool handler may use. Built per call by the face serving the catalogue. */
+/** A multi-record write as the write guards see it, before anything is sent. */
+export interface GuardedWrite {
+  tool: string;
+  kind: WriteKind;
+  baseId: string;
+  tableId: string;
+  /** As the tool would send them: `{ fields }` to create, `{ id, fields }` to update, record ids to delete. */
+  records: readonly unknown[];
+}
+
 export interface ToolContext {
   /** The only way to Airtable: the gateway's typed client, already bound to the caller's token. */
   airtable: AirtableGateway;
@@ -52,6 +62,12 @@ export interface ToolContext {
    * succeeded): the platform's audit trail. A failure here never changes the call's outcome.
    */
   onOutcome?(report: ToolCallReport): Promise<void>;
+  /**
+   * The workspace's write guards (plugins' before_write hooks), asked before a write is sent:
+   * they may let it through, change its records (same records, same order) or refuse it by
+   * throwing a ToolError whose message the model reads. Absent where no platform serves tools.
+   */
+  beforeWrite?(write: GuardedWrite): Promise<{ records?: unknown[] }>;
   /** Structured log lines for the face to forward (MCP logging notifications); never secrets. */
   log(level: 'debug' | 'info' | 'warning' | 'error', message: string, data?: Record<string, unknown>): void;
 }

@@ -54,6 +54,23 @@ const OPERATION_LOG_DOWN =
  * test rig) the chunks are simply sent.
  */
 export async function runChunkedWrite<T>(write: ChunkedWrite<T>): Promise<WriteRun> {
+  return runWrite(await guarded(write));
+}
+
+/** The write as the workspace's guards leave it (they may change its records, or refuse it). */
+async function guarded<T>(write: ChunkedWrite<T>): Promise<ChunkedWrite<T>> {
+  if (!write.ctx.beforeWrite) return write;
+  const { records } = await write.ctx.beforeWrite({
+    tool: write.tool,
+    kind: write.kind,
+    baseId: write.baseId,
+    tableId: write.tableId,
+    records: write.items,
+  });
+  return records ? { ...write, items: records as T[] } : write;
+}
+
+async function runWrite<T>(write: ChunkedWrite<T>): Promise<WriteRun> {
   const store = write.ctx.operations;
   if (!store) {
     const calls = new CallResult(write.items.length);

@@ -82,6 +82,29 @@ export const WAT = {
   (func (export "noop") (result i32) i32.const 0))`,
 } as const;
 
+/**
+ * Answers every call with `text` (a before_write decision, say): the bytes sit in a data
+ * segment and are copied into a kernel block for output_set.
+ */
+export function constantAnswer(exportName: string, text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  const escaped = [...bytes].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');
+  return `(module
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+  (memory (export "memory") 1 2)
+  (data (i32.const 0) "${escaped}")
+  (func (export "${exportName}") (result i32) (local $block i64) (local $i i32)
+    (local.set $block (call $alloc (i64.const ${bytes.length})))
+    (block $done (loop $copy
+      (br_if $done (i32.ge_u (local.get $i) (i32.const ${bytes.length})))
+      (call $store_u8 (i64.add (local.get $block) (i64.extend_i32_u (local.get $i))) (i32.load8_u (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $copy)))
+    (call $output_set (local.get $block) (i64.const ${bytes.length})) i32.const 0))`;
+}
+
 let wabt: Awaited<ReturnType<typeof wabtInit>> | undefined;
 
 /** Compiles WebAssembly text to a binary. */

@@ -39,7 +39,7 @@ export interface PlatformRig {
     role: string,
   ): Promise<{ id: string; key: string; auth: { authorization: string } }>;
   call(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     options?: { auth?: { authorization: string }; body?: unknown; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;
@@ -199,7 +199,7 @@ export function usePlatformRig(
   };
 }
 export { openTestDatabase, type TestDatabase } from '../db/test-database.ts';
-export { WAT, wasmOf } from '../plugins/testing/wat-fixtures.ts';
+export { constantAnswer, WAT, wasmOf } from '../plugins/testing/wat-fixtures.ts';
 export { type CuttableLink, startCuttableLink } from './cuttable-link.ts';
 export {
   callRest,

@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { WorkspaceRole } from '@airsuite/tools';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORM_ERRORS, type PlatformErrorCode } from './errors.ts';
+import type { PluginManifestInput } from './plugins/manifest.ts';
+import { WAT, wasmOf } from './plugins/testing/wat-fixtures.ts';
 import { PASSWORD, type RigUser, SAMPLE_CRM, usePlatformRig } from './testing/platform-rig.ts';
 
 /**
@@ -31,7 +33,7 @@ const PRINCIPALS: Principal[] = ROLES.flatMap((role) => [
 ]);
 
 interface Request {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   body?: unknown;
   /** After the call: `allowed` tells whether the cell expected success. */
@@ -129,6 +131,67 @@ function webhookOf(ws: string): Promise<{ id: string; messageId: string }> {
   webhooks.set(ws, made);
   return made;
 }
+
+let echoModule = '';
+
+/** A plugin (the echo fixture): `echo` for editors and above, the read-only `noop` for any member. */
+const pluginManifest = (name: string, version: string): PluginManifestInput => ({
+  name,
+  version,
+  description: 'Echoes its input',
+  author: 'Permission matrix',
+  functions: [
+    { name: 'echo', description: 'Returns what it is given.', input_schema: { type: 'object' } },
+    {
+      name: 'noop',
+      description: 'Does nothing at all.',
+      input_schema: { type: 'object' },
+      annotations: { readOnlyHint: true },
+    },
+  ],
+});
+
+async function publishPlugin(ws: string, name: string, version: string): Promise<void> {
+  const published = await rig.call('POST', `/v1/workspaces/${ws}/plugin-versions`, {
+    auth: owner.auth,
+    body: { manifest: pluginManifest(name, version), module: echoModule },
+  });
+  expect({ status: published.statusCode, body: published.body }).toMatchObject({ status: 201 });
+}
+
+/** A new plugin name with `versions` published, installed by the owner at 1.0.0. */
+async function installPlugin(ws: string, versions: string[] = ['1.0.0']): Promise<string> {
+  uniq += 1;
+  const name = `matrix_${uniq}`;
+  for (const version of versions) await publishPlugin(ws, name, version);
+  const installed = await rig.call('POST', `/v1/workspaces/${ws}/plugins`, {
+    auth: owner.auth,
+    body: { name, version: '1.0.0' },
+  });
+  expect({ status: installed.statusCode, body: installed.body }).toMatchObject({ status: 201 });
+  return name;
+}
+
+const plugins = new Map<string, Promise<string>>();
+
+/** One installed, enabled plugin per workspace, made by the owner on first use. */
+function pluginOf(ws: string): Promise<string> {
+  const made = plugins.get(ws) ?? installPlugin(ws);
+  plugins.set(ws, made);
+  return made;
+}
+
+async function installedVersion(ws: string, name: string): Promise<string | undefined> {
+  const [row] = await rig.db().query<{ version: string }>(
+    `SELECT v.version FROM plugin_installations i JOIN plugin_versions v ON v.id = i.version_id
+       WHERE i.workspace_id = $1 AND i.name = $2`,
+    [ws, name],
+  );
+  return row?.version;
+}
+
+const ed25519Key = () =>
+  generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 
 /** The credential `principal` uses in workspace `ws` (joining it or minting a key as needed). */
 async function seat(principal: Principal, ws: string): Promise<Auth> {
@@ -460,6 +523,176 @@ const ROWS: Row[] = [
     }),
   },
   {
+    name: 'GET /plugins',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/plugins` }),
+  },
+  {
+    name: 'GET /plugins/{name}',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/plugins/${await pluginOf(ws)}` }),
+  },
+  {
+    name: 'GET /plugin-versions',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/plugin-versions` }),
+  },
+  {
+    name: 'POST /plugin-versions',
+    expect: adminsOnly(201),
+    async request(ws) {
+      uniq += 1;
+      return {
+        method: 'POST',
+        url: `/v1/workspaces/${ws}/plugin-versions`,
+        body: { manifest: pluginManifest(`published_${uniq}`, '1.0.0'), module: echoModule },
+      };
+    },
+  },
+  {
+    name: 'POST /plugins (install)',
+    expect: adminsOnly(201),
+    async request(ws) {
+      uniq += 1;
+      const name = `installable_${uniq}`;
+      await publishPlugin(ws, name, '1.0.0');
+      return {
+        method: 'POST',
+        url: `/v1/workspaces/${ws}/plugins`,
+        body: { name, version: '1.0.0' },
+        afterwards: async (allowed) =>
+          expect(await installedVersion(ws, name)).toBe(allowed ? '1.0.0' : undefined),
+      };
+    },
+  },
+  {
+    name: 'PUT /plugins/{name}/version',
+    expect: adminsOnly(200),
+    async request(ws) {
+      const name = await installPlugin(ws, ['1.0.0', '1.1.0']);
+      return {
+        method: 'PUT',
+        url: `/v1/workspaces/${ws}/plugins/${name}/version`,
+        body: { version: '1.1.0' },
+        afterwards: async (allowed) =>
+          expect(await installedVersion(ws, name)).toBe(allowed ? '1.1.0' : '1.0.0'),
+      };
+    },
+  },
+  {
+    name: 'POST /plugins/{name}/rollback',
+    expect: adminsOnly(200),
+    async request(ws) {
+      const name = await installPlugin(ws, ['1.0.0', '1.1.0']);
+      const upgraded = await rig.call('PUT', `/v1/workspaces/${ws}/plugins/${name}/version`, {
+        auth: owner.auth,
+        body: { version: '1.1.0' },
+      });
+      expect(upgraded.statusCode).toBe(200);
+      return {
+        method: 'POST',
+        url: `/v1/workspaces/${ws}/plugins/${name}/rollback`,
+        afterwards: async (allowed) =>
+          expect(await installedVersion(ws, name)).toBe(allowed ? '1.0.0' : '1.1.0'),
+      };
+    },
+  },
+  {
+    name: 'PATCH /plugins/{name} (disable)',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'PATCH',
+      url: `/v1/workspaces/${ws}/plugins/${await installPlugin(ws)}`,
+      body: { enabled: false },
+    }),
+  },
+  {
+    name: 'DELETE /plugins/{name}',
+    expect: adminsOnly(204),
+    async request(ws) {
+      const name = await installPlugin(ws);
+      return {
+        method: 'DELETE',
+        url: `/v1/workspaces/${ws}/plugins/${name}`,
+        afterwards: async (allowed) =>
+          expect(await installedVersion(ws, name)).toBe(allowed ? undefined : '1.0.0'),
+      };
+    },
+  },
+  {
+    name: 'POST /plugins/{name}/functions/noop (read-only)',
+    expect: everyone(200),
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/plugins/${await pluginOf(ws)}/functions/noop`,
+      body: { input: {} },
+    }),
+  },
+  {
+    name: 'POST /plugins/{name}/functions/echo',
+    expect: { owner: 200, admin: 200, editor: 200, viewer: 'FORBIDDEN' },
+    request: async (ws) => ({
+      method: 'POST',
+      url: `/v1/workspaces/${ws}/plugins/${await pluginOf(ws)}/functions/echo`,
+      body: { input: { hello: 'matrix' } },
+    }),
+  },
+  {
+    name: 'GET /plugin-settings',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/plugin-settings` }),
+  },
+  {
+    // The default again: the shared workspace keeps publishing unsigned plugins.
+    name: 'PATCH /plugin-settings',
+    expect: adminsOnly(200),
+    request: async (ws) => ({
+      method: 'PATCH',
+      url: `/v1/workspaces/${ws}/plugin-settings`,
+      body: { max_memory_pages: 256 },
+    }),
+  },
+  {
+    name: 'GET /plugin-keys',
+    expect: everyone(200),
+    request: async (ws) => ({ method: 'GET', url: `/v1/workspaces/${ws}/plugin-keys` }),
+  },
+  {
+    name: 'POST /plugin-keys',
+    expect: adminsOnly(201),
+    async request(ws) {
+      uniq += 1;
+      return {
+        method: 'POST',
+        url: `/v1/workspaces/${ws}/plugin-keys`,
+        body: { id: `matrix-${uniq}`, name: 'Matrix key', public_key: ed25519Key() },
+      };
+    },
+  },
+  {
+    name: 'DELETE /plugin-keys/{keyId}',
+    expect: adminsOnly(204),
+    async request(ws) {
+      uniq += 1;
+      const id = `doomed-${uniq}`;
+      const added = await rig.call('POST', `/v1/workspaces/${ws}/plugin-keys`, {
+        auth: owner.auth,
+        body: { id, name: 'Doomed key', public_key: ed25519Key() },
+      });
+      expect(added.statusCode).toBe(201);
+      return {
+        method: 'DELETE',
+        url: `/v1/workspaces/${ws}/plugin-keys/${id}`,
+        async afterwards(allowed) {
+          const rows = await rig
+            .db()
+            .query('SELECT id FROM plugin_trusted_keys WHERE workspace_id = $1 AND id = $2', [ws, id]);
+          expect(rows).toHaveLength(allowed ? 0 : 1);
+        },
+      };
+    },
+  },
+  {
     name: 'POST /tools/list_bases (read tool)',
     expect: everyone(200),
     request: async (ws) => ({ method: 'POST', url: `/v1/workspaces/${ws}/tools/list_bases`, body: {} }),
@@ -491,6 +724,7 @@ const ROWS: Row[] = [
 ];
 
 beforeAll(async () => {
+  echoModule = Buffer.from(await wasmOf(WAT.echo)).toString('base64');
   owner = await rig.user('owner');
   for (const role of ['admin', 'editor', 'viewer'] as const) roleUsers[role] = await rig.user(role);
   shared = await rig.workspace(owner, { connect: true });

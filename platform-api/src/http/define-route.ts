@@ -65,6 +65,8 @@ export interface RouteDefinition<
   query?: TQuery;
   /** Documented replies; a schema's `.describe()` text becomes the response description. */
   response: TResponse;
+  /** This route's largest request body in bytes, where the app's default is too small (a plugin's module). */
+  bodyLimit?: number;
   handler: (
     request: RouteRequest<TBody, TParams, TQuery>,
     reply: FastifyReply,
@@ -100,6 +102,7 @@ export function registerRoute<
     url: route.url,
     schema: openApiSchema(route),
     config: { auth: route.auth },
+    ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
     validatorCompiler: ({ httpPart }) => zodValidator(httpPart ? parts[httpPart] : undefined, httpPart),
     serializerCompiler: () => (data) => JSON.stringify(data),
     handler: route.handler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,

@@ -11,6 +11,7 @@ import { eventStreamRoutes } from './event-stream-routes.ts';
 import { memberRoutes } from './member-routes.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import { operationRoutes } from './operation-routes.ts';
+import { pluginRoutes } from './plugin-routes.ts';
 import { toolRoutes } from './tool-routes.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 import { wellKnownRoutes } from './well-known-routes.ts';
@@ -32,6 +33,7 @@ export async function registerPlatformRoutes(app: FastifyInstance, platform: Pla
     toolRoutes,
     operationRoutes,
     webhookRoutes,
+    pluginRoutes,
     captureRoutes,
     eventStreamRoutes,
   ]) {

@@ -41,6 +41,21 @@ const CORE = [
   ['post', '/v1/workspaces/{id}/webhooks/{webhookId}/test'],
   ['get', '/v1/workspaces/{id}/webhook-messages/{messageId}'],
   ['post', '/v1/workspaces/{id}/webhook-messages/{messageId}/replay'],
+  ['post', '/v1/workspaces/{id}/plugin-versions'],
+  ['get', '/v1/workspaces/{id}/plugin-versions'],
+  ['post', '/v1/workspaces/{id}/plugins'],
+  ['get', '/v1/workspaces/{id}/plugins'],
+  ['get', '/v1/workspaces/{id}/plugins/{name}'],
+  ['patch', '/v1/workspaces/{id}/plugins/{name}'],
+  ['delete', '/v1/workspaces/{id}/plugins/{name}'],
+  ['put', '/v1/workspaces/{id}/plugins/{name}/version'],
+  ['post', '/v1/workspaces/{id}/plugins/{name}/rollback'],
+  ['post', '/v1/workspaces/{id}/plugins/{name}/functions/{function}'],
+  ['get', '/v1/workspaces/{id}/plugin-settings'],
+  ['patch', '/v1/workspaces/{id}/plugin-settings'],
+  ['get', '/v1/workspaces/{id}/plugin-keys'],
+  ['post', '/v1/workspaces/{id}/plugin-keys'],
+  ['delete', '/v1/workspaces/{id}/plugin-keys/{keyId}'],
 ] as const;
 
 describe('the OpenAPI document', () => {

@@ -1,32 +1,36 @@
-import { createAirtableGateway, type GatewayEngine, isGatewayError } from '@airsuite/airtable-gateway';
-import { DEFAULT_OPERATION_LEASE_MS, OPEN_POLICY, type SafetyPolicy } from '@airsuite/tools';
+import type { GatewayEngine } from '@airsuite/airtable-gateway';
+import { OPEN_POLICY, type SafetyPolicy } from '@airsuite/tools';
 import { Registry } from 'prom-client';
-import { createAccessTokens } from './auth/access-tokens.ts';
 import { looksLikeApiKey } from './auth/api-key-format.ts';
-import { createLoginThrottle } from './auth/login-throttle.ts';
-import { createSigningKeyRing, type SigningKeyRing } from './auth/signing-keys.ts';
-import { PlatformConfigError } from './crypto/config-error.ts';
-import { createSecretBox, type SecretBox, SecretBoxError } from './crypto/secret-box.ts';
+import { openCredentials } from './auth/credentials.ts';
+import { createSecretBox, type SecretBox } from './crypto/secret-box.ts';
 import type { Database } from './db/database.ts';
 import { PlatformError } from './errors.ts';
 import { checkHealth, type HealthReport } from './health.ts';
 import { createPluginServices, type PluginServices } from './plugins/plugin-services.ts';
 import type { Principal } from './principal.ts';
-import { createAccessCache } from './services/access-cache.ts';
-import { type Accounts, createAccounts } from './services/accounts.ts';
+import { type AccessCache, createAccessCache } from './services/access-cache.ts';
+import type { Accounts } from './services/accounts.ts';
 import { type ApiKeys, type CachedApiKey, createApiKeys } from './services/api-keys.ts';
 import { type AuditLog, createAuditLog } from './services/audit-log.ts';
 import { type Connections, createConnections, type TokenValidator } from './services/connections.ts';
-import { createCredentialCache } from './services/credential-cache.ts';
+import type { CredentialCache } from './services/credential-cache.ts';
+import { gatewayValidator } from './services/gateway-token-validator.ts';
 import { createMembers, type Members } from './services/members.ts';
-import { createOperationLog, type OperationLog } from './services/operations.ts';
-import { createWorkspaceTools, type WorkspaceTools } from './services/workspace-tools.ts';
+import { openOperationLog } from './services/open-operation-log.ts';
+import type { OperationLog } from './services/operations.ts';
+import {
+  createWorkspaceTools,
+  type WorkspaceTools,
+  type WorkspaceToolsDeps,
+} from './services/workspace-tools.ts';
 import { createWorkspaces, type Workspaces } from './services/workspaces.ts';
 import {
   type ChangeCapture,
   type ChangeCaptureSettings,
   createChangeCapture,
 } from './webhooks/capture/change-capture.ts';
+import type { Outbox } from './webhooks/outbox.ts';
 import {
   createWebhookServices,
   type WebhookServices,
@@ -92,66 +96,62 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/** whoami through the gateway: a token Airtable refuses is never stored. */
-function gatewayValidator(engine: GatewayEngine): TokenValidator {
-  return async (token) => {
-    const client = createAirtableGateway({ engine, token, priority: 'interactive' });
-    try {
-      const me = await client.whoami();
-      return { airtableUserId: me.id };
-    } catch (error) {
-      if (isGatewayError(error) && (error.upstreamStatus === 401 || error.upstreamStatus === 403)) {
-        throw new PlatformError(
-          'CONNECTION_INVALID_TOKEN',
-          'Airtable did not accept this token; check it and its scopes',
-        );
-      }
-      throw new PlatformError(
-        'CONNECTION_UNREACHABLE',
-        'Airtable could not be reached to check the token; try again',
-      );
-    } finally {
-      await client.close();
-    }
-  };
-}
-
 export function bearerFrom(header: string | undefined): string | undefined {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
 }
 
-/** The signing key ring, its current key already readable: a secret key that cannot open it is a setting to fix. */
-async function openKeyRing(db: Database, secretBox: SecretBox, now: () => Date): Promise<SigningKeyRing> {
-  const keyRing = createSigningKeyRing({ db, secretBox, now });
-  try {
-    await keyRing.current();
-  } catch (error) {
-    if (error instanceof SecretBoxError) {
-      throw new PlatformConfigError(
-        'PLATFORM_SECRET_KEY_MISMATCH',
-        "the database holds secrets encrypted with another AIRSUITE_SECRET_KEY: start with the key it was created with (or point DATABASE_URL / AIRSUITE_DATA_DIR at this key's database)",
-      );
+/** `Authorization: Bearer …` to its caller: API keys by their format, anything else as an access token. */
+function bearerAuthenticator(apiKeys: ApiKeys, accounts: Accounts): Platform['authenticate'] {
+  return async (bearer) => {
+    if (!bearer) {
+      throw new PlatformError('AUTH_REQUIRED', 'send "Authorization: Bearer <access token or API key>"');
     }
-    throw error;
-  }
-  return keyRing;
+    return looksLikeApiKey(bearer) ? apiKeys.authenticate(bearer) : accounts.authenticate(bearer);
+  };
 }
 
-/**
- * Sweeps the operations a dead runner left. An embedded database has one process: whatever it
- * left running died with it. On PostgreSQL other processes may be mid-write, so only expired
- * leases are swept, here and on the returned timer.
- */
-async function startSweeping(
-  db: Database,
-  operations: OperationLog,
-  leaseMs: number,
-): Promise<NodeJS.Timeout> {
-  await operations.sweep({ all: db.kind === 'pglite' });
-  const sweeper = setInterval(() => void operations.sweep().catch(() => {}), leaseMs);
-  sweeper.unref();
-  return sweeper;
+interface WorkspaceServicesDeps {
+  db: Database;
+  audit: AuditLog;
+  secretBox: SecretBox;
+  accessCache: AccessCache;
+  keyCache: CredentialCache<CachedApiKey>;
+  outbox: Outbox;
+  now: () => Date;
+  validateToken: TokenValidator;
+}
+
+/** Workspaces, their members, API keys and connections, over the caches that must forget at once. */
+function createWorkspaceServices(deps: WorkspaceServicesDeps) {
+  const { db, audit, accessCache, keyCache, outbox } = deps;
+  return {
+    workspaces: createWorkspaces(db, audit, accessCache, keyCache),
+    members: createMembers(db, audit, accessCache, keyCache, outbox),
+    apiKeys: createApiKeys(db, audit, keyCache, deps.now, outbox),
+    connections: createConnections(db, audit, deps.secretBox, deps.validateToken, outbox),
+  };
+}
+
+/** The workspace tools and the plugins, which each need the other. */
+function createToolServices(
+  deps: Omit<WorkspaceToolsDeps, 'pluginTools' | 'writeGuards'> & { webhooks: WebhookServices },
+  now: () => Date,
+): { tools: WorkspaceTools; plugins: PluginServices } {
+  const plugins = createPluginServices({
+    db: deps.db,
+    audit: deps.audit,
+    outbox: deps.webhooks.outbox,
+    now,
+    // tools is made just below; plugins reach Airtable only once a call runs.
+    airtableFor: async (access) => (await tools.contextFor(access)).airtable,
+  });
+  const tools = createWorkspaceTools({
+    ...deps,
+    pluginTools: (access) => plugins.tools.toolsFor(access),
+    writeGuards: plugins.writeGuards,
+  });
+  return { tools, plugins };
 }
 
 export async function createPlatform(options: PlatformOptions): Promise<Platform> {
@@ -159,76 +159,40 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const now = options.now ?? (() => new Date());
   const secretBox = createSecretBox(options.secretKey);
   const audit = createAuditLog(db);
-  const keyRing = await openKeyRing(db, secretBox, now);
-  const accessTokens = createAccessTokens({
-    keyRing,
-    issuer: options.issuer ?? DEFAULT_ISSUER,
-    audience: options.audience ?? DEFAULT_AUDIENCE,
-    ttlSeconds: options.accessTokenTtlSeconds ?? 900,
-    now,
-  });
-  const sessionCache = await createCredentialCache<Extract<Principal, { kind: 'user' }>>(db);
-  const keyCache = await createCredentialCache<CachedApiKey>(db);
-  const accounts = createAccounts({
-    db,
-    audit,
-    accessTokens,
-    throttle: createLoginThrottle(db, { now }),
-    sessions: sessionCache,
-    now,
+  const core = { db, audit, secretBox, now };
+  const { keyRing, accounts, sessionCache, keyCache } = await openCredentials({
+    ...core,
+    tokens: {
+      issuer: options.issuer ?? DEFAULT_ISSUER,
+      audience: options.audience ?? DEFAULT_AUDIENCE,
+      ttlSeconds: options.accessTokenTtlSeconds ?? 900,
+    },
   });
   const metrics = new Registry();
-  const webhooks = await createWebhookServices({ db, audit, secretBox, now, metrics }, options.webhooks);
+  const webhooks = await createWebhookServices({ ...core, metrics }, options.webhooks);
+  const { outbox } = webhooks;
   const accessCache = await createAccessCache(db);
-  const workspaces = createWorkspaces(db, audit, accessCache, keyCache);
-  const members = createMembers(db, audit, accessCache, keyCache, webhooks.outbox);
-  const apiKeys = createApiKeys(db, audit, keyCache, now, webhooks.outbox);
-  const connections = createConnections(
-    db,
-    audit,
-    secretBox,
-    options.validateToken ?? gatewayValidator(engine),
-    webhooks.outbox,
-  );
-  const operations = createOperationLog(db, audit, {
-    ...(options.operationLeaseMs ? { leaseMs: options.operationLeaseMs } : {}),
-    outbox: webhooks.outbox,
-    now,
+  const validateToken = options.validateToken ?? gatewayValidator(engine);
+  const { workspaces, members, apiKeys, connections } = createWorkspaceServices({
+    ...core,
+    accessCache,
+    keyCache,
+    outbox,
+    validateToken,
   });
-  const sweeper = await startSweeping(db, operations, options.operationLeaseMs ?? DEFAULT_OPERATION_LEASE_MS);
+  const leaseMs = options.operationLeaseMs;
+  const { operations, sweeper } = await openOperationLog(db, audit, { outbox, now, leaseMs });
+  const publicUrl = options.publicUrl ? { publicUrl: options.publicUrl } : {};
   const changeCapture = createChangeCapture(
-    {
-      db,
-      audit,
-      secretBox,
-      outbox: webhooks.outbox,
-      connections,
-      engine,
-      now,
-      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
-    },
+    { ...core, outbox, connections, engine, ...publicUrl },
     options.changeCapture,
   );
-  const plugins = createPluginServices({
-    db,
-    audit,
-    outbox: webhooks.outbox,
+  const deploymentPolicy = options.deploymentPolicy ?? OPEN_POLICY;
+  const { tools, plugins } = createToolServices(
+    { db, engine, operations, audit, workspaces, members, connections, webhooks, deploymentPolicy },
     now,
-    // tools is made just below; plugins reach Airtable only once a call runs.
-    airtableFor: async (access) => (await tools.contextFor(access)).airtable,
-  });
-  const tools = createWorkspaceTools({
-    db,
-    engine,
-    operations,
-    audit,
-    workspaces,
-    members,
-    connections,
-    webhooks,
-    deploymentPolicy: options.deploymentPolicy ?? OPEN_POLICY,
-    pluginTools: (access) => plugins.tools.toolsFor(access),
-  });
+  );
+  const closing = [changeCapture, plugins, webhooks, tools, sessionCache, accessCache, keyCache];
   return {
     db,
     audit,
@@ -243,23 +207,12 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
     changeCapture,
     plugins,
     metrics,
-    async authenticate(bearer) {
-      if (!bearer) {
-        throw new PlatformError('AUTH_REQUIRED', 'send "Authorization: Bearer <access token or API key>"');
-      }
-      return looksLikeApiKey(bearer) ? apiKeys.authenticate(bearer) : accounts.authenticate(bearer);
-    },
+    authenticate: bearerAuthenticator(apiKeys, accounts),
     jwks: () => keyRing.jwks(),
     health: () => checkHealth(db),
     async close() {
       clearInterval(sweeper);
-      await changeCapture.close();
-      await plugins.close();
-      await webhooks.close();
-      await tools.close();
-      await sessionCache.close();
-      await accessCache.close();
-      await keyCache.close();
+      for (const service of closing) await service.close();
     },
   };
 }

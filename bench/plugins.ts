@@ -60,7 +60,11 @@ export async function benchPlugins() {
     tokens: [TOKEN],
     rateLimits: { enabled: true, perBase: 100_000, perOwner: 100_000, penaltyMs: 30_000 },
   });
-  const engine = await createGatewayEngine({ upstreamUrl: emulator.url, perBaseLimit: 100_000, perOwnerLimit: 100_000 });
+  const engine = await createGatewayEngine({
+    upstreamUrl: emulator.url,
+    perBaseLimit: 100_000,
+    perOwnerLimit: 100_000,
+  });
   const airtable = createAirtableGateway({ engine, token: TOKEN });
   try {
     const coldStart = await cold(echoModule);

@@ -36,6 +36,18 @@ export {
   type PlatformSettings,
   platformSettingsFromEnv,
 } from './platform-settings.ts';
+export {
+  limitsOf,
+  type PluginManifest,
+  type PluginManifestInput,
+  pluginManifestSchema,
+} from './plugins/manifest.ts';
+export { PluginError, type PluginErrorCode } from './plugins/plugin-error.ts';
+export type { PluginServices } from './plugins/plugin-services.ts';
+export { hostCallsFor } from './plugins/runtime/host-calls.ts';
+export { InstancePool } from './plugins/runtime/instance-pool.ts';
+export { type HostCalls, PluginInstance } from './plugins/runtime/plugin-instance.ts';
+export { validatePlugin } from './plugins/validate-plugin.ts';
 export type { Principal, WorkspaceAccess } from './principal.ts';
 export {
   buildPlatformApp,
@@ -53,10 +65,3 @@ export {
   type WebhookServices,
   type WebhookSettings,
 } from './webhooks/webhook-services.ts';
-export { limitsOf, type PluginManifest, type PluginManifestInput, pluginManifestSchema } from './plugins/manifest.ts';
-export { PluginError, type PluginErrorCode } from './plugins/plugin-error.ts';
-export type { PluginServices } from './plugins/plugin-services.ts';
-export { hostCallsFor } from './plugins/runtime/host-calls.ts';
-export { InstancePool } from './plugins/runtime/instance-pool.ts';
-export { type HostCalls, PluginInstance } from './plugins/runtime/plugin-instance.ts';
-export { validatePlugin } from './plugins/validate-plugin.ts';

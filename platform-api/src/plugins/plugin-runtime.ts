@@ -120,7 +120,7 @@ async function recordOutcome(
        WHERE workspace_id = $1 AND name = $2 RETURNING consecutive_faults, status`,
       [access.workspaceId, loaded.row.name],
     );
-    if (!row || row.status !== 'enabled' || row.consecutive_faults < QUARANTINE_AFTER_FAULTS) return false;
+    if (row?.status !== 'enabled' || row.consecutive_faults < QUARANTINE_AFTER_FAULTS) return false;
     const reason = `${row.consecutive_faults} faults in a row, the last ${error.code}: ${error.message}`;
     await tx.query(
       `UPDATE plugin_installations SET status = 'quarantined', status_reason = $3, updated_at = $4

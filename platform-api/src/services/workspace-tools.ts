@@ -43,7 +43,10 @@ export interface WorkspaceTools {
   contextFor(
     access: WorkspaceAccess,
   ): Promise<
-    Pick<ToolContext, 'airtable' | 'caller' | 'platform' | 'policy' | 'operations' | 'onOutcome' | 'beforeWrite'>
+    Pick<
+      ToolContext,
+      'airtable' | 'caller' | 'platform' | 'policy' | 'operations' | 'onOutcome' | 'beforeWrite'
+    >
   >;
   close(): Promise<void>;
 }

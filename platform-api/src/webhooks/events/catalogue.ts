@@ -88,7 +88,9 @@ export const EVENT_DATA = {
     })
     .describe('An installed plugin moved to another version (an upgrade or a rollback)'),
   'plugin.enabled': z.object({ plugin: z.string(), version: z.string() }).describe('A plugin was enabled'),
-  'plugin.disabled': z.object({ plugin: z.string(), version: z.string() }).describe('An admin disabled a plugin'),
+  'plugin.disabled': z
+    .object({ plugin: z.string(), version: z.string() })
+    .describe('An admin disabled a plugin'),
   'plugin.quarantined': z
     .object({
       plugin: z.string(),
@@ -96,8 +98,12 @@ export const EVENT_DATA = {
       faults: z.number().describe('consecutive faults that led to it'),
       last_error: z.object({ code: z.string(), message: z.string() }),
     })
-    .describe('A plugin that kept crashing, timing out or breaking its limits was disabled until an admin enables it'),
-  'plugin.uninstalled': z.object({ plugin: z.string(), version: z.string() }).describe('A plugin was uninstalled'),
+    .describe(
+      'A plugin that kept crashing, timing out or breaking its limits was disabled until an admin enables it',
+    ),
+  'plugin.uninstalled': z
+    .object({ plugin: z.string(), version: z.string() })
+    .describe('A plugin was uninstalled'),
   'webhook.disabled': z
     .object({
       endpoint_id: z.string(),

@@ -7,7 +7,11 @@ import { createSecretBox, type SecretBox } from './crypto/secret-box.ts';
 import type { Database } from './db/database.ts';
 import { PlatformError } from './errors.ts';
 import { checkHealth, type HealthReport } from './health.ts';
-import { createPluginServices, type PluginServices } from './plugins/plugin-services.ts';
+import {
+  createPluginServices,
+  type PluginServices,
+  type PluginServicesOptions,
+} from './plugins/plugin-services.ts';
 import type { Principal } from './principal.ts';
 import { type AccessCache, createAccessCache } from './services/access-cache.ts';
 import type { Accounts } from './services/accounts.ts';
@@ -59,6 +63,8 @@ export interface PlatformOptions {
   operationLeaseMs?: number;
   /** Outbound webhooks: the delivery allow-list, whether this process delivers, retries. */
   webhooks?: WebhookSettings;
+  /** Plugins: the instance pool, and whether this process runs on_event handlers (and how). */
+  plugins?: PluginServicesOptions;
   /** AIRSUITE_PUBLIC_URL: where Airtable reaches this platform (change capture's notification pings). */
   publicUrl?: string;
   /** Change capture's timer, refresh window and clock. */
@@ -137,15 +143,19 @@ function createWorkspaceServices(deps: WorkspaceServicesDeps) {
 function createToolServices(
   deps: Omit<WorkspaceToolsDeps, 'pluginTools' | 'writeGuards'> & { webhooks: WebhookServices },
   now: () => Date,
+  options: PluginServicesOptions = {},
 ): { tools: WorkspaceTools; plugins: PluginServices } {
-  const plugins = createPluginServices({
-    db: deps.db,
-    audit: deps.audit,
-    outbox: deps.webhooks.outbox,
-    now,
-    // tools is made just below; plugins reach Airtable only once a call runs.
-    airtableFor: async (access) => (await tools.contextFor(access)).airtable,
-  });
+  const plugins = createPluginServices(
+    {
+      db: deps.db,
+      audit: deps.audit,
+      outbox: deps.webhooks.outbox,
+      now,
+      // tools is made just below; plugins reach Airtable only once a call runs.
+      airtableFor: async (access) => (await tools.contextFor(access)).airtable,
+    },
+    options,
+  );
   const tools = createWorkspaceTools({
     ...deps,
     pluginTools: (access) => plugins.tools.toolsFor(access),
@@ -191,6 +201,7 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
   const { tools, plugins } = createToolServices(
     { db, engine, operations, audit, workspaces, members, connections, webhooks, deploymentPolicy },
     now,
+    options.plugins,
   );
   const closing = [changeCapture, plugins, webhooks, tools, sessionCache, accessCache, keyCache];
   return {

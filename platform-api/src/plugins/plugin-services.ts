@@ -3,6 +3,8 @@ import type { Database } from '../db/database.ts';
 import type { WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from '../services/audit-log.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
+import { enqueuePluginEvents } from './event-handlers/enqueue-plugin-events.ts';
+import { type EventHandlerOptions, startEventHandlerWorker } from './event-handlers/event-handler-worker.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugin-registry.ts';
 import { createPluginRuntime, type PluginRuntime } from './plugin-runtime.ts';
 import { createPluginTools, type PluginTools } from './plugin-tools.ts';
@@ -35,9 +37,15 @@ export interface PluginServicesDeps {
 }
 
 /** Plugins of every workspace: what is published and installed, whom it trusts, what runs. */
+export interface PluginServicesOptions {
+  pool?: PoolOptions;
+  /** Whether this process runs plugins' on_event handlers (default yes), and how. */
+  events?: false | EventHandlerOptions;
+}
+
 export function createPluginServices(
   deps: PluginServicesDeps,
-  options: { pool?: PoolOptions } = {},
+  options: PluginServicesOptions = {},
 ): PluginServices {
   const pool = new InstancePool(options.pool);
   const listeners = new Set<(workspaceId: string) => void>();
@@ -51,6 +59,9 @@ export function createPluginServices(
   const trust = createPluginTrust(deps);
   const runtime = createPluginRuntime({ ...deps, pool, onChange });
   tools = createPluginTools(deps.db, runtime);
+  deps.outbox.subscribe(enqueuePluginEvents);
+  const events =
+    options.events === false ? undefined : startEventHandlerWorker(deps.db, runtime, options.events);
   return {
     registry,
     trust,
@@ -62,6 +73,9 @@ export function createPluginServices(
       return () => listeners.delete(listener);
     },
     pool,
-    close: () => pool.close(),
+    async close() {
+      await events?.stop();
+      await pool.close();
+    },
   };
 }

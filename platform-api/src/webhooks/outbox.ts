@@ -39,12 +39,24 @@ export interface EmitOptions {
   endpointId?: string;
 }
 
+/** An event as written, for those who queue work of their own beside its messages. */
+export interface WrittenEvent {
+  id: string;
+  workspaceId: string;
+  type: EventType;
+}
+
+/** Runs in the emitting transaction, after the events are written (plugins' on_event queue). */
+export type EventSubscriber = (tx: Queryable, events: readonly WrittenEvent[]) => Promise<void>;
+
 export interface Outbox {
   /**
    * Writes events and their messages in `tx`, the transaction of the change they report: a
    * rollback leaves nothing, a commit leaves every message due at once.
    */
   emit(tx: Queryable, events: readonly EventInput[], options?: EmitOptions): Promise<EmittedEvent[]>;
+  /** Adds work queued in the same transaction as every later emit (test events to one endpoint aside). */
+  subscribe(subscriber: EventSubscriber): void;
 }
 
 function envelope(id: string, at: Date, input: EventInput) {
@@ -114,7 +126,9 @@ async function insertRows(tx: Queryable, rows: Rows, at: Date): Promise<void> {
 
 export function createOutbox(options: { now?: () => Date } = {}): Outbox {
   const now = options.now ?? (() => new Date());
+  const subscribers: EventSubscriber[] = [];
   return {
+    subscribe: (subscriber) => void subscribers.push(subscriber),
     async emit(tx, events, options = {}) {
       if (events.length === 0) return [];
       const at = now();
@@ -144,6 +158,14 @@ export function createOutbox(options: { now?: () => Date } = {}): Outbox {
         emitted.push({ id, type: input.type, messages: targets.length });
       }
       await insertRows(tx, rows, at);
+      if (!options.endpointId && subscribers.length > 0) {
+        const written = emitted.map((e, i) => ({
+          id: e.id,
+          type: e.type,
+          workspaceId: rows.events.workspace[i] as string,
+        }));
+        for (const subscriber of subscribers) await subscriber(tx, written);
+      }
       return emitted;
     },
   };

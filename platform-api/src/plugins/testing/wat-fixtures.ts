@@ -64,6 +64,33 @@ export const WAT = {
     (call $output_set (local.get $block) (call $length (local.get $block))) i32.const 0)
   (func (export "noop") (result i32) i32.const 0)`),
 
+  /** `on_event`: stores the event it is given under the key "last" (kv_set of {key, value: event}). */
+  storeEvent: `(module
+  (import "extism:host/env" "input_length" (func $input_length (result i64)))
+  (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
+  (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))
+  (import "extism:host/env" "store_u8" (func $store_u8 (param i64 i32)))
+  (import "extism:host/user" "kv_set" (func $kv_set (param i64) (result i64)))
+  (memory (export "memory") 1 2)
+  (data (i32.const 0) "{\\22key\\22:\\22last\\22,\\22value\\22:")
+  (func (export "on_event") (result i32) (local $n i64) (local $block i64) (local $i i64)
+    (local.set $n (call $input_length))
+    (local.set $block (call $alloc (i64.add (local.get $n) (i64.const 23))))
+    (block $done (loop $copy
+      (br_if $done (i64.ge_u (local.get $i) (i64.const 22)))
+      (call $store_u8 (i64.add (local.get $block) (local.get $i)) (i32.load8_u (i32.wrap_i64 (local.get $i))))
+      (local.set $i (i64.add (local.get $i) (i64.const 1)))
+      (br $copy)))
+    (local.set $i (i64.const 0))
+    (block $done (loop $copy
+      (br_if $done (i64.ge_u (local.get $i) (local.get $n)))
+      (call $store_u8 (i64.add (local.get $block) (i64.add (local.get $i) (i64.const 22))) (call $input_load_u8 (local.get $i)))
+      (local.set $i (i64.add (local.get $i) (i64.const 1)))
+      (br $copy)))
+    (call $store_u8 (i64.add (local.get $block) (i64.add (local.get $n) (i64.const 22))) (i32.const 125))
+    (drop (call $kv_set (local.get $block)))
+    i32.const 0))`,
+
   /** Traps on every call. */
   crash: plugin(`
   (func (export "crash") (result i32) unreachable)`),

@@ -73,13 +73,14 @@ describe('createMcpServer over an in-memory transport', () => {
 
   // The account tools list 3,650; the eight webhook tools (admins only) 7,690: each
   // says its limits (URL rules, event patterns, the secret shown once), which a model needs.
-  it('keeps the platform tools under 11,500 characters of tools/list', async () => {
+  // The four plugin tools 3,610 (install_plugin says publishing is REST's or the CLI's).
+  it('keeps the platform tools under 15,100 characters of tools/list', async () => {
     const { client } = await connect({ tools: createCatalogue(OPEN_POLICY, { platform: true }) });
     const { tools } = await client.listTools();
     const platform = new Set(platformTools.map((t) => t.name));
     const listed = tools.filter((t) => platform.has(t.name));
     expect(listed).toHaveLength(platform.size);
-    expect(JSON.stringify({ tools: listed }).length).toBeLessThan(11_500);
+    expect(JSON.stringify({ tools: listed }).length).toBeLessThan(15_100);
   });
 
   it('returns structuredContent (validated by the client) and the compact rendering', async () => {

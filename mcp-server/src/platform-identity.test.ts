@@ -110,7 +110,10 @@ describe('MCP over HTTP with platform identities', () => {
       const names = tools.map((t) => t.name).sort();
       expect(names).toEqual(expectedTools(role));
       if (role === 'viewer') {
-        expect(tools.filter((t) => t.annotations?.readOnlyHint !== true).map((t) => t.name)).toEqual([]);
+        // run_plugin_function only: the function's own role refuses a viewer any that is not read-only.
+        expect(tools.filter((t) => t.annotations?.readOnlyHint !== true).map((t) => t.name)).toEqual([
+          'run_plugin_function',
+        ]);
         expect(names).not.toContain('create_records');
         expect(names).not.toContain('list_audit_events');
       }

@@ -141,7 +141,7 @@ function createWorkspaceServices(deps: WorkspaceServicesDeps) {
 
 /** The workspace tools and the plugins, which each need the other. */
 function createToolServices(
-  deps: Omit<WorkspaceToolsDeps, 'pluginTools' | 'writeGuards'> & { webhooks: WebhookServices },
+  deps: Omit<WorkspaceToolsDeps, 'pluginTools' | 'writeGuards' | 'plugins'> & { webhooks: WebhookServices },
   now: () => Date,
   options: PluginServicesOptions = {},
 ): { tools: WorkspaceTools; plugins: PluginServices } {
@@ -158,6 +158,7 @@ function createToolServices(
   );
   const tools = createWorkspaceTools({
     ...deps,
+    plugins: { registry: plugins.registry, runtime: plugins.runtime },
     pluginTools: (access) => plugins.tools.toolsFor(access),
     writeGuards: plugins.writeGuards,
   });

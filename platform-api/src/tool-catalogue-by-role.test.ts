@@ -43,7 +43,10 @@ describe('GET /v1/workspaces/{id}/tools is exactly the role’s catalogue', () =
 
   it('gives a viewer only read tools, and no audit log', async () => {
     const viewer = await catalogue(roleUsers.viewer.auth);
-    expect(writes(viewer)).toEqual([]);
+    // run_plugin_function is marked as a plugin's worst case; the function's role refuses a
+    // viewer every function that is not read-only (plugin-admin-tools.test.ts).
+    expect(writes(viewer).map((t) => t.name)).toEqual(['run_plugin_function']);
+    expect(names(viewer)).toContain('list_plugins');
     expect(names(viewer)).toEqual(expect.arrayContaining(['list_bases', 'list_records', 'whoami']));
     expect(names(viewer)).not.toContain('list_audit_events');
     expect(names(viewer)).not.toContain('create_records');
@@ -56,17 +59,17 @@ describe('GET /v1/workspaces/{id}/tools is exactly the role’s catalogue', () =
     expect(writes(editor).map((t) => t.name)).toEqual(
       expect.arrayContaining(['create_records', 'upload_attachment']),
     );
-    expect(names(editor)).toEqual(
-      [...names(viewer), ...names(writes(editor)), 'get_operation', 'list_operations'].sort(),
-    );
+    const added = names(writes(editor)).filter((name) => !names(viewer).includes(name));
+    expect(names(editor)).toEqual([...names(viewer), ...added, 'get_operation', 'list_operations'].sort());
     expect(names(editor)).not.toContain('list_audit_events');
   });
 
-  it('gives admins and owners the editor’s tools plus list_audit_events and the webhook tools', async () => {
+  it('gives admins and owners the editor’s tools plus list_audit_events, the webhook tools and installing plugins', async () => {
     const editor = await catalogue(roleUsers.editor.auth);
     const admin = await catalogue(roleUsers.admin.auth);
     const webhook = webhookTools.map((tool) => tool.name);
-    expect(names(admin)).toEqual([...names(editor), 'list_audit_events', ...webhook].sort());
+    const plugins = ['install_plugin', 'set_plugin_enabled'];
+    expect(names(admin)).toEqual([...names(editor), 'list_audit_events', ...webhook, ...plugins].sort());
     expect(names(await catalogue(owner.auth))).toEqual(names(admin));
   });
 

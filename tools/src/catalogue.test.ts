@@ -27,9 +27,17 @@ const WRITES = [
   'get_operation',
   'list_operations',
 ];
-const PLATFORM_VIEWER = ['whoami', 'list_workspaces', 'list_members', 'list_connections'];
-// Admins and owners: the audit log and the webhooks (platform changes, never Airtable writes,
-// so a read-only deployment keeps them).
+// run_plugin_function too: the function's own role decides what a viewer may run (read-only ones).
+const PLATFORM_VIEWER = [
+  'whoami',
+  'list_workspaces',
+  'list_members',
+  'list_connections',
+  'list_plugins',
+  'run_plugin_function',
+];
+// Admins and owners: the audit log, the webhooks and installing plugins (platform changes,
+// never Airtable writes, so a read-only deployment keeps them).
 const AUDIT = [
   'list_audit_events',
   'list_webhook_event_types',
@@ -40,6 +48,8 @@ const AUDIT = [
   'list_webhook_deliveries',
   'replay_webhook_delivery',
   'send_test_webhook',
+  'install_plugin',
+  'set_plugin_enabled',
 ];
 
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();

@@ -11,6 +11,10 @@ export type {
   PlatformEventType,
   PlatformIdentity,
   PlatformMember,
+  PlatformPlugin,
+  PlatformPluginFunction,
+  PlatformPluginInstall,
+  PlatformPlugins,
   PlatformPort,
   PlatformWebhook,
   PlatformWebhookDelivery,
@@ -56,4 +60,4 @@ export {
 } from './operations/operation-store.ts';
 export { type OperationView, operationView } from './operations/operation-view.ts';
 export { auditEventSchema } from './platform/audit-event-schema.ts';
-export { platformTools, webhookTools } from './platform-tools.ts';
+export { platformTools, pluginAdminTools, webhookTools } from './platform-tools.ts';

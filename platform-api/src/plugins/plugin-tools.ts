@@ -66,7 +66,11 @@ const TOOL_CODE_OF: Partial<Record<string, ToolErrorCode>> = {
   PLUGIN_CLOSED: 'TOOL_UNAVAILABLE',
 };
 
-function asToolError(error: unknown): unknown {
+/**
+ * A plugin's failure (PLUGIN_*) as the tool error a model reads, the plugin's code in
+ * `details.plugin_code`; any other error is returned as it is.
+ */
+export function asToolError(error: unknown): unknown {
   if (!isPlatformError(error) || !error.code.startsWith('PLUGIN_')) return error;
   return new ToolError(TOOL_CODE_OF[error.code] ?? 'TOOL_PLUGIN_FAILED', error.message, {
     plugin_code: error.code,

@@ -1,4 +1,6 @@
 import type {
+  PlatformPlugin,
+  PlatformPlugins,
   PlatformPort,
   PlatformWebhook,
   PlatformWebhookDelivery,
@@ -6,6 +8,11 @@ import type {
 } from '@airsuite/tools';
 import { ToolError } from '@airsuite/tools';
 import { isPlatformError, type PlatformError, type PlatformErrorCode } from '../errors.ts';
+import { checkedFunctionInput } from '../plugins/function-input.ts';
+import type { PluginRegistry } from '../plugins/plugin-registry.ts';
+import type { PluginInstallation } from '../plugins/plugin-rows.ts';
+import type { PluginRuntime } from '../plugins/plugin-runtime.ts';
+import { asToolError, minimumRoleOf, pluginToolName } from '../plugins/plugin-tools.ts';
 import type { WorkspaceAccess } from '../principal.ts';
 import type { WebhookMessage } from '../webhooks/deliveries.ts';
 import type { WebhookEndpoint } from '../webhooks/endpoint-rows.ts';
@@ -23,12 +30,16 @@ export interface PlatformPortDeps {
   audit: AuditLog;
   /** Webhook endpoints and their delivery log, for the webhook tools. */
   webhooks?: Pick<WebhookServices, 'endpoints' | 'deliveries'>;
+  /** The workspace's installed plugins and their runtime, for the plugin tools. */
+  plugins?: { registry: PluginRegistry; runtime: PluginRuntime };
 }
 
 /** What a model can do next, said after the platform's own message (which speaks of REST). */
 const NEXT_STEP: Partial<Record<PlatformErrorCode, string>> = {
   WEBHOOK_NOT_FOUND: 'list_webhooks gives the ids',
   WEBHOOK_MESSAGE_NOT_FOUND: "list_webhook_deliveries gives an endpoint's delivery ids",
+  PLUGIN_NOT_FOUND: 'list_plugins gives the installed names',
+  PLUGIN_FUNCTION_NOT_FOUND: "list_plugins gives each plugin's functions",
 };
 
 function toolMessage(error: PlatformError): string {
@@ -60,6 +71,59 @@ async function asTool<T>(work: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/**
+ * A plugin service's failure as the plugin's own tools report it (asToolError: PLUGIN_* codes,
+ * the plugin's code in `details.plugin_code`), with the next step where there is one; the
+ * rest (a role refused, input invalid, the database away) as every platform tool reports it.
+ */
+function asPluginTool<T>(work: () => Promise<T>): Promise<T> {
+  return asTool(() =>
+    work().catch((error: unknown) => {
+      const mapped = asToolError(error);
+      if (mapped === error || !isPlatformError(error)) throw mapped;
+      const next = NEXT_STEP[error.code];
+      const { code, message, details } = mapped as ToolError;
+      throw next ? new ToolError(code, `${message}; ${next}`, details) : mapped;
+    }),
+  );
+}
+
+/** What a model needs of an installation; its config (settings, perhaps credentials) stays out. */
+const pluginOf = (p: PluginInstallation): PlatformPlugin => ({
+  name: p.name,
+  version: p.version,
+  description: p.manifest.description,
+  status: p.status,
+  ...(p.statusReason ? { statusReason: p.statusReason } : {}),
+  functions: p.manifest.functions.map((fn) => ({
+    name: fn.name,
+    toolName: pluginToolName(p.name, fn.name),
+    description: fn.description,
+    readOnly: minimumRoleOf(fn) === 'viewer',
+  })),
+  hooks: (['before_write', 'on_event'] as const).filter((hook) => p.manifest.hooks[hook] !== undefined),
+  installedAt: p.installedAt,
+  updatedAt: p.updatedAt,
+});
+
+function pluginsFor(
+  access: WorkspaceAccess,
+  { registry, runtime }: NonNullable<PlatformPortDeps['plugins']>,
+): PlatformPlugins {
+  return {
+    list: () => asPluginTool(async () => (await registry.list(access)).map(pluginOf)),
+    install: (input, requestId) =>
+      asPluginTool(async () => pluginOf(await registry.install(access, input, requestId))),
+    setEnabled: (name, enabled, requestId) =>
+      asPluginTool(async () => pluginOf(await registry.setEnabled(access, name, enabled, requestId))),
+    run: (plugin, fn, input, options = {}) =>
+      asPluginTool(async () => {
+        const checked = await checkedFunctionInput(registry, access, plugin, fn, input);
+        return runtime.call(access, plugin, fn, checked, options);
+      }),
+  };
 }
 
 /** Field by field: the endpoint as the service shows it already holds no secret or header value. */
@@ -172,5 +236,6 @@ export function platformPortFor(access: WorkspaceAccess, deps: PlatformPortDeps)
         return deps.audit.list(access.workspaceId, query);
       }),
     ...(deps.webhooks ? { webhooks: webhooksFor(access, deps.webhooks) } : {}),
+    ...(deps.plugins ? { plugins: pluginsFor(access, deps.plugins) } : {}),
   };
 }

@@ -15,6 +15,56 @@ export interface PlatformPort {
   listAuditEvents(query: PlatformAuditQuery): Promise<{ events: PlatformAuditEvent[]; nextCursor?: string }>;
   /** The workspace's webhook endpoints and their deliveries (admins and owners); absent where the platform has no webhooks. */
   webhooks?: PlatformWebhooks;
+  /** The workspace's installed plugins; absent where the platform runs without plugins. */
+  plugins?: PlatformPlugins;
+}
+
+/**
+ * Installed plugins of the current workspace. Roles are the platform's to check: any member
+ * lists and runs read-only functions, editors run the rest, admins and owners install and
+ * enable. Publishing a module is not here: it goes over REST or the CLI.
+ */
+export interface PlatformPlugins {
+  list(): Promise<PlatformPlugin[]>;
+  /** Installs a published version, enabled. */
+  install(input: PlatformPluginInstall, requestId?: string): Promise<PlatformPlugin>;
+  /** `true` also lifts a quarantine, its fault count reset. */
+  setEnabled(name: string, enabled: boolean, requestId?: string): Promise<PlatformPlugin>;
+  /** Runs one of the plugin's declared functions with `input` checked against its input schema. */
+  run(
+    plugin: string,
+    fn: string,
+    input: Record<string, unknown>,
+    options?: { signal?: AbortSignal; requestId?: string },
+  ): Promise<unknown>;
+}
+
+export interface PlatformPluginInstall {
+  name: string;
+  version: string;
+  config?: Record<string, string>;
+}
+
+export interface PlatformPlugin {
+  name: string;
+  version: string;
+  description: string;
+  status: 'enabled' | 'disabled' | 'quarantined';
+  /** Why it is quarantined (its last faults). */
+  statusReason?: string;
+  functions: PlatformPluginFunction[];
+  /** The hooks it implements: `before_write`, `on_event`. */
+  hooks: string[];
+  installedAt: string;
+  updatedAt: string;
+}
+
+export interface PlatformPluginFunction {
+  name: string;
+  /** Its tool, `plugin_<plugin>_<function>`, listed while the plugin is enabled. */
+  toolName: string;
+  description: string;
+  readOnly: boolean;
 }
 
 /**

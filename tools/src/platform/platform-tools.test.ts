@@ -122,11 +122,11 @@ async function call<I extends z.ZodObject, O extends z.ZodObject>(
   return output;
 }
 
-/** The tools about the account itself; the webhook tools have a spec of their own (webhook-tools.test.ts). */
-const accountTools = platformTools.filter((t) => !t.name.includes('webhook'));
+/** The tools about the account itself; the webhook and plugin tools have specs of their own. */
+const accountTools = platformTools.filter((t) => !t.name.includes('webhook') && !t.name.includes('plugin'));
 
 describe('platform tools', () => {
-  it('are the account tools, then the webhook tools', () => {
+  it('are the account tools, then the webhook tools, then the plugin tools', () => {
     expect(platformTools.map((t) => t.name)).toEqual([
       'whoami',
       'list_workspaces',
@@ -141,6 +141,10 @@ describe('platform tools', () => {
       'list_webhook_deliveries',
       'replay_webhook_delivery',
       'send_test_webhook',
+      'list_plugins',
+      'install_plugin',
+      'set_plugin_enabled',
+      'run_plugin_function',
     ]);
   });
 

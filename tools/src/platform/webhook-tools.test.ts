@@ -13,7 +13,7 @@ import { effectiveMinimumRole } from '../core/roles.ts';
 import { runTool } from '../core/run-tool.ts';
 import type { ToolContext } from '../core/tool-context.ts';
 import { ToolError } from '../core/tool-error.ts';
-import { platformTools } from '../platform-tools.ts';
+import { platformTools, webhookTools } from '../platform-tools.ts';
 import { createWebhookTool, SECRET_NOTE } from './create-webhook.ts';
 import { deleteWebhookTool } from './delete-webhook.ts';
 import { listWebhookDeliveriesTool } from './list-webhook-deliveries.ts';
@@ -174,7 +174,9 @@ async function ok(name: string, input: unknown, webhooks: PlatformWebhooks = fak
 
 describe('the webhook tools', () => {
   it('are platform tools for admins that never write Airtable', () => {
-    expect(platformTools.slice(-WEBHOOK_TOOLS.length)).toEqual(WEBHOOK_TOOLS);
+    expect(webhookTools).toEqual(WEBHOOK_TOOLS);
+    const first = platformTools.indexOf(webhookTools[0] as ToolDefinition);
+    expect(platformTools.slice(first, first + WEBHOOK_TOOLS.length)).toEqual(WEBHOOK_TOOLS);
     for (const tool of WEBHOOK_TOOLS) {
       expect({ name: tool.name, writes: tool.writes, platform: tool.platform }).toEqual({
         name: tool.name,

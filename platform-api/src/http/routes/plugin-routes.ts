@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { PlatformError } from '../../errors.ts';
 import type { Platform } from '../../platform.ts';
-import { minimumRoleOf, schemaOf } from '../../plugins/plugin-tools.ts';
-import type { WorkspaceAccess } from '../../principal.ts';
-import { requireRole } from '../../services/workspaces.ts';
+import { checkedFunctionInput } from '../../plugins/function-input.ts';
 import { defineRoute, registerRoute } from '../define-route.ts';
-import type { FieldError } from '../problem.ts';
 import { principalOf } from './auth-hook.ts';
 import {
   CALL_BODY_LIMIT_BYTES,
@@ -224,37 +220,6 @@ const uninstallPluginRoute = (platform: Platform) =>
     },
   });
 
-/**
- * The input as the function's tool would take it: the plugin's declared functions only (hooks
- * are the platform's to call), the role its tool needs, its input schema.
- */
-async function checkedInput(
-  platform: Platform,
-  access: WorkspaceAccess,
-  plugin: string,
-  fn: string,
-  input: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
-  const { manifest } = await platform.plugins.registry.get(access, plugin);
-  const declared = manifest.functions.find((f) => f.name === fn);
-  if (!declared) {
-    throw new PlatformError('PLUGIN_FUNCTION_NOT_FOUND', `plugin "${plugin}" has no function "${fn}"`);
-  }
-  requireRole(access, minimumRoleOf(declared), `running ${plugin}.${fn}`);
-  const parsed = schemaOf(declared.input_schema).safeParse(input);
-  if (parsed.success) return parsed.data;
-  const errors: FieldError[] = parsed.error.issues.map((issue) => ({
-    field: ['input', ...issue.path.map(String)].join('.'),
-    location: 'body',
-    message: issue.message,
-  }));
-  throw new PlatformError(
-    'VALIDATION_FAILED',
-    `the input does not match the input_schema of ${plugin}.${fn}: ${errors[0]?.field}: ${errors[0]?.message}`,
-    { errors },
-  );
-}
-
 const callFunctionRoute = (platform: Platform) =>
   defineRoute({
     method: 'POST',
@@ -272,7 +237,13 @@ const callFunctionRoute = (platform: Platform) =>
     async handler(request) {
       const access = await platform.workspaces.access(principalOf(request), request.params.id);
       const { name, function: fn } = request.params;
-      const input = await checkedInput(platform, access, name, fn, request.body.input);
+      const input = await checkedFunctionInput(
+        platform.plugins.registry,
+        access,
+        name,
+        fn,
+        request.body.input,
+      );
       const controller = new AbortController();
       const abort = () => controller.abort();
       request.raw.once('close', abort);

@@ -153,6 +153,7 @@ function createToolServices(
       now,
       // tools is made just below; plugins reach Airtable only once a call runs.
       airtableFor: async (access) => (await tools.contextFor(access)).airtable,
+      toolContextFor: (access) => tools.contextFor(access),
     },
     options,
   );

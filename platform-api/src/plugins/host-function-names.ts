@@ -5,7 +5,14 @@
  * plugin can handle, never a trap. Logs and configuration use Extism's own kernel functions
  * (`log_info` …, `config_get`).
  */
-export const HOST_FUNCTION_NAMES = ['records_list', 'records_get', 'kv_get', 'kv_set', 'kv_delete'] as const;
+export const HOST_FUNCTION_NAMES = [
+  'records_list',
+  'records_get',
+  'records_write',
+  'kv_get',
+  'kv_set',
+  'kv_delete',
+] as const;
 
 export type HostFunctionName = (typeof HOST_FUNCTION_NAMES)[number];
 

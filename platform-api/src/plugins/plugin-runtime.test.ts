@@ -41,7 +41,9 @@ const run = (plugin: string, name: string, input: unknown, as = access) =>
   rig.platform().plugins.runtime.call(as, plugin, name, input);
 
 beforeAll(async () => {
-  relay = await wasmOf(WAT.relay(['records_list', 'records_get', 'kv_get', 'kv_set', 'kv_delete']));
+  relay = await wasmOf(
+    WAT.relay(['records_list', 'records_get', 'records_write', 'kv_get', 'kv_set', 'kv_delete']),
+  );
   spin = await wasmOf(WAT.spin);
 });
 
@@ -56,7 +58,9 @@ const relayManifest = (permissions: PluginManifestInput['permissions']): PluginM
   version: '1.0.0',
   description: 'Relays host calls',
   author: 'AirSuite specs',
-  functions: ['records_list', 'records_get', 'kv_get', 'kv_set', 'kv_delete'].map((n) => fn(`relay_${n}`)),
+  functions: ['records_list', 'records_get', 'records_write', 'kv_get', 'kv_set', 'kv_delete'].map((n) =>
+    fn(`relay_${n}`),
+  ),
   permissions,
 });
 
@@ -137,6 +141,53 @@ describe('host calls', () => {
       ok: false,
       error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^kv_set: key: /) },
     });
+  });
+});
+
+describe('records_write', () => {
+  it('writes through the write tools on a granted table: the records land and their events are written', async () => {
+    await installed(
+      relayManifest({ records: { write: [{ base: SAMPLE_CRM, tables: ['Companies'] }] } }),
+      relay,
+    );
+    const name = `Plugin Ltd ${Math.random().toString(36).slice(2, 8)}`;
+    const answer = (await run('relay', 'relay_records_write', {
+      action: 'create',
+      base: SAMPLE_CRM,
+      table: 'Companies',
+      records: [{ fields: { Name: name } }],
+    })) as { ok: boolean; result: { created: number; records: { id: string }[] } };
+    expect(answer).toMatchObject({ ok: true, result: { created: 1 } });
+    const events = await rig
+      .db()
+      .query<{ payload: string }>(
+        `SELECT payload::text AS payload FROM webhook_events WHERE workspace_id = $1 AND type = 'record.created'`,
+        [workspace],
+      );
+    expect(events.map((e) => JSON.parse(e.payload).data.record.fields.Name)).toEqual([name]);
+  });
+
+  it('refuses a table the write grant does not name, and passes on the tools’ own refusals', async () => {
+    await installed(
+      relayManifest({ records: { write: [{ base: SAMPLE_CRM, tables: ['Companies'] }] } }),
+      relay,
+    );
+    expect(
+      await run('relay', 'relay_records_write', {
+        action: 'create',
+        base: SAMPLE_CRM,
+        table: 'Deals',
+        records: [{ fields: {} }],
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(
+      await run('relay', 'relay_records_write', {
+        action: 'create',
+        base: SAMPLE_CRM,
+        table: 'Companies',
+        records: [{ fields: { Nmae: 'typo' } }],
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'TOOL_UNKNOWN_FIELD' } });
   });
 });
 

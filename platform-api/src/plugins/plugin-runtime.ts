@@ -1,4 +1,5 @@
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
+import type { ToolContext } from '@airsuite/tools';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
@@ -23,6 +24,8 @@ export interface RuntimeContext {
   outbox: Outbox;
   pool: InstancePool;
   airtableFor: (access: WorkspaceAccess) => Promise<AirtableGateway>;
+  /** The tool context of an access, for plugins' writes (records_write runs the write tools in it). */
+  toolContextFor?: (access: WorkspaceAccess) => Promise<Omit<ToolContext, 'signal' | 'progress' | 'log'>>;
   now: () => Date;
   onChange?: (workspaceId: string) => void;
 }
@@ -192,6 +195,9 @@ export function createPluginRuntime(ctx: RuntimeContext): PluginRuntime {
         manifest: loaded.manifest,
         db: ctx.db,
         airtable: () => ctx.airtableFor(access),
+        ...(ctx.toolContextFor
+          ? { writeContext: () => (ctx.toolContextFor as NonNullable<typeof ctx.toolContextFor>)(access) }
+          : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         onRefused: (call, reason) => auditRefusal(ctx, access, plugin, call, reason),
       });

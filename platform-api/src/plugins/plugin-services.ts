@@ -1,4 +1,5 @@
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
+import type { ToolContext } from '@airsuite/tools';
 import type { Database } from '../db/database.ts';
 import type { WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from '../services/audit-log.ts';
@@ -34,6 +35,8 @@ export interface PluginServicesDeps {
   now: () => Date;
   /** The workspace's Airtable client, for plugins' record host calls. */
   airtableFor: (access: WorkspaceAccess) => Promise<AirtableGateway>;
+  /** The tool context of an access, for plugins' writes through the write tools. */
+  toolContextFor?: (access: WorkspaceAccess) => Promise<Omit<ToolContext, 'signal' | 'progress' | 'log'>>;
 }
 
 /** Plugins of every workspace: what is published and installed, whom it trusts, what runs. */

@@ -43,11 +43,12 @@ function pluginAccess(workspaceId: string, plugin: string): WorkspaceAccess {
       keyId: `plugin:${plugin}`,
       keyName: `plugin ${plugin} (on_event)`,
       workspaceId,
-      role: 'viewer',
+      role: 'editor',
     },
     workspaceId,
     workspaceName: '',
-    role: 'viewer',
+    // Writes are bounded by the manifest's grants; the role only lets the write tools run.
+    role: 'editor',
     workspaceCreatedAt: '',
     workspaceUpdatedAt: '',
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.ts';
 import type { PluginManifest } from '../manifest.ts';
 import type { HostAnswer, HostCalls } from './plugin-instance.ts';
+import { recordsWriteRequest, runRecordsWrite, type WriteContextFor } from './records-write.ts';
 
 /** What a plugin's host calls may reach, for one call: its workspace, its grants, its caller. */
 export interface HostScope {
@@ -12,6 +13,8 @@ export interface HostScope {
   db: Database;
   /** The workspace's Airtable client (its connections, through the gateway). */
   airtable: () => Promise<AirtableGateway>;
+  /** The tool context the plugin's writes run in (the write tools, their guards, operations and events). */
+  writeContext?: WriteContextFor;
   signal?: AbortSignal;
   /** A call the grants refused: audited by the caller. */
   onRefused: (call: string, reason: string) => void;
@@ -33,6 +36,7 @@ const requests = {
     view: z.string().optional(),
   }),
   records_get: z.object({ ...tableRef, record_id: z.string() }),
+  records_write: recordsWriteRequest,
   kv_get: z.object({ key: z.string().min(1).max(MAX_KV_KEY_CHARS) }),
   kv_set: z.object({ key: z.string().min(1).max(MAX_KV_KEY_CHARS), value: z.unknown() }),
   kv_delete: z.object({ key: z.string().min(1).max(MAX_KV_KEY_CHARS) }),
@@ -103,6 +107,18 @@ async function recordsGet(scope: HostScope, request: unknown): Promise<HostAnswe
   return { ok: true, record: { id: record.id, fields: record.fields } };
 }
 
+async function recordsWrite(scope: HostScope, request: unknown): Promise<HostAnswer> {
+  const { data, answer } = parse('records_write', request);
+  if (!data) return answer;
+  if (!grants(scope.manifest, 'write', data.base, data.table)) {
+    const reason = `the plugin may not write table "${data.table}" of base ${data.base} (its manifest's permissions.records.write)`;
+    scope.onRefused('records_write', reason);
+    return refused('FORBIDDEN', reason);
+  }
+  if (!scope.writeContext) return refused('UNAVAILABLE', 'records_write is not available here');
+  return runRecordsWrite(data, scope.writeContext, scope.signal);
+}
+
 async function kvGet(scope: HostScope, request: unknown): Promise<HostAnswer> {
   const { data, answer } = parse('kv_get', request);
   if (!data) return answer;
@@ -167,6 +183,7 @@ export function hostCallsFor(scope: HostScope): HostCalls {
   return {
     records_list: guard(recordsList),
     records_get: guard(recordsGet),
+    records_write: guard(recordsWrite),
     kv_get: guard(kvGet),
     kv_set: guard(kvSet),
     kv_delete: guard(kvDelete),

@@ -12,6 +12,7 @@ export const HOST_FUNCTION_NAMES = [
   'kv_get',
   'kv_set',
   'kv_delete',
+  'emit_event',
 ] as const;
 
 export type HostFunctionName = (typeof HOST_FUNCTION_NAMES)[number];

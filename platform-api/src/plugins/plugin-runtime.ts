@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import { PlatformError } from '../errors.ts';
 import { actorOf, type WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from '../services/audit-log.ts';
+import { customEventType } from '../webhooks/events/catalogue.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import { limitsOf, type PluginManifest } from './manifest.ts';
 import { asPlatformError } from './platform-error-of.ts';
@@ -179,6 +180,29 @@ function auditRefusal(
     .catch(() => {});
 }
 
+/** A plugin's emit_event: its own event, committed at once (the plugin's call has no transaction). */
+async function emitOwnEvent(
+  ctx: RuntimeContext,
+  access: WorkspaceAccess,
+  plugin: string,
+  type: string,
+  data: Record<string, unknown>,
+  requestId: string | undefined,
+): Promise<string> {
+  const [event] = await ctx.db.transaction((tx) =>
+    ctx.outbox.emit(tx, [
+      {
+        workspaceId: access.workspaceId,
+        type: customEventType(plugin, type),
+        actor: { type: 'plugin', id: plugin },
+        ...(requestId ? { cause: { requestId } } : {}),
+        data,
+      },
+    ]),
+  );
+  return (event as { id: string }).id;
+}
+
 /** Runs installed plugins' functions for callers of their workspace. */
 export function createPluginRuntime(ctx: RuntimeContext): PluginRuntime {
   const moduleOf = createModuleCache(ctx.db);
@@ -199,6 +223,7 @@ export function createPluginRuntime(ctx: RuntimeContext): PluginRuntime {
           ? { writeContext: () => (ctx.toolContextFor as NonNullable<typeof ctx.toolContextFor>)(access) }
           : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        emit: (type, data) => emitOwnEvent(ctx, access, plugin, type, data, options.requestId),
         onRefused: (call, reason) => auditRefusal(ctx, access, plugin, call, reason),
       });
       const key = `${access.workspaceId}:${plugin}:${loaded.row.version_id}:${JSON.stringify(loaded.row.config)}`;

@@ -2,11 +2,15 @@ import { newId } from '../crypto/opaque-token.ts';
 import type { Queryable } from '../db/database.ts';
 import { jsonbSafe } from '../db/jsonb-safe.ts';
 import {
+  type AnyEventType,
+  type CustomEventType,
+  customEventData,
   EVENT_DATA,
   EVENT_VERSION,
   type EventActorType,
   type EventData,
   type EventType,
+  isEventType,
   matchesPatterns,
 } from './events/catalogue.ts';
 
@@ -27,9 +31,15 @@ export interface EventInput<T extends EventType = EventType> {
   data: EventData<T>;
 }
 
+/** A plugin's own event (emit_event): its data is the plugin's JSON object. */
+export interface CustomEventInput extends Omit<EventInput, 'type' | 'data'> {
+  type: CustomEventType;
+  data: Record<string, unknown>;
+}
+
 export interface EmittedEvent {
   id: string;
-  type: EventType;
+  type: AnyEventType;
   /** Messages queued for delivery, one per matching enabled endpoint. */
   messages: number;
 }
@@ -43,7 +53,7 @@ export interface EmitOptions {
 export interface WrittenEvent {
   id: string;
   workspaceId: string;
-  type: EventType;
+  type: AnyEventType;
 }
 
 /** Runs in the emitting transaction, after the events are written (plugins' on_event queue). */
@@ -54,12 +64,16 @@ export interface Outbox {
    * Writes events and their messages in `tx`, the transaction of the change they report: a
    * rollback leaves nothing, a commit leaves every message due at once.
    */
-  emit(tx: Queryable, events: readonly EventInput[], options?: EmitOptions): Promise<EmittedEvent[]>;
+  emit(
+    tx: Queryable,
+    events: readonly (EventInput | CustomEventInput)[],
+    options?: EmitOptions,
+  ): Promise<EmittedEvent[]>;
   /** Adds work queued in the same transaction as every later emit (test events to one endpoint aside). */
   subscribe(subscriber: EventSubscriber): void;
 }
 
-function envelope(id: string, at: Date, input: EventInput) {
+function envelope(id: string, at: Date, input: EventInput | CustomEventInput) {
   const { requestId, tool, operationId, conversationId } = input.cause ?? {};
   const cause = Object.fromEntries(
     Object.entries({
@@ -78,7 +92,9 @@ function envelope(id: string, at: Date, input: EventInput) {
     actor: input.actor,
     ...(Object.keys(cause).length > 0 ? { cause } : {}),
     // Parsing our own data catches a drift between emitter and catalogue in the specs.
-    data: EVENT_DATA[input.type].parse(input.data),
+    data: isEventType(input.type)
+      ? EVENT_DATA[input.type].parse(input.data)
+      : customEventData.parse(input.data),
   };
 }
 

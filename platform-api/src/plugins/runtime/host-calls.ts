@@ -16,6 +16,8 @@ export interface HostScope {
   /** The tool context the plugin's writes run in (the write tools, their guards, operations and events). */
   writeContext?: WriteContextFor;
   signal?: AbortSignal;
+  /** Writes a plugin's own event (`plugin.<plugin>.<type>`) in a transaction of its own; its id. */
+  emit?: (type: string, data: Record<string, unknown>) => Promise<string>;
   /** A call the grants refused: audited by the caller. */
   onRefused: (call: string, reason: string) => void;
 }
@@ -23,6 +25,9 @@ export interface HostScope {
 export const MAX_KV_KEY_CHARS = 200;
 export const MAX_KV_VALUE_BYTES = 64 * 1024;
 export const MAX_KV_KEYS = 1_000;
+export const MAX_EVENT_DATA_BYTES = 64 * 1024;
+/** Events one call may emit: a plugin in a loop fills no outbox. */
+export const MAX_EVENTS_PER_CALL = 100;
 const MAX_LIST_RECORDS = 1_000;
 
 const tableRef = { base: z.string(), table: z.string().min(1) };
@@ -40,6 +45,10 @@ const requests = {
   kv_get: z.object({ key: z.string().min(1).max(MAX_KV_KEY_CHARS) }),
   kv_set: z.object({ key: z.string().min(1).max(MAX_KV_KEY_CHARS), value: z.unknown() }),
   kv_delete: z.object({ key: z.string().min(1).max(MAX_KV_KEY_CHARS) }),
+  emit_event: z.object({
+    type: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'one of the types the manifest declares'),
+    data: z.record(z.string(), z.unknown()).default({}),
+  }),
 };
 
 const refused = (code: string, message: string): HostAnswer => ({ ok: false, error: { code, message } });
@@ -163,6 +172,30 @@ async function kvDelete(scope: HostScope, request: unknown): Promise<HostAnswer>
   return { ok: true, deleted: rows.length > 0 };
 }
 
+async function emitEvent(
+  scope: HostScope,
+  request: unknown,
+  emitted: { count: number },
+): Promise<HostAnswer> {
+  const { data, answer } = parse('emit_event', request);
+  if (!data) return answer;
+  if (!scope.manifest.permissions.events.emit.includes(data.type)) {
+    const reason = `the plugin may not emit "${data.type}" events (its manifest's permissions.events.emit)`;
+    scope.onRefused('emit_event', reason);
+    return refused('FORBIDDEN', reason);
+  }
+  if (!scope.emit) return refused('UNAVAILABLE', 'emit_event is not available here');
+  if (Buffer.byteLength(JSON.stringify(data.data)) > MAX_EVENT_DATA_BYTES) {
+    return refused('TOO_LARGE', `an event's data is at most ${MAX_EVENT_DATA_BYTES} bytes of JSON`);
+  }
+  if (emitted.count >= MAX_EVENTS_PER_CALL) {
+    return refused('TOO_MANY_EVENTS', `one call emits at most ${MAX_EVENTS_PER_CALL} events`);
+  }
+  emitted.count++;
+  const id = await scope.emit(data.type, data.data);
+  return { ok: true, id, type: `plugin.${scope.plugin}.${data.type}` };
+}
+
 /**
  * The host functions of one plugin call, each checking the manifest's grants at call time and
  * reaching only the plugin's own workspace: records through the workspace's gateway client
@@ -180,6 +213,7 @@ export function hostCallsFor(scope: HostScope): HostCalls {
         return refused(e.code ?? 'HOST_ERROR', e.message ?? 'the call failed');
       }
     };
+  const emitted = { count: 0 };
   return {
     records_list: guard(recordsList),
     records_get: guard(recordsGet),
@@ -187,5 +221,6 @@ export function hostCallsFor(scope: HostScope): HostCalls {
     kv_get: guard(kvGet),
     kv_set: guard(kvSet),
     kv_delete: guard(kvDelete),
+    emit_event: guard((s, request) => emitEvent(s, request, emitted)),
   };
 }

@@ -123,6 +123,24 @@ export const EVENT_TYPES = Object.keys(EVENT_DATA) as EventType[];
 
 export const isEventType = (value: string): value is EventType => Object.hasOwn(EVENT_DATA, value);
 
+/**
+ * A plugin's own events (emit_event): `plugin.<plugin>.<type>`, three segments where the
+ * platform's plugin events have two, so the two never meet. Their data is the plugin's JSON
+ * object; the manifest names the types a plugin may emit.
+ */
+export type CustomEventType = `plugin.${string}.${string}`;
+export type AnyEventType = EventType | CustomEventType;
+
+const CUSTOM_EVENT_TYPE = /^plugin\.[a-z][a-z0-9_]{0,39}\.[a-z][a-z0-9_]{0,39}$/;
+const CUSTOM_EVENT_WILDCARD = /^plugin\.[a-z][a-z0-9_]{0,39}\.\*$/;
+
+export const isCustomEventType = (value: string): value is CustomEventType => CUSTOM_EVENT_TYPE.test(value);
+
+export const customEventType = (plugin: string, type: string): CustomEventType => `plugin.${plugin}.${type}`;
+
+/** A custom event's data: any JSON object. */
+export const customEventData = z.record(z.string(), z.unknown());
+
 /** Who caused an event: a person, an API key, a chat conversation, a plugin, Airtable (outside changes), or the platform itself. */
 export const ACTOR_TYPES = ['user', 'api_key', 'conversation', 'plugin', 'airtable', 'system'] as const;
 export type EventActorType = (typeof ACTOR_TYPES)[number];
@@ -176,12 +194,15 @@ export function describeEventTypes(): EventTypeDescription[] {
 }
 
 /**
- * An endpoint's filter: exact types, `prefix.*` wildcards, or `*` for every type. Checked when
+ * An endpoint's filter: exact types, `prefix.*` wildcards, or `*` for every type (plugins' own
+ * `plugin.<plugin>.<type>` and `plugin.<plugin>.*` included). Checked when
  * the endpoint is saved, so a typo is refused instead of silently matching nothing.
  */
 export function unknownEventPatterns(patterns: readonly string[]): string[] {
   return patterns.filter((pattern) => {
     if (pattern === '*') return false;
+    // A plugin's events may be subscribed to before it is installed, as Svix allows any type.
+    if (isCustomEventType(pattern) || CUSTOM_EVENT_WILDCARD.test(pattern)) return false;
     if (pattern.endsWith('.*')) {
       const prefix = pattern.slice(0, -1);
       return !EVENT_TYPES.some((type) => type.startsWith(prefix));

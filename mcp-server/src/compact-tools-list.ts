@@ -1,7 +1,8 @@
-import { type SafetyPolicy, type ToolAnnotations, type ToolDefinition, toolAllowedBy } from '@airsuite/tools';
+import type { ToolAnnotations, ToolDefinition } from '@airsuite/tools';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { ServedTools } from './served-tools.ts';
 
 /** MCP's defaults for annotation hints: a hint equal to its default says nothing. */
 const HINT_DEFAULTS = {
@@ -79,28 +80,43 @@ function hints(annotations: ToolAnnotations): Record<string, boolean> {
   return out;
 }
 
+export interface CompactTool {
+  name: string;
+  title?: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema: Record<string, unknown>;
+  annotations: Record<string, boolean>;
+}
+
+/** Core tools are the same objects in every session: each is compacted once per process. */
+const compacted = new WeakMap<ToolDefinition, CompactTool>();
+
 /**
- * Serves `tools/list` without what every tool would repeat: the `$schema` dialect line
- * (draft-07 is the MCP default), `additionalProperties:false` on every object, the default
- * `execution` block, annotation hints equal to MCP's defaults, and `required` lists in
- * output schemas (the server, not the model, produces outputs). The catalogue sits in the
- * model's context on every turn, so each character is paid for many times; calls are
- * still validated against the full zod schemas.
+ * A tool as `tools/list` shows it, without what every tool would repeat: the `$schema` dialect
+ * line (draft-07 is the MCP default), `additionalProperties:false` on every object, the default
+ * `execution` block, annotation hints equal to MCP's defaults, and `required` lists in output
+ * schemas (the server, not the model, produces outputs). The catalogue sits in the model's
+ * context on every turn, so each character is paid for many times; calls are still validated
+ * against the full zod schemas.
  */
-export function serveCompactToolsList(
-  server: McpServer,
-  tools: readonly ToolDefinition[],
-  policy: SafetyPolicy,
-): void {
-  const listed = tools
-    .filter((tool) => toolAllowedBy(policy, tool))
-    .map((tool) => ({
+export function compactTool(tool: ToolDefinition): CompactTool {
+  let listed = compacted.get(tool);
+  if (!listed) {
+    listed = {
       name: tool.name,
       title: tool.title,
       description: tool.description,
       inputSchema: jsonSchema(tool.inputSchema, 'input'),
       outputSchema: jsonSchema(tool.outputSchema, 'output'),
       annotations: hints(tool.annotations),
-    }));
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listed as never }));
+    };
+    compacted.set(tool, listed);
+  }
+  return listed;
+}
+
+/** Serves `tools/list` from the server's current tools (see ServedTools). */
+export function serveCompactToolsList(server: McpServer, served: ServedTools): void {
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: served.listed() as never }));
 }

@@ -6,6 +6,7 @@ import { createLogLevelGate } from './mcp-logger.ts';
 import { registerPrompts } from './register-prompts.ts';
 import { registerResources } from './register-resources.ts';
 import { registerTools } from './register-tools.ts';
+import { ServedTools } from './served-tools.ts';
 import type { ContextFor } from './tool-context-factory.ts';
 
 export const MCP_SERVER_NAME = 'airsuite';
@@ -22,6 +23,8 @@ export interface CreateMcpServerOptions {
   version?: string;
   /** Unexpected (non-ToolError) failures, for the operator's log. Default: ignored. */
   onInternalError?: (error: unknown, where: string) => void;
+  /** The tool set to serve, when its owner replaces it while the session is open (`tools` and `policy` are then its first). */
+  served?: ServedTools;
 }
 
 const INSTRUCTIONS =
@@ -33,7 +36,8 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
   const server = new McpServer(
     { name: options.name ?? MCP_SERVER_NAME, version: options.version ?? MCP_SERVER_VERSION },
     {
-      capabilities: { tools: {}, resources: {}, prompts: {}, logging: {} },
+      // listChanged: a workspace's plugins change its catalogue while sessions are open.
+      capabilities: { tools: { listChanged: true }, resources: {}, prompts: {}, logging: {} },
       instructions: INSTRUCTIONS,
     },
   );
@@ -42,15 +46,15 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     logGate.level = request.params.level;
     return {};
   });
+  const served = options.served ?? new ServedTools(options.tools, options.policy);
   registerTools(server, {
-    tools: options.tools,
-    policy: options.policy,
+    served,
     contextFor: options.contextFor,
     logGate,
     onInternalError: options.onInternalError ?? (() => {}),
   });
   // Replaces the SDK's tools/list (installed by registerTool, absent for an empty catalogue).
-  serveCompactToolsList(server, options.tools, options.policy);
+  serveCompactToolsList(server, served);
   registerResources(server, options.policy, options.contextFor);
   registerPrompts(server);
   return server;

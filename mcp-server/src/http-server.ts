@@ -8,6 +8,7 @@ import { type CreateMcpServerOptions, createMcpServer } from './create-mcp-serve
 import { McpConfigError } from './errors.ts';
 import { hasBearerToken, isHostAllowed, isOriginAllowed } from './http-guards.ts';
 import { McpAuthError, type McpAuthenticator, type McpIdentity } from './identity.ts';
+import { ServedTools } from './served-tools.ts';
 
 export const DEFAULT_MCP_PORT = 8001;
 export const DEFAULT_MCP_HOST = '127.0.0.1';
@@ -56,6 +57,9 @@ interface Session {
   server: McpServer;
   transport: StreamableHTTPServerTransport;
   subject: string;
+  served: ServedTools;
+  workspaceId?: string;
+  catalogue?: McpIdentity['catalogue'];
 }
 
 const STATIC_SUBJECT = 'deployment';
@@ -93,11 +97,12 @@ interface HttpContext {
   allowedOrigins: readonly string[];
 }
 
-function serverFor({ options }: HttpContext, identity: McpIdentity): McpServer {
+function serverFor({ options }: HttpContext, identity: McpIdentity, served?: ServedTools): McpServer {
   return createMcpServer({
     tools: identity.tools,
     policy: identity.policy,
     contextFor: identity.contextFor,
+    ...(served ? { served } : {}),
     ...(options.name ? { name: options.name } : {}),
     ...(options.version ? { version: options.version } : {}),
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
@@ -166,16 +171,26 @@ async function handleStateful(
     // Another caller's session id is treated as unknown: it must not learn the session exists.
     if (!session || session.subject !== identity.subject)
       return jsonRpcError(res, 404, -32001, 'Session not found');
+    // Every request brings the identity's catalogue as it is now: a change reaches the client.
+    if (session.served.replace(identity.tools, identity.policy)) toolListChanged(ctx, session);
     return session.transport.handleRequest(req, res, body);
   }
   if (req.method !== 'POST' || !isInitializeRequest(body)) {
     return jsonRpcError(res, 400, -32000, 'Bad Request: no valid Mcp-Session-Id; send initialize first');
   }
-  const server = serverFor(ctx, identity);
+  const served = new ServedTools(identity.tools, identity.policy);
+  const server = serverFor(ctx, identity, served);
   const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
     sessionIdGenerator: () => randomUUID(),
     onsessioninitialized: (id) => {
-      sessions.set(id, { server, transport, subject: identity.subject });
+      sessions.set(id, {
+        server,
+        transport,
+        subject: identity.subject,
+        served,
+        ...(identity.workspaceId ? { workspaceId: identity.workspaceId } : {}),
+        ...(identity.catalogue ? { catalogue: identity.catalogue } : {}),
+      });
     },
     onsessionclosed: (id) => {
       sessions.delete(id);
@@ -186,6 +201,28 @@ async function handleStateful(
   };
   await server.connect(transport);
   await transport.handleRequest(req, res, body);
+}
+
+/** `notifications/tools/list_changed` on the session's standing stream (dropped by the SDK when none is open). */
+function toolListChanged(ctx: HttpContext, session: Session): void {
+  session.server.server.sendToolListChanged().catch((error: unknown) => {
+    ctx.options.onInternalError?.(error, 'tools/list_changed');
+  });
+}
+
+/** A workspace's catalogue changed (every one's, when none is named): its open sessions re-read theirs. */
+function refreshSessions(ctx: HttpContext, workspaceId: string | undefined): void {
+  for (const session of ctx.sessions.values()) {
+    const { catalogue } = session;
+    if (!catalogue || (workspaceId !== undefined && session.workspaceId !== workspaceId)) continue;
+    // A catalogue that cannot be read now (database down) is read again on the session's next request.
+    catalogue().then(
+      ({ tools, policy }) => {
+        if (session.served.replace(tools, policy)) toolListChanged(ctx, session);
+      },
+      () => {},
+    );
+  }
 }
 
 /** One request, one server and transport, both closed with the response. */
@@ -271,14 +308,22 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
       jsonRpcError(res, 500, -32603, 'Internal error');
     });
   });
+  const unwatch =
+    'authenticate' in options && !options.stateless
+      ? options.authenticate.watchCatalogues?.((workspaceId) => refreshSessions(ctx, workspaceId))
+      : undefined;
   const host = options.host ?? DEFAULT_MCP_HOST;
-  await listen(http, options.port ?? DEFAULT_MCP_PORT, host);
+  await listen(http, options.port ?? DEFAULT_MCP_PORT, host).catch((error: unknown) => {
+    unwatch?.();
+    throw error;
+  });
   const port = (http.address() as AddressInfo).port;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}${MCP_PATH}`,
     port,
     sessionCount: () => sessions.size,
     async close() {
+      unwatch?.();
       const open = [...sessions.values()];
       sessions.clear();
       await Promise.all(open.map(async (s) => s.transport.close().then(() => s.server.close())));

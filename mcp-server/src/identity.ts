@@ -17,10 +17,20 @@ export interface McpIdentity {
   tools: readonly ToolDefinition[];
   policy: SafetyPolicy;
   contextFor: ContextFor;
+  /** The workspace whose catalogue `tools` is, for sessions to hear of its changes. */
+  workspaceId?: string;
+  /** Reads the catalogue again for this identity (a session's list after a change). */
+  catalogue?: () => Promise<{ tools: readonly ToolDefinition[]; policy: SafetyPolicy }>;
 }
 
 /** Resolves a request's credentials; throws McpAuthError when they do not hold. */
-export type McpAuthenticator = (headers: IncomingHttpHeaders) => Promise<McpIdentity>;
+export type McpAuthenticator = ((headers: IncomingHttpHeaders) => Promise<McpIdentity>) & {
+  /**
+   * Hears when a workspace's catalogue changes (plugins), or any may have (`undefined`, after a
+   * lost notification); returns the unsubscribe. Open sessions then re-read their lists.
+   */
+  watchCatalogues?: (listener: (workspaceId?: string) => void) => () => void;
+};
 
 /**
  * A refusal with the HTTP status and stable code the client gets; 503 when the credentials

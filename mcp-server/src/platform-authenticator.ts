@@ -57,7 +57,7 @@ async function workspaceOf(
  * listed at all. Checked on every request, so a revoked key stops working at once.
  */
 export function createPlatformAuthenticator(platform: Platform): McpAuthenticator {
-  return async (headers) => {
+  const authenticate: McpAuthenticator = async (headers) => {
     try {
       const principal = await platform.authenticate(bearerFrom(headers.authorization));
       const workspaceId = await workspaceOf(platform, principal, headers);
@@ -73,10 +73,14 @@ export function createPlatformAuthenticator(platform: Platform): McpAuthenticato
         tools,
         policy,
         contextFor: () => platform.tools.contextFor(access).catch(unavailableTool),
+        workspaceId,
+        catalogue: () => platform.tools.catalogueFor(access),
       };
     } catch (error) {
       if (error instanceof McpAuthError) throw error;
       return refusal(error);
     }
   };
+  authenticate.watchCatalogues = (listener) => platform.plugins.onChange(listener);
+  return authenticate;
 }

@@ -2,33 +2,30 @@ import {
   INTERNAL_TOOL_ERROR_MESSAGE,
   isToolError,
   runTool,
-  type SafetyPolicy,
   type ToolContext,
   type ToolDefinition,
-  toolAllowedBy,
 } from '@airsuite/tools';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { type LogLevelGate, sendLog } from './mcp-logger.ts';
 import { serveToolCalls } from './serve-tool-calls.ts';
+import type { ServedTools } from './served-tools.ts';
 import type { CallerContext, ContextFor, McpRequestExtra } from './tool-context-factory.ts';
 
 /** What a model sees when a tool fails for a reason it cannot fix. Never a stack, never a token. */
 export const INTERNAL_TOOL_ERROR = `TOOL_INTERNAL_ERROR: ${INTERNAL_TOOL_ERROR_MESSAGE}`;
 
 export interface RegisterToolsOptions {
-  tools: readonly ToolDefinition[];
-  policy: SafetyPolicy;
+  served: ServedTools;
   contextFor: ContextFor;
   logGate: LogLevelGate;
   /** Server-side record of unexpected failures (stderr in stdio mode); never shown to the model. */
   onInternalError(error: unknown, toolName: string): void;
 }
 
-/** Serves each tool's calls; write tools are skipped in read-only deployments (defence in depth). */
+/** Serves each tool's calls (of the tools the policy allows: see ServedTools). */
 export function registerTools(server: McpServer, options: RegisterToolsOptions): void {
-  const tools = options.tools.filter((tool) => toolAllowedBy(options.policy, tool));
-  serveToolCalls(server, tools, (tool, input, extra) => callTool(tool, input, extra, options));
+  serveToolCalls(server, options.served, (tool, input, extra) => callTool(tool, input, extra, options));
 }
 
 async function callTool(
@@ -58,7 +55,7 @@ async function callTool(
   }
   const context: ToolContext = {
     ...caller,
-    policy: caller.policy ?? options.policy,
+    policy: caller.policy ?? options.served.policy,
     signal: extra.signal,
     requestId: `mcp:${extra.sessionId ?? 'stateless'}:${String(extra.requestId)}`,
     progress: progressReporter(extra),

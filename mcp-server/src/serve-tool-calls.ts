@@ -6,6 +6,7 @@ import {
   type JSONRPCRequest,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { ServedTools } from './served-tools.ts';
 import type { McpRequestExtra } from './tool-context-factory.ts';
 
 /** Runs one call of a served tool; `input` is the client's arguments, not validated yet. */
@@ -16,7 +17,7 @@ export type ToolCaller = (
 ) => Promise<CallToolResult>;
 
 /**
- * Answers `tools/call` for `tools`, handing the arguments on unvalidated: `runTool` is the one
+ * Answers `tools/call` for the server's current tools, handing the arguments on unvalidated: `runTool` is the one
  * place that validates them, so a model gets TOOL_INVALID_INPUT and its issue list as an
  * `isError` result (SEP-1303), as REST and chat do.
  *
@@ -27,8 +28,7 @@ export type ToolCaller = (
  * the raw request. `registerTool` must not be used on this server: it would put the SDK's
  * back. tools/list is served separately (`serveCompactToolsList`), from the same definitions.
  */
-export function serveToolCalls(server: McpServer, tools: readonly ToolDefinition[], call: ToolCaller): void {
-  const byName = new Map(tools.map((tool) => [tool.name, tool]));
+export function serveToolCalls(server: McpServer, served: ServedTools, call: ToolCaller): void {
   server.server.removeRequestHandler('tools/call');
   server.server.fallbackRequestHandler = async (request: JSONRPCRequest, extra: McpRequestExtra) => {
     // What the SDK answers for any method without a handler.
@@ -36,7 +36,7 @@ export function serveToolCalls(server: McpServer, tools: readonly ToolDefinition
     const params = (request.params ?? {}) as { name?: unknown; arguments?: unknown };
     if (typeof params.name !== 'string')
       throw new McpError(ErrorCode.InvalidParams, 'tools/call needs params.name, the name of a tool');
-    const tool = byName.get(params.name);
+    const tool = served.get(params.name);
     // A protocol error, as MCP 2025-11-25 asks: the model cannot fix a call to a tool that is not listed.
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${params.name}`);
     // Clients send `arguments: null`, or none at all, for "no arguments".

@@ -43,7 +43,7 @@ export {
   pluginManifestSchema,
 } from './plugins/manifest.ts';
 export { PluginError, type PluginErrorCode } from './plugins/plugin-error.ts';
-export type { PluginServices } from './plugins/plugin-services.ts';
+export { PLUGIN_CHANGES_CHANNEL, type PluginServices } from './plugins/plugin-services.ts';
 export { hostCallsFor } from './plugins/runtime/host-calls.ts';
 export { InstancePool } from './plugins/runtime/instance-pool.ts';
 export { type HostCalls, PluginInstance } from './plugins/runtime/plugin-instance.ts';

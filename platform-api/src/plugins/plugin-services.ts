@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AirtableGateway } from '@airsuite/airtable-gateway';
 import type { ToolContext } from '@airsuite/tools';
 import type { Database } from '../db/database.ts';
@@ -21,8 +22,11 @@ export interface PluginServices {
   tools: PluginTools;
   /** The workspace's before_write hooks, as the tools' `beforeWrite`. */
   writeGuards: ReturnType<typeof createWriteGuards>;
-  /** Hears when a workspace's installed plugins change (its catalogue changes with them). */
-  onChange(listener: (workspaceId: string) => void): () => void;
+  /**
+   * Hears when a workspace's installed plugins change (its catalogue changes with them), in
+   * this process or another (NOTIFY); `undefined` when any may have (a lost notification).
+   */
+  onChange(listener: (workspaceId?: string) => void): () => void;
   /** The running plugin instances of this process. */
   pool: InstancePool;
   close(): Promise<void>;
@@ -46,17 +50,53 @@ export interface PluginServicesOptions {
   events?: false | EventHandlerOptions;
 }
 
+/** Other processes hear of a workspace's plugin changes here (payload: `<process> <workspace>`). */
+export const PLUGIN_CHANGES_CHANNEL = 'airsuite_plugin_changes';
+
+/**
+ * Plugin changes across processes: each change is announced with NOTIFY after its commit, and
+ * the announcements of other processes reach `changed`; a LISTEN gap means any workspace may
+ * have changed. A notification lost all the same is bounded by the tools' short cache TTL.
+ */
+function announceChanges(db: Database, changed: (workspaceId?: string) => void) {
+  const self = randomUUID();
+  const listening = db
+    .listen(
+      PLUGIN_CHANGES_CHANNEL,
+      (payload) => {
+        const [from, workspaceId] = payload.split(' ');
+        if (from !== self && workspaceId) changed(workspaceId);
+      },
+      { onGap: () => changed() },
+    )
+    .catch(() => undefined);
+  return {
+    announce(workspaceId: string) {
+      db.notify(PLUGIN_CHANGES_CHANNEL, `${self} ${workspaceId}`).catch(() => {});
+    },
+    async close() {
+      const unlisten = await listening;
+      await unlisten?.().catch(() => {});
+    },
+  };
+}
+
 export function createPluginServices(
   deps: PluginServicesDeps,
   options: PluginServicesOptions = {},
 ): PluginServices {
   const pool = new InstancePool(options.pool);
-  const listeners = new Set<(workspaceId: string) => void>();
+  const listeners = new Set<(workspaceId?: string) => void>();
   let tools: PluginTools | undefined;
-  const onChange = (workspaceId: string) => {
-    void pool.evictPrefix(`${workspaceId}:`);
+  const changed = (workspaceId?: string) => {
+    if (workspaceId) void pool.evictPrefix(`${workspaceId}:`);
     tools?.invalidate(workspaceId);
     for (const listener of listeners) listener(workspaceId);
+  };
+  const crossProcess = announceChanges(deps.db, changed);
+  const onChange = (workspaceId: string) => {
+    changed(workspaceId);
+    crossProcess.announce(workspaceId);
   };
   const registry = createPluginRegistry({ ...deps, onChange });
   const trust = createPluginTrust(deps);
@@ -77,6 +117,7 @@ export function createPluginServices(
     },
     pool,
     async close() {
+      await crossProcess.close();
       await events?.stop();
       await pool.close();
     },

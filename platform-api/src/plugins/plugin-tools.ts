@@ -18,7 +18,7 @@ export const pluginToolName = (plugin: string, fn: string) => `plugin_${plugin}_
 
 /**
  * A workspace's enabled plugins, as read for its catalogue: kept a few seconds, dropped at once
- * when this process changes them; another process's change shows within the TTL.
+ * when any process changes them (plugin-services' NOTIFY); the TTL bounds a lost notification.
  */
 const CATALOGUE_TTL_MS = 5_000;
 const MAX_WORKSPACES = 1_000;
@@ -112,8 +112,8 @@ function toolOf(
 export interface PluginTools {
   /** The tools of the workspace's enabled plugins, for this caller (role filtering is the catalogue's). */
   toolsFor(access: WorkspaceAccess): Promise<ToolDefinition[]>;
-  /** This process changed a workspace's plugins: its next catalogue reads them again. */
-  invalidate(workspaceId: string): void;
+  /** A workspace's plugins changed (every workspace's when none is named): its next catalogue reads them again. */
+  invalidate(workspaceId?: string): void;
 }
 
 export function createPluginTools(db: Database, runtime: PluginRuntime): PluginTools {
@@ -139,6 +139,6 @@ export function createPluginTools(db: Database, runtime: PluginRuntime): PluginT
         plugin.manifest.functions.map((fn) => toolOf(runtime, access, plugin, fn)),
       );
     },
-    invalidate: (workspaceId) => cache.delete(workspaceId),
+    invalidate: (workspaceId) => (workspaceId ? cache.delete(workspaceId) : cache.clear()),
   };
 }

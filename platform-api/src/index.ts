@@ -44,6 +44,7 @@ export {
 } from './plugins/manifest.ts';
 export { PluginError, type PluginErrorCode } from './plugins/plugin-error.ts';
 export { PLUGIN_CHANGES_CHANNEL, type PluginServices } from './plugins/plugin-services.ts';
+export { canonicalJson, signedMessage } from './plugins/plugin-signature.ts';
 export { hostCallsFor } from './plugins/runtime/host-calls.ts';
 export { InstancePool } from './plugins/runtime/instance-pool.ts';
 export { type HostCalls, PluginInstance } from './plugins/runtime/plugin-instance.ts';

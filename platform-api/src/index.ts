@@ -37,7 +37,10 @@ export {
   platformSettingsFromEnv,
 } from './platform-settings.ts';
 export {
+  DEFAULT_PLUGIN_LIMITS,
+  declaredExports,
   limitsOf,
+  PLUGIN_LIMIT_CEILINGS,
   type PluginManifest,
   type PluginManifestInput,
   pluginManifestSchema,

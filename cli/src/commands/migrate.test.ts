@@ -15,11 +15,11 @@ describe('airsuite migrate', () => {
       const first = recordingIo();
       expect(await main(['node', 'airsuite', 'migrate'], first.io, env)).toBe(0);
       expect(first.out.join('\n')).toMatch(
-        /Applied 10 migration\(s\): 0001_accounts\.sql, 0002_conversations\.sql, 0003_one_open_run\.sql, 0004_conversations_by_actor\.sql, 0005_login_failures\.sql, 0006_operations\.sql, 0007_webhooks\.sql, 0008_webhook_captures\.sql, 0009_plugins\.sql, 0010_plugin_event_deliveries\.sql/,
+        /Applied 11 migration\(s\): 0001_accounts\.sql, 0002_conversations\.sql, 0003_one_open_run\.sql, 0004_conversations_by_actor\.sql, 0005_login_failures\.sql, 0006_operations\.sql, 0007_webhooks\.sql, 0008_webhook_captures\.sql, 0009_plugins\.sql, 0010_plugin_event_deliveries\.sql, 0011_plugin_logs\.sql/,
       );
       const second = recordingIo();
       expect(await main(['node', 'airsuite', 'migrate'], second.io, env)).toBe(0);
-      expect(second.out.join('\n')).toContain('up to date (10 migrations)');
+      expect(second.out.join('\n')).toContain('up to date (11 migrations)');
     } finally {
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });

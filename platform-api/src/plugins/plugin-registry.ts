@@ -331,10 +331,12 @@ async function uninstall(ctx: RegistryContext, access: WorkspaceAccess, name: st
       access.workspaceId,
       name,
     ]);
-    await tx.query('DELETE FROM plugin_event_deliveries WHERE workspace_id = $1 AND plugin = $2', [
-      access.workspaceId,
-      name,
-    ]);
+    for (const table of ['plugin_event_deliveries', 'plugin_logs']) {
+      await tx.query(`DELETE FROM ${table} WHERE workspace_id = $1 AND plugin = $2`, [
+        access.workspaceId,
+        name,
+      ]);
+    }
     await record(ctx, tx, access, 'plugin.uninstalled', name, requestId, { version: version.version });
     await ctx.outbox.emit(tx, [
       event(access, requestId, 'plugin.uninstalled', { plugin: name, version: version.version }),

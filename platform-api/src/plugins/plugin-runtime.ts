@@ -10,6 +10,7 @@ import type { Outbox } from '../webhooks/outbox.ts';
 import { limitsOf, type PluginManifest } from './manifest.ts';
 import { asPlatformError } from './platform-error-of.ts';
 import { PLUGIN_FAULTS, PluginError } from './plugin-error.ts';
+import { callLog, type PluginLogs } from './plugin-logs.ts';
 import type { InstallationRow } from './plugin-rows.ts';
 import { hostCallsFor } from './runtime/host-calls.ts';
 import type { InstancePool } from './runtime/instance-pool.ts';
@@ -29,6 +30,8 @@ export interface RuntimeContext {
   toolContextFor?: (access: WorkspaceAccess) => Promise<Omit<ToolContext, 'signal' | 'progress' | 'log'>>;
   now: () => Date;
   onChange?: (workspaceId: string) => void;
+  /** Where plugins' log lines go (Extism's log_*); dropped when absent. */
+  logs?: PluginLogs;
 }
 
 export interface PluginRuntime {
@@ -228,6 +231,7 @@ export function createPluginRuntime(ctx: RuntimeContext): PluginRuntime {
       });
       const key = `${access.workspaceId}:${plugin}:${loaded.row.version_id}:${JSON.stringify(loaded.row.config)}`;
       const instanceOptions = { module, limits: limitsOf(loaded.manifest), config: loaded.row.config };
+      const log = callLog();
       try {
         const bytes = await ctx.pool.call(
           key,
@@ -235,6 +239,7 @@ export function createPluginRuntime(ctx: RuntimeContext): PluginRuntime {
           fn,
           new TextEncoder().encode(JSON.stringify(input ?? {})),
           calls,
+          log.onLog,
         );
         const output = decodeOutput(bytes, plugin, fn);
         await recordOutcome(ctx, access, loaded);
@@ -242,6 +247,15 @@ export function createPluginRuntime(ctx: RuntimeContext): PluginRuntime {
       } catch (error) {
         if (PluginError.isInstance(error)) await recordOutcome(ctx, access, loaded, error);
         throw asPlatformError(error);
+      } finally {
+        const source = { workspaceId: access.workspaceId, plugin, version: loaded.version, fn };
+        await ctx.logs
+          ?.write(
+            options.requestId ? { ...source, requestId: options.requestId } : source,
+            log.lines(),
+            ctx.now(),
+          )
+          .catch(() => {});
       }
     },
   };

@@ -7,6 +7,7 @@ import type { AuditLog } from '../services/audit-log.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import { enqueuePluginEvents } from './event-handlers/enqueue-plugin-events.ts';
 import { type EventHandlerOptions, startEventHandlerWorker } from './event-handlers/event-handler-worker.ts';
+import { createPluginLogs, type PluginLogs } from './plugin-logs.ts';
 import { createPluginRegistry, type PluginRegistry } from './plugin-registry.ts';
 import { createPluginRuntime, type PluginRuntime } from './plugin-runtime.ts';
 import { createPluginTools, type PluginTools } from './plugin-tools.ts';
@@ -27,6 +28,8 @@ export interface PluginServices {
    * this process or another (NOTIFY); `undefined` when any may have (a lost notification).
    */
   onChange(listener: (workspaceId?: string) => void): () => void;
+  /** What plugins logged, for their workspace's admins. */
+  logs: PluginLogs;
   /** The running plugin instances of this process. */
   pool: InstancePool;
   close(): Promise<void>;
@@ -100,7 +103,8 @@ export function createPluginServices(
   };
   const registry = createPluginRegistry({ ...deps, onChange });
   const trust = createPluginTrust(deps);
-  const runtime = createPluginRuntime({ ...deps, pool, onChange });
+  const logs = createPluginLogs(deps.db);
+  const runtime = createPluginRuntime({ ...deps, pool, onChange, logs });
   tools = createPluginTools(deps.db, runtime);
   deps.outbox.subscribe(enqueuePluginEvents);
   const events =
@@ -115,6 +119,7 @@ export function createPluginServices(
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    logs,
     pool,
     async close() {
       await crossProcess.close();

@@ -4,6 +4,7 @@ import type { Platform } from '../../platform.ts';
 import { checkedFunctionInput } from '../../plugins/function-input.ts';
 import { defineRoute, registerRoute } from '../define-route.ts';
 import { principalOf } from './auth-hook.ts';
+import { registerPluginLogRoutes } from './plugin-log-routes.ts';
 import {
   CALL_BODY_LIMIT_BYTES,
   callBody,
@@ -272,5 +273,6 @@ export function pluginRoutes(platform: Platform) {
     registerRoute(app, uninstallPluginRoute(platform));
     registerRoute(app, callFunctionRoute(platform));
     registerPluginTrustRoutes(app, platform);
+    registerPluginLogRoutes(app, platform);
   };
 }

@@ -1,5 +1,5 @@
 import { PluginError } from '../plugin-error.ts';
-import { type HostCalls, type InstanceOptions, PluginInstance } from './plugin-instance.ts';
+import { type HostCalls, type InstanceOptions, PluginInstance, type PluginLog } from './plugin-instance.ts';
 
 export interface PoolOptions {
   /** Instances per plugin version at most: calls beyond wait for one (each is a worker thread). */
@@ -50,11 +50,12 @@ export class InstancePool {
     fn: string,
     input: Uint8Array,
     calls: HostCalls,
+    onLog?: (log: PluginLog) => void,
   ): Promise<Uint8Array> {
     const entry = this.#entry(key, options);
     const instance = await this.#acquire(entry);
     try {
-      return await instance.call(fn, input, calls);
+      return await instance.call(fn, input, calls, onLog);
     } finally {
       this.#release(entry, instance);
     }

@@ -57,6 +57,7 @@ function classify(error: unknown, fn: string): PluginError {
 export class PluginInstance {
   #plugin: Plugin;
   #calls: HostCalls | undefined;
+  #onLog: ((log: PluginLog) => void) | undefined;
   #dead = false;
   readonly #limits: PluginLimits;
 
@@ -81,8 +82,12 @@ export class PluginInstance {
           ),
       ]),
     );
-    const log = (level: PluginLog['level']) => (message: unknown) =>
-      options.onLog?.({ level, message: String(message).slice(0, MAX_LOG_CHARS) });
+    // Extism hands a worker's log lines to this logger on the main thread, during the call.
+    const log = (level: PluginLog['level']) => (message: unknown) => {
+      const entry = { level, message: String(message).slice(0, MAX_LOG_CHARS) };
+      options.onLog?.(entry);
+      if (instance) instance.#onLog?.(entry);
+    };
     const logger = {
       debug: log('debug'),
       info: log('info'),
@@ -129,7 +134,12 @@ export class PluginInstance {
    * PLUGIN_OUTPUT_TOO_LARGE, PLUGIN_FUNCTION_FAILED (the plugin reported an error), or
    * PLUGIN_TIMEOUT, PLUGIN_CRASHED, PLUGIN_OUT_OF_MEMORY, after which the instance is dead.
    */
-  async call(fn: string, input: Uint8Array, calls: HostCalls): Promise<Uint8Array> {
+  async call(
+    fn: string,
+    input: Uint8Array,
+    calls: HostCalls,
+    onLog?: (log: PluginLog) => void,
+  ): Promise<Uint8Array> {
     if (this.#dead) throw new PluginError('PLUGIN_CLOSED', 'this plugin instance was stopped');
     const { maxInputBytes, maxOutputBytes, timeoutMs } = this.#limits;
     if (input.byteLength > maxInputBytes) {
@@ -139,6 +149,7 @@ export class PluginInstance {
       );
     }
     this.#calls = calls;
+    this.#onLog = onLog;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -169,6 +180,7 @@ export class PluginInstance {
     } finally {
       clearTimeout(timer);
       this.#calls = undefined;
+      this.#onLog = undefined;
       if (this.#dead) await this.close();
     }
   }

@@ -15,6 +15,8 @@ export interface RunOutcome {
   error?: { code: string; message: string };
   /** With a tool run: the on_event deliveries the change made, once settled (or after the wait). */
   deliveries?: { plugin: string; type: string; state: string; last_error: string | null }[];
+  /** What the plugin logged meanwhile, oldest first. */
+  logs?: { level: string; function: string; message: string }[];
 }
 
 export interface LocalRunner {

@@ -13,6 +13,9 @@
  *   should be dominated by the gateway, not by the runtime. (Extism 1.0.3's host-call
  *   hand-off between threads costs far more when the host function waits for I/O than when
  *   it answers at once: ~0.25 ms answered at once, ~1.3 ms more around a 1 ms wait.)
+ *
+ * Then, on a platform serving REST: a before_write hook's cost on a write, and a stream of
+ * REST calls while hostile plugins run (plugins-platform.ts).
  */
 import { createEmulator } from '@airsuite/airtable-emulator';
 import { createAirtableGateway, createGatewayEngine } from '@airsuite/airtable-gateway';
@@ -24,6 +27,7 @@ import {
   pluginManifestSchema,
 } from '@airsuite/platform-api';
 import { WAT, wasmOf } from '@airsuite/platform-api/testing';
+import { benchPluginsOnPlatform } from './plugins-platform.ts';
 import { quantile, timeCalls } from './stats.ts';
 
 const TOKEN = 'patBenchPlugins.0123456789abcdef0123456789abcdef';
@@ -51,6 +55,11 @@ async function cold(module: WebAssembly.Module) {
 }
 
 export async function benchPlugins() {
+  const runtime = await benchPluginRuntime();
+  return { ...runtime, onPlatform: await benchPluginsOnPlatform() };
+}
+
+async function benchPluginRuntime() {
   const echoModule = await WebAssembly.compile(await wasmOf(WAT.echo));
   const relayModule = await WebAssembly.compile(await wasmOf(WAT.relay(['records_list'])));
   const pool = new InstancePool({ maxInstances: 1 });

@@ -209,4 +209,5 @@ export {
   type RestUser,
   signUp,
 } from './rest-client.ts';
+export { type RestStream, type StreamReport, type StreamSample, startRestStream } from './rest-stream.ts';
 export { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';

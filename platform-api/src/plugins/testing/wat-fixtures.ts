@@ -91,9 +91,10 @@ export const WAT = {
     (drop (call $kv_set (local.get $block)))
     i32.const 0))`,
 
-  /** Traps on every call. */
+  /** `crash` traps on every call; `noop` is the healthy call after it. */
   crash: plugin(`
-  (func (export "crash") (result i32) unreachable)`),
+  (func (export "crash") (result i32) unreachable)
+  (func (export "noop") (result i32) i32.const 0)`),
 
   /** Reports its input as its own error (Extism's error_set): a failure, not a crash. */
   fail: plugin(`

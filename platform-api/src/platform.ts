@@ -154,6 +154,7 @@ function createToolServices(
       // tools is made just below; plugins reach Airtable only once a call runs.
       airtableFor: async (access) => (await tools.contextFor(access)).airtable,
       toolContextFor: (access) => tools.contextFor(access),
+      addressPolicy: deps.webhooks.policy,
     },
     options,
   );

@@ -32,6 +32,8 @@ export interface RuntimeContext {
   onChange?: (workspaceId: string) => void;
   /** Where plugins' log lines go (Extism's log_*); dropped when absent. */
   logs?: PluginLogs;
+  /** Plugins' outbound HTTP, for hosts their manifests name (createPluginFetch); none when absent. */
+  fetch?: typeof fetch;
 }
 
 export interface PluginRuntime {
@@ -230,7 +232,13 @@ export function createPluginRuntime(ctx: RuntimeContext): PluginRuntime {
         onRefused: (call, reason) => auditRefusal(ctx, access, plugin, call, reason),
       });
       const key = `${access.workspaceId}:${plugin}:${loaded.row.version_id}:${JSON.stringify(loaded.row.config)}`;
-      const instanceOptions = { module, limits: limitsOf(loaded.manifest), config: loaded.row.config };
+      const hosts = loaded.manifest.permissions.network.hosts;
+      const instanceOptions = {
+        module,
+        limits: limitsOf(loaded.manifest),
+        config: loaded.row.config,
+        ...(ctx.fetch && hosts.length > 0 ? { network: { hosts, fetch: ctx.fetch } } : {}),
+      };
       const log = callLog();
       try {
         const bytes = await ctx.pool.call(

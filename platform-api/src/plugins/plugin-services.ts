@@ -4,6 +4,7 @@ import type { ToolContext } from '@airsuite/tools';
 import type { Database } from '../db/database.ts';
 import type { WorkspaceAccess } from '../principal.ts';
 import type { AuditLog } from '../services/audit-log.ts';
+import { type AddressPolicy, createAddressPolicy } from '../webhooks/delivery/address-policy.ts';
 import type { Outbox } from '../webhooks/outbox.ts';
 import { enqueuePluginEvents } from './event-handlers/enqueue-plugin-events.ts';
 import { type EventHandlerOptions, startEventHandlerWorker } from './event-handlers/event-handler-worker.ts';
@@ -13,6 +14,7 @@ import { createPluginRuntime, type PluginRuntime } from './plugin-runtime.ts';
 import { createPluginTools, type PluginTools } from './plugin-tools.ts';
 import { createPluginTrust, type PluginTrust } from './plugin-trust.ts';
 import { InstancePool, type PoolOptions } from './runtime/instance-pool.ts';
+import { createPluginFetch } from './runtime/plugin-fetch.ts';
 import { createWriteGuards } from './write-guards.ts';
 
 export interface PluginServices {
@@ -44,6 +46,8 @@ export interface PluginServicesDeps {
   airtableFor: (access: WorkspaceAccess) => Promise<AirtableGateway>;
   /** The tool context of an access, for plugins' writes through the write tools. */
   toolContextFor?: (access: WorkspaceAccess) => Promise<Omit<ToolContext, 'signal' | 'progress' | 'log'>>;
+  /** Where plugins' HTTP requests may go (the webhooks' policy); public addresses only by default. */
+  addressPolicy?: AddressPolicy;
 }
 
 /** Plugins of every workspace: what is published and installed, whom it trusts, what runs. */
@@ -104,7 +108,8 @@ export function createPluginServices(
   const registry = createPluginRegistry({ ...deps, onChange });
   const trust = createPluginTrust(deps);
   const logs = createPluginLogs(deps.db);
-  const runtime = createPluginRuntime({ ...deps, pool, onChange, logs });
+  const http = createPluginFetch(deps.addressPolicy ?? createAddressPolicy());
+  const runtime = createPluginRuntime({ ...deps, pool, onChange, logs, fetch: http.fetch });
   tools = createPluginTools(deps.db, runtime);
   deps.outbox.subscribe(enqueuePluginEvents);
   const events =
@@ -125,6 +130,7 @@ export function createPluginServices(
       await crossProcess.close();
       await events?.stop();
       await pool.close();
+      http.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import type { AuditLog } from '../services/audit-log.ts';
 import { createWebhookDeliveries, type WebhookDeliveries } from './deliveries.ts';
 import {
+  type AddressPolicy,
   createAddressPolicy,
   createRetrySchedule,
   createWebhookSender,
@@ -56,6 +57,8 @@ export interface WebhookServices {
   deliveries: WebhookDeliveries;
   outbox: Outbox;
   worker?: DeliveryWorker;
+  /** Where outbound requests may go (the allow-list and the forbidden ranges): webhooks' and plugins' HTTP. */
+  policy: AddressPolicy;
   close(): Promise<void>;
 }
 
@@ -86,7 +89,7 @@ export async function createWebhookServices(
     checkUrl: urlCheckFor(policy),
   });
   const deliveries = createWebhookDeliveries({ ...deps, outbox });
-  if (settings.deliver === false) return { endpoints, deliveries, outbox, close: async () => {} };
+  if (settings.deliver === false) return { endpoints, deliveries, outbox, policy, close: async () => {} };
   const metrics = createDeliveryMetrics(deps.metrics, deps.db);
   const sender = createWebhookSender({ policy, ...(settings.ca ? { ca: settings.ca } : {}) });
   const worker = createDeliveryWorker({
@@ -113,6 +116,7 @@ export async function createWebhookServices(
     deliveries,
     outbox,
     worker,
+    policy,
     async close() {
       clearInterval(pruner);
       await worker.stop();

@@ -24,6 +24,8 @@ export interface InstanceOptions {
   config?: Record<string, string>;
   /** A plugin's logs (Extism's `log_*`), attributed by the caller. */
   onLog?: (log: PluginLog) => void;
+  /** Hosts the manifest lets it reach with Extism's http_request, and the fetch that guards where they lead. */
+  network?: { hosts: readonly string[]; fetch: typeof fetch };
 }
 
 const MAX_LOG_CHARS = 2_000;
@@ -99,7 +101,8 @@ export class PluginInstance {
       {
         runInWorker: true,
         useWasi: false,
-        allowedHosts: [],
+        allowedHosts: [...(options.network?.hosts ?? [])],
+        ...(options.network ? { fetch: options.network.fetch } : {}),
         config: options.config ?? {},
         logger,
         functions: { [HOST_NAMESPACE]: functions },

@@ -1,5 +1,6 @@
 /**
- * One HTTP POST to addresses the policy approved, and nowhere else.
+ * One HTTP request (a webhook's POST, a plugin's request) to addresses the policy approved,
+ * and nowhere else.
  *
  * The request names the host (so `Host:`, TLS SNI and certificate checks use it) but its
  * `lookup` answers with the approved addresses only: Node never asks DNS again between the
@@ -90,6 +91,8 @@ function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
 
 export interface ExchangeInput {
   target: WebhookTarget;
+  /** Default POST (a webhook delivery); plugins' HTTP requests name theirs. */
+  method?: string;
   headers: Record<string, string>;
   body: Buffer;
   agents: PinnedAgents;
@@ -106,7 +109,7 @@ export function exchange(input: ExchangeInput): Promise<ExchangeResult> {
   const { target, agents, signal, maxResponseBytes } = input;
   const literal = isIP(target.hostname) !== 0;
   const options: https.RequestOptions & PinnedOptions = {
-    method: 'POST',
+    method: input.method ?? 'POST',
     host: target.hostname,
     port: target.port,
     path: `${target.url.pathname}${target.url.search}`,

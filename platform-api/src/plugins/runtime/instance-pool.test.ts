@@ -45,6 +45,9 @@ beforeAll(async () => {
     huge: WAT.hugeOutput,
     crash: WAT.crash,
     fail: WAT.fail,
+    // Reads far past its one page: a bad pointer, not a lack of memory.
+    wild: `(module (memory (export "memory") 1 2)
+      (func (export "wild") (result i32) (i32.load (i32.const 1000000))))`,
   };
   for (const [name, source] of Object.entries(sources))
     modules[name] = await WebAssembly.compile(await wasmOf(source));
@@ -144,6 +147,13 @@ describe('a hostile plugin', () => {
   it('that traps is replaced by a fresh instance for the next call', async () => {
     await expect(run('crash', 'crash')).rejects.toMatchObject({ code: 'PLUGIN_CRASHED' });
     await expect(run('crash', 'crash')).rejects.toMatchObject({ code: 'PLUGIN_CRASHED' });
+  });
+
+  it('that reads outside its memory crashed; it did not run out of memory', async () => {
+    await expect(run('wild', 'wild')).rejects.toMatchObject({
+      code: 'PLUGIN_CRASHED',
+      message: expect.stringContaining('memory access out of bounds'),
+    });
   });
 });
 

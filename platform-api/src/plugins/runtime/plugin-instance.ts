@@ -37,12 +37,15 @@ function refusal(code: string, message: string): HostAnswer {
 
 /** Why a call failed, from the SDK's error: the plugin's own error, a trap, or memory. */
 function classify(error: unknown, fn: string): PluginError {
-  const message = error instanceof Error ? error.message : String(error);
+  // Worker-mode failures arrive as plain `{message, originalStack}` objects, not Errors.
+  const raw = (error as { message?: unknown } | undefined)?.message;
+  const message = error instanceof Error ? error.message : typeof raw === 'string' ? raw : String(error);
   const own = /^Plugin-originated error: ([\s\S]*)$/.exec(message);
   if (own) {
     return new PluginError('PLUGIN_FUNCTION_FAILED', `plugin function "${fn}" reported an error: ${own[1]}`);
   }
-  if (/memory|allocation failed|out of bounds/i.test(message)) {
+  // A bad pointer ("memory access out of bounds") is a crash; only a refused allocation is memory.
+  if (/out of memory|allocation failed|maximum memory size|cannot allocate/i.test(message)) {
     return new PluginError('PLUGIN_OUT_OF_MEMORY', `plugin function "${fn}" ran out of memory: ${message}`);
   }
   return new PluginError('PLUGIN_CRASHED', `plugin function "${fn}" crashed: ${message}`);

@@ -135,12 +135,18 @@ describe('the compiled airsuite', () => {
     expect(report.bundled.some((id) => id.startsWith('@modelcontextprotocol/sdk@'))).toBe(true);
   });
 
-  it('carries the files the code reads beside itself: every migration and the chat page', () => {
-    expect(report.assets).toEqual(['orchestrator/web/', 'platform-api/src/db/migrations/']);
+  it('carries the files the code reads beside itself: every migration, the chat page, the plugin kit', () => {
+    expect(report.assets).toEqual([
+      'cli/plugin-kit/airsuite/',
+      'orchestrator/web/',
+      'platform-api/src/db/migrations/',
+    ]);
     const migrations = join(ROOT, 'platform-api', 'src', 'db', 'migrations');
     const copied = join(outDir, 'assets', 'platform-api', 'src', 'db', 'migrations');
     expect(readdirSync(copied).sort()).toEqual(readdirSync(migrations).sort());
     expect(existsSync(join(outDir, 'assets', 'orchestrator', 'web', 'index.html'))).toBe(true);
+    // `plugin build` compiles against the kit's sources, so they travel with the package.
+    expect(existsSync(join(outDir, 'assets', 'cli', 'plugin-kit', 'airsuite', 'index.ts'))).toBe(true);
     const compiled = readdirSync(outDir)
       .filter((name) => name.endsWith('.js'))
       .map((name) => readFileSync(join(outDir, name), 'utf8'))

@@ -7,6 +7,7 @@ import { registerMcpCommand } from './commands/mcp-command.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerOrchestratorCommand } from './commands/orchestrator-command.ts';
 import { registerPlatformCommand } from './commands/platform-command.ts';
+import { registerPluginCommand } from './commands/plugin-command.ts';
 import { registerResetCommand } from './commands/reset-command.ts';
 import { registerSnapshotCommand } from './commands/snapshot.ts';
 import { registerStartCommand } from './commands/start-command.ts';
@@ -34,6 +35,7 @@ export function createProgram(io: CliIo, env: Env): Command {
   registerChatCommand(program, io, env);
   registerOrchestratorCommand(program, io, env);
   registerWebhooksCommand(program, io, env);
+  registerPluginCommand(program, io, env);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

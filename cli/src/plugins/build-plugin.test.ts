@@ -70,6 +70,16 @@ describe('plugin build', () => {
     });
   });
 
+  it('asks a plugin that does not use the kit to import it, for its abort handler', async () => {
+    const dir = await folder('no-kit', {
+      'assembly/index.ts': 'export function greet(): i32 {\n  return 0;\n}\n',
+    });
+    await expect(buildPlugin(dir)).rejects.toMatchObject({
+      code: 'PLUGIN_BUILD_COMPILE_FAILED',
+      problems: [expect.stringContaining('import "airsuite"')],
+    });
+  });
+
   it('reports what the platform would refuse, and compiles with the manifest’s memory maximum', async () => {
     const manifest = manifestWith((m) => {
       (m.functions as unknown[]).push({

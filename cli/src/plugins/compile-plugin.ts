@@ -49,6 +49,13 @@ async function placeOf(dir: string, diagnostic: Diagnostic): Promise<string> {
   return `${path}:${line}:${column}: `;
 }
 
+/** What a message means to the author, where the compiler's words would not say it. */
+function explained(diagnostic: Diagnostic): string {
+  if (diagnostic.message.includes(KIT_ABORT))
+    return 'the plugin does not use the kit, whose abort handler keeps env.abort (which no Extism host has) out of the module: import it, e.g. `import { inputJson } from "airsuite"`, or `import "airsuite"`';
+  return diagnostic.message;
+}
+
 /** Errors anywhere, warnings only where the plugin's author can act on them: not in libraries. */
 function worthShowing(diagnostic: Diagnostic): boolean {
   if (diagnostic.category === ERROR) return true;
@@ -82,7 +89,7 @@ export async function compilePlugin(request: CompileRequest): Promise<CompileRes
   const messages = await Promise.all(
     shown.map(
       async (d) =>
-        `${await placeOf(request.dir, d)}${d.category === ERROR ? 'error' : 'warning'} ${d.code < 1000 ? 'AS' : 'TS'}${d.code}: ${d.message}`,
+        `${await placeOf(request.dir, d)}${d.category === ERROR ? 'error' : 'warning'} ${d.code < 1000 ? 'AS' : 'TS'}${d.code}: ${explained(d)}`,
     ),
   );
   const errors = diagnostics.filter((d) => d.category === ERROR).length;

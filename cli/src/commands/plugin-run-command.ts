@@ -40,7 +40,7 @@ export function registerPluginRunCommand(plugin: Command, io: CliIo): void {
         '',
         'Examples:',
         `  airsuite plugin run ./lead-scoring --function score --input '{"table":"Deals"}'`,
-        `  airsuite plugin run ./owner-validator --tool create_records --input '{"base_id":"appJRG6RjcS0ZVuqz","table":"Deals","records":[{"fields":{"Name":"No owner"}}]}'`,
+        `  airsuite plugin run ./owner-validator --tool create_records --input '{"base_id":"appJRG6RjcS0ZVuqz","table":"Deals","records":[{"fields":{"Deal Name":"No owner"}}]}'`,
         '',
         'Everything runs in this process and is gone after it: the emulator with the sample bases (Sales',
         'CRM is appJRG6RjcS0ZVuqz) behind a gateway with Airtable’s limits, an embedded database, a test',

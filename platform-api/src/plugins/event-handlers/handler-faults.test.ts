@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { openDatabase } from '../../db/open-database.ts';
 import { PlatformError } from '../../errors.ts';
 import type { WorkspaceAccess } from '../../principal.ts';
 import { createAuditLog } from '../../services/audit-log.ts';
+import { openNamedDatabase, spawnReadyChild, terminateBackendsNamed } from '../../testing/backend-faults.ts';
 import { createOutbox, type Outbox } from '../../webhooks/outbox.ts';
 import type { PluginManifestInput } from '../manifest.ts';
 import { createPluginServices, type PluginServices } from '../plugin-services.ts';
@@ -48,24 +49,9 @@ function servicesOn(database: Database, outbox: Outbox = createOutbox()): Plugin
 
 /** A database whose every connection carries `name`, so the spec terminates only its own backends. */
 async function namedDatabase(name: string): Promise<Database> {
-  const url = new URL(isolated.url);
-  url.searchParams.set('application_name', name);
-  const database = await openDatabase({
-    databaseUrl: url.toString(),
-    dataDir: '/tmp/airsuite-unused',
-    migrate: false,
-  });
+  const database = await openNamedDatabase(isolated.url, name);
   opened.push(database);
   return database;
-}
-
-async function terminateBackendsOf(name: string): Promise<number> {
-  const rows = await db.query<{ terminated: boolean }>(
-    `SELECT pg_terminate_backend(pid, 5000) AS terminated FROM pg_stat_activity
-     WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
-    [name],
-  );
-  return rows.filter((row) => row.terminated).length;
 }
 
 /** A workspace with the handler plugin `name` installed at each of `versions` (the first active). */
@@ -127,19 +113,11 @@ async function until(done: () => Promise<boolean>, timeoutMs = 30_000): Promise<
 }
 
 async function spawnHandlerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    env: { ...process.env, WORKER_DATABASE_URL: isolated.url, WORKER_LEASE_MS: String(LEASE_MS) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = await spawnReadyChild(CHILD, {
+    WORKER_DATABASE_URL: isolated.url,
+    WORKER_LEASE_MS: String(LEASE_MS),
   });
   children.push(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`handler process exited (${code}) before it was ready`)));
-  });
   return child;
 }
 
@@ -178,10 +156,10 @@ describe.skipIf(!serverUrl)('on_event handlers on a bad day (PostgreSQL)', () =>
 
     const ids = await emit(outbox, access.workspaceId, 10);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await terminateBackendsOf(name)).toBeGreaterThan(0);
+    expect((await terminateBackendsNamed(db, name)).terminated).toBeGreaterThan(0);
     ids.push(...(await emit(outbox, access.workspaceId, 10)));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await terminateBackendsOf(name);
+    await terminateBackendsNamed(db, name);
     ids.push(...(await emit(outbox, access.workspaceId, 5)));
 
     await until(async () => (await deliveries(access.workspaceId)).every((d) => d.state === 'delivered'));

@@ -8,6 +8,7 @@ import { createIsolatedSchema, type IsolatedSchema } from '../../db/isolated-sch
 import { migrate } from '../../db/migrate.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { createAuditLog } from '../../services/audit-log.ts';
+import { openNamedDatabase, terminateBackendsNamed } from '../../testing/backend-faults.ts';
 import {
   createAddressPolicy,
   createRetrySchedule,
@@ -44,31 +45,13 @@ let seq = 0;
 
 /** A database for one worker whose every connection (pool and LISTEN) carries `name`. */
 async function namedDatabase(name: string): Promise<Database> {
-  const url = new URL(isolated.url);
-  url.searchParams.set('application_name', name);
-  const opened = await openDatabase({
-    databaseUrl: url.toString(),
-    dataDir: '/tmp/airsuite-unused',
-    migrate: false,
-  });
+  const opened = await openNamedDatabase(isolated.url, name);
   databases.push(opened);
   return opened;
 }
 
-/**
- * Terminates every backend named `name`: how many there were, and how many of them were
- * listening (their last statement a LISTEN; the heartbeat's first `SELECT 1` is 15 s away).
- */
-async function terminateBackendsOf(name: string): Promise<{ terminated: number; listening: number }> {
-  const rows = await db.query<{ terminated: boolean; listening: boolean }>(
-    `SELECT pg_terminate_backend(pid, 5000) AS terminated, query ILIKE 'LISTEN%' AS listening
-     FROM pg_stat_activity
-     WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
-    [name],
-  );
-  const cut = rows.filter((row) => row.terminated);
-  return { terminated: cut.length, listening: cut.filter((row) => row.listening).length };
-}
+/** Terminates every backend named `name` (the heartbeat's first `SELECT 1` is 15 s away). */
+const terminateBackendsOf = (name: string) => terminateBackendsNamed(db, name);
 
 async function startWorker(workerDb: Database, options: Partial<DeliveryWorkerOptions> = {}) {
   const errors: unknown[] = [];

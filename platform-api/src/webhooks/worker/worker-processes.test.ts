@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { createIsolatedSchema, type IsolatedSchema } from '../../db/isolated-sch
 import { migrate } from '../../db/migrate.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { createAuditLog } from '../../services/audit-log.ts';
+import { spawnReadyChild } from '../../testing/backend-faults.ts';
 import { generateWebhookSecret } from '../delivery/index.ts';
 import { createWebhookEndpoints } from '../endpoints.ts';
 import { createOutbox } from '../outbox.ts';
@@ -31,24 +32,12 @@ const receivers: Receiver[] = [];
 let seq = 0;
 
 async function spawnWorker(env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    env: {
-      ...process.env,
-      WORKER_DATABASE_URL: isolated.url,
-      WORKER_SECRET_KEY: key.toString('hex'),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = await spawnReadyChild(WORKER, {
+    WORKER_DATABASE_URL: isolated.url,
+    WORKER_SECRET_KEY: key.toString('hex'),
+    ...env,
   });
   children.push(child);
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was ready`)));
-  });
   return child;
 }
 

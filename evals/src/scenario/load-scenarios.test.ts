@@ -1,0 +1,86 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadScenarios, ScenarioError } from './load-scenarios.ts';
+
+/**
+ * Scenario files are YAML, one scenario each, validated before anything runs: every problem
+ * of every file is named with its file, line and path, ids are the file names and unique.
+ */
+
+const dirs: string[] = [];
+
+async function folder(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'airsuite-scenarios-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(dir, name, '..'), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const GOOD = `id: count-won-deals
+title: Counts the deals won
+tags: [reading, aggregates]
+turns:
+  - user: How many deals have we won?
+expect:
+  calls:
+    - tool: count_records
+      args: { $subset: { table: Deals, filter_by_formula: { $contains: "Closed Won" } } }
+  answer_contains: ["deals"]
+`;
+
+describe('loading scenarios', () => {
+  it('reads a short file with its defaults filled in', async () => {
+    const [loaded] = await loadScenarios(await folder({ 'reading/count-won-deals.yaml': GOOD }));
+    expect(loaded?.file).toBe(join('reading', 'count-won-deals.yaml'));
+    expect(loaded?.scenario).toMatchObject({
+      id: 'count-won-deals',
+      fixtures: ['sample'],
+      role: 'editor',
+      turns: [{ user: 'How many deals have we won?', approvals: [] }],
+      expect: { order: 'loose', forbidden: [], no_calls: false, max_steps: 10 },
+    });
+  });
+
+  it('names every problem of every file with its line and path, at once', async () => {
+    const dir = await folder({
+      'a.yaml': GOOD.replace('id: count-won-deals', 'id: a-scenario').replace(
+        'tags: [reading, aggregates]',
+        'tags: []',
+      ),
+      'b.yaml': 'id: b-scenario\ntitle: Bad\nroles: editor\n',
+      'c.yaml': 'id: c-scenario\n  title: [unclosed\n',
+      'count-won-deals.yaml': GOOD.replace('  calls:', '  no_calls: true\n  calls:'),
+    });
+    const error = await loadScenarios(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScenarioError);
+    const problems = (error as ScenarioError).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^a\.yaml:3: tags: /),
+        expect.stringMatching(/^b\.yaml:2: title: /),
+        expect.stringMatching(/^b\.yaml:1: \(top\): .*roles/),
+        expect.stringMatching(/^b\.yaml:\d+: turns: /),
+        expect.stringMatching(/^c\.yaml:\d+: YAML: /),
+        expect.stringMatching(/^count-won-deals\.yaml:\d+: expect\.no_calls: no_calls and calls contradict/),
+      ]),
+    );
+  });
+
+  it("refuses an id that is not the file's name, or one used twice", async () => {
+    const renamed = await folder({ 'other-name.yaml': GOOD });
+    await expect(loadScenarios(renamed)).rejects.toThrow(
+      /other-name\.yaml:1: id: "count-won-deals" must be the file's name/,
+    );
+    const twice = await folder({ 'x/count-won-deals.yaml': GOOD, 'y/count-won-deals.yaml': GOOD });
+    await expect(loadScenarios(twice)).rejects.toThrow(/is also the id of x\/count-won-deals\.yaml/);
+  });
+});

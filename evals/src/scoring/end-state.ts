@@ -1,0 +1,76 @@
+import { matchValue } from '../scenario/matchers.ts';
+import type { RecordState } from '../scenario/scenario-schema.ts';
+
+export interface StoredRecord {
+  id: string;
+  fields: Record<string, unknown>;
+}
+
+/** Every record of a table as the emulator holds it now (not through the gateway's cache). */
+export type ReadTable = (base: string, table: string) => Promise<StoredRecord[]>;
+
+/** Reads a table straight from an Airtable-compatible API (the emulator), every page. */
+export function apiTableReader(apiUrl: string, token: string): ReadTable {
+  return async (base, table) => {
+    const records: StoredRecord[] = [];
+    let offset: string | undefined;
+    do {
+      const url = new URL(`${apiUrl}/v0/${base}/${encodeURIComponent(table)}`);
+      url.searchParams.set('pageSize', '100');
+      if (offset) url.searchParams.set('offset', offset);
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      if (!response.ok)
+        throw new Error(`reading ${base}/${table}: ${response.status} ${await response.text()}`);
+      const page = (await response.json()) as { records: StoredRecord[]; offset?: string };
+      records.push(...page.records);
+      offset = page.offset;
+    } while (offset);
+    return records;
+  };
+}
+
+const describe = (state: RecordState) => `${state.table} where ${JSON.stringify(state.where)}`;
+
+/**
+ * The end state a scenario asks for, checked against the base itself (τ-bench's DB check):
+ * records picked by `where` (each value a matcher on that cell) must exist or not, number
+ * `count` when given, and each hold `fields`. One problem per state that does not hold.
+ */
+export async function checkEndState(read: ReadTable, states: readonly RecordState[]): Promise<string[]> {
+  const problems: string[] = [];
+  const tables = new Map<string, Promise<StoredRecord[]>>();
+  for (const state of states) {
+    const key = `${state.base}/${state.table}`;
+    if (!tables.has(key)) tables.set(key, read(state.base, state.table));
+    const records = await (tables.get(key) as Promise<StoredRecord[]>);
+    const picked = records.filter((record) =>
+      Object.entries(state.where).every(
+        ([field, want]) => matchValue(want, record.fields[field]).length === 0,
+      ),
+    );
+    if (!state.exists && picked.length > 0) {
+      problems.push(
+        `wrong end state: ${describe(state)} should not exist, found ${picked.map((r) => r.id).join(', ')}`,
+      );
+      continue;
+    }
+    if (state.exists && picked.length === 0) {
+      problems.push(`wrong end state: no record of ${describe(state)}`);
+      continue;
+    }
+    if (state.count !== undefined && picked.length !== state.count) {
+      problems.push(
+        `wrong end state: ${describe(state)} matches ${picked.length} records, expected ${state.count}`,
+      );
+    }
+    if (!state.fields) continue;
+    for (const record of picked) {
+      const mismatches = matchValue({ $subset: state.fields }, record.fields);
+      if (mismatches.length > 0) {
+        const why = mismatches.map((m) => `${m.path}: ${m.message}`).join('; ');
+        problems.push(`wrong end state: ${record.id} (${describe(state)}) ${why}`);
+      }
+    }
+  }
+  return problems;
+}

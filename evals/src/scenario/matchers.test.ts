@@ -33,6 +33,13 @@ describe('argument matchers', () => {
     expect(matchValue({ $subset: [{ fields: { C: 3 } }] }, args.records)).toEqual([
       { path: '', message: 'no element matches {"fields":{"C":3}}' },
     ]);
+    // Inside a subset, nested objects are subsets too.
+    expect(
+      matchValue(
+        { $subset: { records: [{ fields: { A: 1 } }] } },
+        { ...args, records: [{ id: 'rec1', fields: { A: 1, Z: 0 } }] },
+      ),
+    ).toEqual([]);
     expect(matchValue({ filter: { $present: false } }, {})).toEqual([]);
     expect(matchValue({ $subset: { filter: { $present: true } } }, {})).toEqual([
       { path: 'filter', message: 'expected a value, got nothing' },

@@ -7,8 +7,9 @@ import { isDeepStrictEqual } from 'node:util';
  * - `{$regex: "^Acme"}` (optionally `$flags: "i"`): a string matching it;
  * - `{$any_of: [a, b]}`: equal to one of them (each may itself be a matcher);
  * - `{$approx: 100, $tolerance: 0.5}`: a number within the tolerance (default 1e-9);
- * - `{$subset: {...}}` / `{$subset: [...]}`: an object holding at least these keys (each
- *   matched), or an array holding an element matching each given one, in any order;
+ * - `{$subset: {...}}` / `{$subset: [...]}`: an object holding at least these keys, or an array
+ *   holding an element matching each given one, in any order; inside it, nested objects are
+ *   subsets too (`{$subset: {records: [{fields: {Name: "A"}}]}}` allows other fields and keys);
  * - `{$contains: "text"}`: a string containing it (case-insensitive);
  * - `{$present: true}` / `{$present: false}`: any value / no value at all.
  *
@@ -73,11 +74,19 @@ function matchSpecial(
   }
 }
 
+/** Within a subset, plain objects and arrays are subsets too; matchers and scalars as ever. */
+function matchLoosely(expected: unknown, actual: unknown, path: string): Mismatch[] {
+  if (matcherKey(expected) || expected === null || typeof expected !== 'object') {
+    return matchValue(expected, actual, path);
+  }
+  return matchSubset(expected, actual, path);
+}
+
 function matchSubset(expected: unknown, actual: unknown, path: string): Mismatch[] {
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return [{ path, message: `expected an array, got ${show(actual)}` }];
     const unmatched = expected.filter(
-      (want) => !actual.some((have) => matchValue(want, have, path).length === 0),
+      (want) => !actual.some((have) => matchLoosely(want, have, path).length === 0),
     );
     return unmatched.map((want) => ({ path, message: `no element matches ${show(want)}` }));
   }
@@ -85,7 +94,7 @@ function matchSubset(expected: unknown, actual: unknown, path: string): Mismatch
     return [{ path, message: `expected an object holding ${show(expected)}, got ${show(actual)}` }];
   }
   return Object.entries(expected).flatMap(([key, want]) =>
-    matchValue(want, (actual as Record<string, unknown>)[key], child(path, key)),
+    matchLoosely(want, (actual as Record<string, unknown>)[key], child(path, key)),
   );
 }
 

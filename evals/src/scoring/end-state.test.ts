@@ -1,6 +1,6 @@
 import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiTableReader, checkEndState } from './end-state.ts';
+import { apiTableReader, checkEndState, emulatorTableReader } from './end-state.ts';
 
 /**
  * The end state, the primary criterion: records picked by matchers on their cells must exist
@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-const read = () => apiTableReader(emulator.url, TOKEN);
+const read = () => emulatorTableReader(emulator);
 
 describe('the end state', () => {
   it('holds when the records exist in number with their values', async () => {
@@ -40,6 +40,13 @@ describe('the end state', () => {
         { base: CRM, table: 'Companies', where: { Name: 'Nobody Ltd' }, exists: false },
       ]),
     ).toEqual([]);
+  });
+
+  it('reads the same records over the API as from the emulator itself', async () => {
+    const state = [
+      { base: CRM, table: 'Companies', where: { Name: "O'Brien & Sons — Zoë" }, exists: true, count: 2 },
+    ];
+    expect(await checkEndState(apiTableReader(emulator.url, TOKEN), state)).toEqual([]);
   });
 
   it('names each state that does not hold, and why', async () => {

@@ -1,3 +1,4 @@
+import type { RunningEmulator } from '@airsuite/airtable-emulator';
 import { matchValue } from '../scenario/matchers.ts';
 import type { RecordState } from '../scenario/scenario-schema.ts';
 
@@ -9,7 +10,28 @@ export interface StoredRecord {
 /** Every record of a table as the emulator holds it now (not through the gateway's cache). */
 export type ReadTable = (base: string, table: string) => Promise<StoredRecord[]>;
 
-/** Reads a table straight from an Airtable-compatible API (the emulator), every page. */
+/**
+ * Reads a table from the emulator's own state (its admin export), outside Airtable's limits:
+ * checking the end state must never spend the budget the agent's calls share, nor earn the
+ * next scenario a 30-second penalty.
+ */
+export function emulatorTableReader(emulator: Pick<RunningEmulator, 'admin'>): ReadTable {
+  return async (base, table) => {
+    const [exported] = emulator.admin.exportFixture([base]).bases;
+    const found = exported?.tables.find((t) => t.name === table || t.id === table);
+    if (!found) throw new Error(`the emulator has no table ${table} in base ${base}`);
+    // The export keys cells by field id; scenarios name fields as people do.
+    const names = new Map(found.fields.map((field) => [field.id ?? field.name, field.name]));
+    return (found.records ?? []).map((record) => ({
+      id: record.id ?? '',
+      fields: Object.fromEntries(
+        Object.entries(record.fields).map(([key, value]) => [names.get(key) ?? key, value]),
+      ),
+    }));
+  };
+}
+
+/** Reads a table straight from an Airtable-compatible API, every page (spends its rate limit). */
 export function apiTableReader(apiUrl: string, token: string): ReadTable {
   return async (base, table) => {
     const records: StoredRecord[] = [];

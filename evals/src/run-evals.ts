@@ -1,0 +1,123 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type EvalWorld, openEvalWorld } from './runner/eval-world.ts';
+import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
+import { declarationsOf, readTranscript, writeTranscript } from './runner/transcript.ts';
+import { type LoadedScenario, loadScenarios, ScenarioError } from './scenario/load-scenarios.ts';
+
+const EVALS = fileURLToPath(new URL('..', import.meta.url));
+
+export interface EvalOptions {
+  scenariosDir?: string;
+  transcriptsDir?: string;
+  resultsDir?: string;
+  /** Only scenarios whose id contains this. */
+  only?: string;
+  /** After review: store the current tool declarations in each transcript that drifted. */
+  update?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface EvalReport {
+  at: string;
+  mode: 'replay';
+  runs: ScenarioRun[];
+  passed: number;
+  failed: number;
+}
+
+const pad = (text: string, width: number) => text.slice(0, width).padEnd(width);
+
+/** The summary table for the CI log: one line per scenario, its problems under it. */
+export function summaryLines(report: EvalReport): string[] {
+  const lines = [
+    `${pad('scenario', 34)} ${pad('result', 6)} ${pad('F1', 5)} ${pad('args', 5)} steps  tokens in/out`,
+  ];
+  for (const run of report.runs) {
+    lines.push(
+      `${pad(run.id, 34)} ${pad(run.passed ? 'pass' : 'FAIL', 6)} ${pad(run.scores.selection.f1.toFixed(2), 5)} ${pad(run.scores.argumentAccuracy.toFixed(2), 5)} ${String(run.steps).padStart(5)}  ${run.tokens.input}/${run.tokens.output}`,
+    );
+    for (const problem of run.problems) lines.push(`    ${problem}`);
+  }
+  lines.push(`${report.passed} passed, ${report.failed} failed of ${report.runs.length} scenarios (replay)`);
+  return lines;
+}
+
+async function runOne(world: EvalWorld, loaded: LoadedScenario, options: EvalOptions, dir: string) {
+  const { scenario } = loaded;
+  const transcript = await readTranscript(dir, scenario.id);
+  if (!transcript) {
+    return {
+      missing: `${scenario.id}: no transcript at ${join(dir, `${scenario.id}.json`)} (record one, or write it by hand)`,
+    };
+  }
+  let run = await replayScenario(world, scenario, transcript);
+  if (options.update && run.drift.length > 0) {
+    const last = world.gemini.requests.at(-1);
+    if (last) {
+      await writeTranscript(dir, { ...transcript, declarations: declarationsOf(last.body) });
+      run = await replayScenario(world, scenario, (await readTranscript(dir, scenario.id)) ?? transcript);
+    }
+  }
+  return { run };
+}
+
+/**
+ * `npm run eval`: every scenario replayed through the real stack, scored, summarised, and
+ * written to evals/results/ (JSON and Markdown). Resolves with the report; a scenario without
+ * a transcript or with an invalid file is a failure, never skipped silently.
+ */
+export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const scenarios = (await loadScenarios(options.scenariosDir ?? join(EVALS, 'scenarios'))).filter(
+    ({ scenario }) => !options.only || scenario.id.includes(options.only),
+  );
+  const transcripts = options.transcriptsDir ?? join(EVALS, 'transcripts');
+  const world = await openEvalWorld();
+  const runs: ScenarioRun[] = [];
+  const missing: string[] = [];
+  try {
+    for (const loaded of scenarios) {
+      const outcome = await runOne(world, loaded, options, transcripts);
+      if (outcome.missing) missing.push(outcome.missing);
+      if (outcome.run) runs.push(outcome.run);
+    }
+  } finally {
+    await world.close();
+  }
+  const report: EvalReport = {
+    at: new Date().toISOString(),
+    mode: 'replay',
+    runs,
+    passed: runs.filter((r) => r.passed).length,
+    failed: runs.filter((r) => !r.passed).length + missing.length,
+  };
+  for (const line of [...summaryLines(report), ...missing.map((m) => `missing transcript: ${m}`)]) log(line);
+  const results = options.resultsDir ?? join(EVALS, 'results');
+  await mkdir(results, { recursive: true });
+  const stamp = report.at.replace(/[:.]/g, '-');
+  await writeFile(join(results, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, update: { type: 'boolean', default: false } },
+  });
+  try {
+    const report = await runEvals({ ...(values.only ? { only: values.only } : {}), update: values.update });
+    return report.failed === 0 ? 0 : 1;
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then((code) => process.exit(code));
+}

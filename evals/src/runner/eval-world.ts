@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
+import { createGatewayEngine } from '@airsuite/airtable-gateway';
+import { inMemoryMcpClients } from '@airsuite/mcp-server';
+import {
+  type ChatService,
+  createChatService,
+  createGeminiModel,
+  createPgChatStore,
+} from '@airsuite/orchestrator';
+import { createPlatform, type Database, openDatabase, type Platform } from '@airsuite/platform-api';
+import { type FakeGemini, startFakeGemini } from '../fake-gemini/index.ts';
+
+/** The Airtable token the world's emulator accepts and its workspaces connect with. */
+const TOKEN = `patEvalWorld.${randomBytes(16).toString('hex')}`;
+const GEMINI_KEY = 'eval-gemini-key';
+const PASSWORD = randomBytes(18).toString('base64url');
+
+export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
+
+/** One scenario's stage: a fresh workspace connected to the emulator, and its caller. */
+export interface Stage {
+  platform: Platform;
+  chat: ChatService;
+  caller: { access: Awaited<ReturnType<Platform['workspaces']['access']>>; bearer: string };
+  close(): Promise<void>;
+}
+
+export interface EvalWorld {
+  emulator: RunningEmulator;
+  gemini: FakeGemini;
+  token: string;
+  /** Resets the emulator to `seed` and opens a stage with a fresh gateway, platform and workspace. */
+  stage(seed: 'sample' | 'empty', role: Role): Promise<Stage>;
+  close(): Promise<void>;
+}
+
+async function register(platform: Platform, label: string) {
+  const email = `${label}-${randomBytes(4).toString('hex')}@evals.example.com`;
+  const user = await platform.accounts.register({ email, password: PASSWORD });
+  const tokens = await platform.accounts.login({ email, password: PASSWORD, ip: '127.0.0.1' });
+  return { user, bearer: tokens.access_token, principal: await platform.authenticate(tokens.access_token) };
+}
+
+/** The caller of a scenario: the owner itself, or a member of the workspace with `role`. */
+async function callerWith(platform: Platform, role: Role): Promise<Stage['caller']> {
+  const owner = await register(platform, 'owner');
+  const workspace = await platform.workspaces.create(owner.principal, 'Eval workspace');
+  const ownerAccess = await platform.workspaces.access(owner.principal, workspace.id);
+  await platform.connections.create(ownerAccess, { name: 'Emulator', token: TOKEN });
+  if (role === 'owner') return { access: ownerAccess, bearer: owner.bearer };
+  const member = await register(platform, role);
+  await platform.members.add(ownerAccess, { email: member.user.email, role });
+  return { access: await platform.workspaces.access(member.principal, workspace.id), bearer: member.bearer };
+}
+
+/**
+ * What every scenario runs on, as a deployment would: the emulator (Airtable's real limits),
+ * a gateway, the platform on an embedded database, the real MCP server (in memory), the real
+ * chat loop with the real `@google/genai` SDK pointed at the fake Gemini. Each scenario gets a
+ * stage of its own: the emulator reset to its seed, a new gateway (so no cache outlives a
+ * reset) and platform over the same database, and a new workspace.
+ */
+export async function openEvalWorld(): Promise<EvalWorld> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'airsuite-evals-'));
+  const emulator = await createEmulator({ port: 0, seed: 'sample', tokens: [TOKEN], log: () => {} });
+  const gemini = await startFakeGemini({ apiKey: GEMINI_KEY });
+  let db: Database | undefined;
+  try {
+    db = await openDatabase({ dataDir });
+  } catch (error) {
+    await Promise.all([emulator.close(), gemini.close()]);
+    throw error;
+  }
+  const database = db;
+  // One key for the world: stages open new platforms over the same database and its sealed secrets.
+  const secretKey = randomBytes(32);
+  return {
+    emulator,
+    gemini,
+    token: TOKEN,
+    async stage(seed, role) {
+      emulator.admin.reset(seed);
+      const engine = await createGatewayEngine({ upstreamUrl: emulator.url });
+      const platform = await createPlatform({
+        db: database,
+        engine,
+        secretKey,
+        webhooks: { deliver: false },
+      });
+      const model = createGeminiModel({ apiKey: GEMINI_KEY, baseUrl: gemini.url, backoffMs: 5 });
+      const chat = createChatService({
+        store: createPgChatStore(database),
+        connect: inMemoryMcpClients(platform),
+        modelFor: async () => model,
+        limits: { maxWallClockMs: 60_000 },
+      });
+      const caller = await callerWith(platform, role);
+      return {
+        platform,
+        chat,
+        caller,
+        async close() {
+          await platform.close();
+          await engine.close();
+        },
+      };
+    },
+    async close() {
+      await database.close();
+      await Promise.all([emulator.close(), gemini.close()]);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import type { RunEvent } from '@airsuite/orchestrator';
+import type { ScriptedTurn } from '../fake-gemini/index.ts';
+import type { Scenario } from '../scenario/scenario-schema.ts';
+import { checkEndState, emulatorTableReader } from '../scoring/end-state.ts';
+import { type CallScores, type MadeCall, scoreCalls } from '../scoring/score-calls.ts';
+import type { EvalWorld } from './eval-world.ts';
+import { calledTools, declarationsOf, driftOf, type Transcript } from './transcript.ts';
+
+/** One run of one scenario, scored. */
+export interface ScenarioRun {
+  id: string;
+  tags: string[];
+  /** The end state holds, no call-side problem, no drift: what the eval counts as a pass. */
+  passed: boolean;
+  endStateOk: boolean;
+  calls: MadeCall[];
+  scores: CallScores;
+  /** Tools whose declarations changed since the transcript was recorded. */
+  drift: string[];
+  /** Every problem, each beginning with its kind: drift, wrong call, forbidden call, wrong end state, run. */
+  problems: string[];
+  answer: string;
+  steps: number;
+  tokens: { input: number; output: number };
+  wallMs: number;
+}
+
+const NO_MORE_TURNS: ScriptedTurn = {
+  error: { code: 500, message: 'the transcript has no more model turns', status: 'INTERNAL' },
+};
+
+/** Runs the user turns, answering each confirmation the run pauses for with the turn's approvals. */
+async function converse(stage: Awaited<ReturnType<EvalWorld['stage']>>, scenario: Scenario) {
+  const events: RunEvent[] = [];
+  const conversation = await stage.chat.create(stage.caller);
+  // A decided approval resumes a run whose earlier events were already read: only new ones count.
+  const seen = new Map<string, number>();
+  for (const turn of scenario.turns) {
+    const run = await stage.chat.send(stage.caller, conversation.id, turn.user);
+    let runId = run.id;
+    const approvals = [...turn.approvals];
+    for (;;) {
+      const stored = await stage.chat.store.eventsAfter(runId, 0);
+      const runEvents = stored.map((s) => s.event);
+      events.push(...runEvents.slice(seen.get(runId) ?? 0));
+      seen.set(runId, runEvents.length);
+      const done = runEvents.at(-1);
+      if (done?.type !== 'done' || done.status !== 'awaiting_approval') break;
+      const pending = [...runEvents].reverse().find((e) => e.type === 'approval_requested');
+      const answer = approvals.shift();
+      if (!pending || pending.type !== 'approval_requested' || answer === undefined) break;
+      const decision =
+        typeof answer === 'string'
+          ? { decision: answer }
+          : { decision: 'edit' as const, arguments: answer.edit };
+      const decided = await stage.chat.decide(
+        stage.caller,
+        conversation.id,
+        pending.approval_id,
+        decision as never,
+      );
+      runId = decided.run.id;
+    }
+  }
+  return events;
+}
+
+function summarise(events: readonly RunEvent[]) {
+  const calls: MadeCall[] = [];
+  const tokens = { input: 0, output: 0 };
+  let answer = '';
+  const failures: string[] = [];
+  // A call the person was asked to confirm is the model's call whatever they decide: counted
+  // once, with the model's own arguments (an edit changes what runs, not what was asked).
+  const byId = new Set<string>();
+  for (const event of events) {
+    if (
+      (event.type === 'tool_call_started' || event.type === 'approval_requested') &&
+      !byId.has(event.call_id)
+    ) {
+      byId.add(event.call_id);
+      calls.push({ tool: event.name, args: event.arguments });
+    }
+    if (event.type === 'usage') {
+      tokens.input += event.prompt_tokens;
+      tokens.output += event.output_tokens;
+    }
+    if (event.type === 'done') answer = event.text;
+    if (event.type === 'error') failures.push(`run: ${event.code}: ${event.message}`);
+  }
+  return { calls, tokens, answer, failures };
+}
+
+/**
+ * Replays `transcript` for `scenario` through the real stack — the fake Gemini answers the
+ * real SDK with the recorded turns, the real chat loop calls the real MCP server, the gateway
+ * and the emulator — then scores the calls made and the end state, and reports drift when the
+ * tools the replay depends on no longer look as they did when it was recorded.
+ */
+export async function replayScenario(
+  world: EvalWorld,
+  scenario: Scenario,
+  transcript: Transcript,
+): Promise<ScenarioRun> {
+  const started = performance.now();
+  const stage = await world.stage(scenario.fixtures.includes('empty') ? 'empty' : 'sample', scenario.role);
+  const firstRequest = world.gemini.requests.length;
+  let next = 0;
+  world.gemini.respondWith(() => transcript.turns[next++] ?? NO_MORE_TURNS);
+  try {
+    const events = await converse(stage, scenario);
+    const requests = world.gemini.requests.slice(firstRequest);
+    const { calls, tokens, answer, failures } = summarise(events);
+    const named = [
+      ...calledTools(transcript.turns),
+      ...scenario.expect.calls.map((c) => c.tool),
+      ...scenario.expect.forbidden.map((f) => (typeof f === 'string' ? f : f.tool)),
+    ];
+    const first = requests[0];
+    const drift = first ? driftOf(transcript.declarations, declarationsOf(first.body), named) : [];
+    const scores = scoreCalls(scenario, calls);
+    const endState = await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state);
+    const missing = scenario.expect.answer_contains.filter(
+      (s) => !answer.toLowerCase().includes(s.toLowerCase()),
+    );
+    const problems = [
+      ...drift.map((d) => `drift: ${d}`),
+      ...failures,
+      ...scores.problems,
+      ...endState,
+      ...missing.map((s) => `wrong answer: it does not say "${s}"`),
+      ...(requests.length > scenario.expect.max_steps
+        ? [`too many steps: ${requests.length} model turns, at most ${scenario.expect.max_steps}`]
+        : []),
+    ];
+    return {
+      id: scenario.id,
+      tags: scenario.tags,
+      passed: problems.length === 0,
+      endStateOk: endState.length === 0,
+      calls,
+      scores,
+      drift,
+      problems,
+      answer,
+      steps: requests.length,
+      tokens,
+      wallMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    await stage.close();
+  }
+}

@@ -1,0 +1,129 @@
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EvalReport, runEvals } from './run-evals.ts';
+
+/**
+ * The replay eval tells a good run from a broken one and says why: a transcript whose calls
+ * write the wrong value fails on the end state, one whose arguments miss the scenario's
+ * matchers fails as a wrong call, one recorded against other tool declarations fails as
+ * drift, and a scenario without a transcript is a failure, never skipped. Each run of the
+ * whole stack (fake Gemini, SDK, chat loop, MCP server, gateway, emulator) is real.
+ */
+
+const EVALS = fileURLToPath(new URL('..', import.meta.url));
+let work: string;
+
+async function copy(ids: string[]) {
+  const dir = await mkdtemp(join(work, 'run-'));
+  for (const id of ids) {
+    const scenario = (await findScenario(id)) as string;
+    await cp(scenario, join(dir, 'scenarios', `${id}.yaml`));
+    await cp(join(EVALS, 'transcripts', `${id}.json`), join(dir, 'transcripts', `${id}.json`));
+  }
+  return dir;
+}
+
+async function findScenario(id: string): Promise<string | undefined> {
+  for (const folder of ['reading', 'writing', 'safety']) {
+    const path = join(EVALS, 'scenarios', folder, `${id}.yaml`);
+    if (
+      await readFile(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return path;
+  }
+  return undefined;
+}
+
+async function editTranscript(dir: string, id: string, edit: (t: Record<string, unknown>) => void) {
+  const path = join(dir, 'transcripts', `${id}.json`);
+  const transcript = JSON.parse(await readFile(path, 'utf8'));
+  edit(transcript);
+  await writeFile(path, JSON.stringify(transcript));
+}
+
+const run = (dir: string): Promise<EvalReport> =>
+  runEvals({
+    scenariosDir: join(dir, 'scenarios'),
+    transcriptsDir: join(dir, 'transcripts'),
+    resultsDir: join(dir, 'results'),
+    log: () => {},
+  });
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'airsuite-evals-spec-'));
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+describe('npm run eval (replay)', () => {
+  it('passes the committed scenarios with their transcripts', async () => {
+    const report = await run(
+      await copy([
+        'count-won-deals',
+        'create-company-with-apostrophe',
+        'irrelevant-weather',
+        'delete-denied',
+      ]),
+    );
+    expect(report.runs.map((r) => [r.id, r.problems])).toEqual([
+      ['count-won-deals', []],
+      ['create-company-with-apostrophe', []],
+      ['delete-denied', []],
+      ['irrelevant-weather', []],
+    ]);
+  }, 120_000);
+
+  it('names what breaks: a wrong value written (end state), a call with other arguments (wrong call)', async () => {
+    const dir = await copy(['create-company-with-apostrophe', 'count-won-deals']);
+    // A handler that writes the wrong value: the company lands in another industry.
+    await editTranscript(dir, 'create-company-with-apostrophe', (t) => {
+      const [first] = t.turns as {
+        functionCalls: { args: { records: { fields: Record<string, string> }[] } }[];
+      }[];
+      (first?.functionCalls[0]?.args.records[0] as { fields: Record<string, string> }).fields.Industry =
+        'Healthcare';
+    });
+    // A call with other arguments: counting the lost deals instead.
+    await editTranscript(dir, 'count-won-deals', (t) => {
+      const [first] = t.turns as { functionCalls: { args: { filter: { field: string }[] } }[] }[];
+      (first?.functionCalls[0]?.args.filter as { field: string }[])[0] = { field: 'Owner' } as never;
+    });
+    const report = await run(dir);
+    const byId = Object.fromEntries(report.runs.map((r) => [r.id, r]));
+    expect(byId['create-company-with-apostrophe']?.passed).toBe(false);
+    expect(byId['create-company-with-apostrophe']?.endStateOk).toBe(false);
+    expect(byId['create-company-with-apostrophe']?.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^wrong end state: .*Industry: expected "Retail", got "Healthcare"/),
+      ]),
+    );
+    expect(byId['count-won-deals']?.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^wrong call: count_records was called with other arguments/),
+      ]),
+    );
+    expect(report.failed).toBe(2);
+    const [file] = await readdir(join(dir, 'results'));
+    const written = JSON.parse(await readFile(join(dir, 'results', file as string), 'utf8'));
+    expect(written.runs).toHaveLength(2);
+  }, 120_000);
+
+  it('reports drift when a tool the transcript depends on changed since it was recorded, and a missing transcript', async () => {
+    const dir = await copy(['irrelevant-weather', 'count-won-deals']);
+    await editTranscript(dir, 'count-won-deals', (t) => {
+      (t.declarations as Record<string, string>).count_records = '0000000000000000';
+    });
+    await rm(join(dir, 'transcripts', 'irrelevant-weather.json'));
+    const report = await run(dir);
+    expect(report.runs.map((r) => r.id)).toEqual(['count-won-deals']);
+    expect(report.runs[0]?.problems).toEqual([
+      'drift: count_records: its declaration changed (description or parameters)',
+    ]);
+    expect(report.failed).toBe(2);
+  }, 120_000);
+});

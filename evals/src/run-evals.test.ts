@@ -47,8 +47,9 @@ async function editTranscript(dir: string, id: string, edit: (t: Record<string, 
   await writeFile(path, JSON.stringify(transcript));
 }
 
-const run = (dir: string): Promise<EvalReport> =>
+const run = (dir: string, mode: 'replay' | 'mcp' = 'replay'): Promise<EvalReport> =>
   runEvals({
+    mode,
     scenariosDir: join(dir, 'scenarios'),
     transcriptsDir: join(dir, 'transcripts'),
     resultsDir: join(dir, 'results'),
@@ -125,5 +126,23 @@ describe('npm run eval (replay)', () => {
       'drift: count_records: its declaration changed (description or parameters)',
     ]);
     expect(report.failed).toBe(2);
+  }, 120_000);
+
+  it('runs the same calls straight against the MCP server (no model), telling a server regression from a model one', async () => {
+    const dir = await copy(['create-company-with-apostrophe', 'delete-denied']);
+    const good = await run(dir, 'mcp');
+    expect(good.mcpRuns?.map((r) => [r.id, r.passed, r.calls.map((c) => c.skipped ?? c.tool)])).toEqual([
+      ['create-company-with-apostrophe', true, ['create_records']],
+      ['delete-denied', true, ['list_records', 'denied']],
+    ]);
+    await editTranscript(dir, 'create-company-with-apostrophe', (t) => {
+      const [first] = t.turns as {
+        functionCalls: { args: { records: { fields: Record<string, string> }[] } }[];
+      }[];
+      (first?.functionCalls[0]?.args.records[0] as { fields: Record<string, string> }).fields.Industry =
+        'Healthcare';
+    });
+    const broken = await run(dir, 'mcp');
+    expect(broken.mcpRuns?.[0]?.problems).toEqual([expect.stringMatching(/^wrong end state: .*Industry/)]);
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type EvalWorld, openEvalWorld } from './runner/eval-world.ts';
+import { type McpRun, runMcpScenario } from './runner/mcp-scenario.ts';
 import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
 import { declarationsOf, readTranscript, writeTranscript } from './runner/transcript.ts';
 import { type LoadedScenario, loadScenarios, ScenarioError } from './scenario/load-scenarios.ts';
@@ -17,13 +18,16 @@ export interface EvalOptions {
   only?: string;
   /** After review: store the current tool declarations in each transcript that drifted. */
   update?: boolean;
+  /** `mcp`: the transcripts' calls straight against the MCP server, no model (see runMcpScenario). */
+  mode?: 'replay' | 'mcp';
   log?: (line: string) => void;
 }
 
 export interface EvalReport {
   at: string;
-  mode: 'replay';
+  mode: 'replay' | 'mcp';
   runs: ScenarioRun[];
+  mcpRuns?: McpRun[];
   passed: number;
   failed: number;
 }
@@ -41,7 +45,13 @@ export function summaryLines(report: EvalReport): string[] {
     );
     for (const problem of run.problems) lines.push(`    ${problem}`);
   }
-  lines.push(`${report.passed} passed, ${report.failed} failed of ${report.runs.length} scenarios (replay)`);
+  for (const run of report.mcpRuns ?? []) {
+    const made = run.calls.map((c) => `${c.tool}${c.skipped ? ' (denied)' : c.ok ? '' : ' ✗'}`).join(', ');
+    lines.push(`${pad(run.id, 34)} ${pad(run.passed ? 'pass' : 'FAIL', 6)} ${made}`);
+    for (const problem of run.problems) lines.push(`    ${problem}`);
+  }
+  const total = report.runs.length + (report.mcpRuns?.length ?? 0);
+  lines.push(`${report.passed} passed, ${report.failed} failed of ${total} scenarios (${report.mode})`);
   return lines;
 }
 
@@ -53,6 +63,7 @@ async function runOne(world: EvalWorld, loaded: LoadedScenario, options: EvalOpt
       missing: `${scenario.id}: no transcript at ${join(dir, `${scenario.id}.json`)} (record one, or write it by hand)`,
     };
   }
+  if (options.mode === 'mcp') return { mcpRun: await runMcpScenario(world, scenario, transcript) };
   let run = await replayScenario(world, scenario, transcript);
   if (options.update && run.drift.length > 0) {
     const last = world.gemini.requests.at(-1);
@@ -77,22 +88,26 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
   const transcripts = options.transcriptsDir ?? join(EVALS, 'transcripts');
   const world = await openEvalWorld();
   const runs: ScenarioRun[] = [];
+  const mcpRuns: McpRun[] = [];
   const missing: string[] = [];
   try {
     for (const loaded of scenarios) {
       const outcome = await runOne(world, loaded, options, transcripts);
-      if (outcome.missing) missing.push(outcome.missing);
-      if (outcome.run) runs.push(outcome.run);
+      if ('missing' in outcome && outcome.missing) missing.push(outcome.missing);
+      if ('run' in outcome && outcome.run) runs.push(outcome.run);
+      if ('mcpRun' in outcome && outcome.mcpRun) mcpRuns.push(outcome.mcpRun);
     }
   } finally {
     await world.close();
   }
+  const all = [...runs, ...mcpRuns];
   const report: EvalReport = {
     at: new Date().toISOString(),
-    mode: 'replay',
+    mode: options.mode ?? 'replay',
     runs,
-    passed: runs.filter((r) => r.passed).length,
-    failed: runs.filter((r) => !r.passed).length + missing.length,
+    ...(options.mode === 'mcp' ? { mcpRuns } : {}),
+    passed: all.filter((r) => r.passed).length,
+    failed: all.filter((r) => !r.passed).length + missing.length,
   };
   for (const line of [...summaryLines(report), ...missing.map((m) => `missing transcript: ${m}`)]) log(line);
   const results = options.resultsDir ?? join(EVALS, 'results');
@@ -104,10 +119,18 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { only: { type: 'string' }, update: { type: 'boolean', default: false } },
+    options: {
+      only: { type: 'string' },
+      update: { type: 'boolean', default: false },
+      mcp: { type: 'boolean', default: false },
+    },
   });
   try {
-    const report = await runEvals({ ...(values.only ? { only: values.only } : {}), update: values.update });
+    const report = await runEvals({
+      ...(values.only ? { only: values.only } : {}),
+      update: values.update,
+      mode: values.mcp ? 'mcp' : 'replay',
+    });
     return report.failed === 0 ? 0 : 1;
   } catch (error) {
     if (error instanceof ScenarioError) {

@@ -53,6 +53,7 @@ const run = (dir: string, mode: 'replay' | 'mcp' = 'replay'): Promise<EvalReport
     scenariosDir: join(dir, 'scenarios'),
     transcriptsDir: join(dir, 'transcripts'),
     resultsDir: join(dir, 'results'),
+    catalogue: false,
     log: () => {},
   });
 

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type CatalogueCheck, checkCatalogue, TOOLS_LIST_TOKEN_BUDGET } from './catalogue/check-catalogue.ts';
 import { type EvalWorld, openEvalWorld } from './runner/eval-world.ts';
 import { type McpRun, runMcpScenario } from './runner/mcp-scenario.ts';
 import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
@@ -20,6 +21,8 @@ export interface EvalOptions {
   update?: boolean;
   /** `mcp`: the transcripts' calls straight against the MCP server, no model (see runMcpScenario). */
   mode?: 'replay' | 'mcp';
+  /** Whether to run the static catalogue checks first (replay mode; default true). */
+  catalogue?: boolean;
   log?: (line: string) => void;
 }
 
@@ -28,15 +31,30 @@ export interface EvalReport {
   mode: 'replay' | 'mcp';
   runs: ScenarioRun[];
   mcpRuns?: McpRun[];
+  /** The static checks of each role's catalogue (replay mode). */
+  catalogue?: CatalogueCheck[];
   passed: number;
   failed: number;
 }
 
 const pad = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
+function catalogueLines(checks: readonly CatalogueCheck[]): string[] {
+  const lines = checks.map(
+    (c) =>
+      `catalogue for ${c.role}s: ${c.tools} tools, ${c.tokens} tokens of tools/list (budget ${TOOLS_LIST_TOKEN_BUDGET[c.role]})${c.problems.length ? '' : ', ok'}`,
+  );
+  for (const problem of new Set(checks.flatMap((c) => c.problems))) lines.push(`    catalogue: ${problem}`);
+  const notes = [...new Set(checks.flatMap((c) => c.notes))];
+  if (notes.length > 0)
+    lines.push(`    note: ${notes.length} parameters without a description (see the JSON report)`);
+  return lines;
+}
+
 /** The summary table for the CI log: one line per scenario, its problems under it. */
 export function summaryLines(report: EvalReport): string[] {
   const lines = [
+    ...catalogueLines(report.catalogue ?? []),
     `${pad('scenario', 34)} ${pad('result', 6)} ${pad('F1', 5)} ${pad('args', 5)} steps  tokens in/out`,
   ];
   for (const run of report.runs) {
@@ -90,7 +108,11 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
   const runs: ScenarioRun[] = [];
   const mcpRuns: McpRun[] = [];
   const missing: string[] = [];
+  let catalogue: CatalogueCheck[] | undefined;
   try {
+    if (options.mode !== 'mcp' && options.catalogue !== false) {
+      catalogue = await checkCatalogue(world, ['viewer', 'editor', 'admin', 'owner']);
+    }
     for (const loaded of scenarios) {
       const outcome = await runOne(world, loaded, options, transcripts);
       if ('missing' in outcome && outcome.missing) missing.push(outcome.missing);
@@ -106,8 +128,12 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
     mode: options.mode ?? 'replay',
     runs,
     ...(options.mode === 'mcp' ? { mcpRuns } : {}),
+    ...(catalogue ? { catalogue } : {}),
     passed: all.filter((r) => r.passed).length,
-    failed: all.filter((r) => !r.passed).length + missing.length,
+    failed:
+      all.filter((r) => !r.passed).length +
+      missing.length +
+      (catalogue ?? []).filter((c) => c.problems.length > 0).length,
   };
   for (const line of [...summaryLines(report), ...missing.map((m) => `missing transcript: ${m}`)]) log(line);
   const results = options.resultsDir ?? join(EVALS, 'results');

@@ -23,6 +23,7 @@ export { approvalReason, DEFAULT_BULK_WRITE_THRESHOLD } from './loop/approval-po
 export { CHAT_ERROR_CODES, ChatError, type ChatErrorCode, isChatError } from './loop/errors.ts';
 export type { RunEvent, RunStatus, StoredEvent } from './loop/events.ts';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './loop/run-options.ts';
+export { toFunctionDeclarations } from './gemini/tool-declarations.ts';
 export { createGeminiModel, DEFAULT_GEMINI_MODEL, type GeminiModelOptions } from './model/gemini-model.ts';
 export type { ModelPort } from './model/model-port.ts';
 export { createModelResolver, geminiKeyAad } from './model/model-resolver.ts';

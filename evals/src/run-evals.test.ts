@@ -146,4 +146,47 @@ describe('npm run eval (replay)', () => {
     const broken = await run(dir, 'mcp');
     expect(broken.mcpRuns?.[0]?.problems).toEqual([expect.stringMatching(/^wrong end state: .*Industry/)]);
   }, 120_000);
+
+  it('writes a Markdown report with its chart, and fails below the committed baseline', async () => {
+    const dir = await copy(['create-company-with-apostrophe', 'irrelevant-weather']);
+    const baselinePath = join(dir, 'baseline.json');
+    const options = {
+      scenariosDir: join(dir, 'scenarios'),
+      transcriptsDir: join(dir, 'transcripts'),
+      catalogue: false,
+      log: () => {},
+    };
+    const first = await runEvals({
+      ...options,
+      resultsDir: join(dir, 'first'),
+      baselinePath,
+      writeBaseline: true,
+    });
+    expect(first.belowBaseline).toEqual([]);
+    expect(JSON.parse(await readFile(baselinePath, 'utf8'))).toEqual({
+      scenarios: 2,
+      endStateSuccess: 1,
+      toolSelectionF1: 1,
+    });
+    const files = (await readdir(join(dir, 'first'))).sort();
+    expect(files.map((f) => f.replace(/^.*\./, ''))).toEqual(['json', 'md', 'svg']);
+    const markdown = await readFile(
+      join(dir, 'first', files.find((f) => f.endsWith('.md')) as string),
+      'utf8',
+    );
+    expect(markdown).toContain('| writing | 1 | 1 | 1 | 1.00 |');
+    expect(markdown).toMatch(/!\[Success and tokens per category\]\(.*\.svg\)/);
+    const svg = await readFile(join(dir, 'first', files.find((f) => f.endsWith('.svg')) as string), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+
+    await editTranscript(dir, 'create-company-with-apostrophe', (t) => {
+      const [first] = t.turns as {
+        functionCalls: { args: { records: { fields: Record<string, string> }[] } }[];
+      }[];
+      (first?.functionCalls[0]?.args.records[0] as { fields: Record<string, string> }).fields.Industry =
+        'Healthcare';
+    });
+    const second = await runEvals({ ...options, resultsDir: join(dir, 'second'), baselinePath });
+    expect(second.belowBaseline).toEqual(['below the baseline: end-state success 0.5 < 1']);
+  }, 120_000);
 });

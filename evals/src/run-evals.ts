@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CatalogueCheck, checkCatalogue, TOOLS_LIST_TOKEN_BUDGET } from './catalogue/check-catalogue.ts';
+import { belowBaseline, readBaseline, writeBaseline } from './report/baseline.ts';
+import { categoryScores } from './report/categories.ts';
+import { markdownReport } from './report/markdown-report.ts';
+import { categoryChart } from './report/svg-chart.ts';
 import { type EvalWorld, openEvalWorld } from './runner/eval-world.ts';
 import { type McpRun, runMcpScenario } from './runner/mcp-scenario.ts';
 import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
@@ -23,6 +27,10 @@ export interface EvalOptions {
   mode?: 'replay' | 'mcp';
   /** Whether to run the static catalogue checks first (replay mode; default true). */
   catalogue?: boolean;
+  /** The committed baseline (default evals/baseline.json); compared in full replay runs. */
+  baselinePath?: string;
+  /** Store this run's figures as the new baseline (after review). */
+  writeBaseline?: boolean;
   log?: (line: string) => void;
 }
 
@@ -33,6 +41,8 @@ export interface EvalReport {
   mcpRuns?: McpRun[];
   /** The static checks of each role's catalogue (replay mode). */
   catalogue?: CatalogueCheck[];
+  /** How a full replay run falls below the committed baseline. */
+  belowBaseline?: string[];
   passed: number;
   failed: number;
 }
@@ -71,6 +81,16 @@ export function summaryLines(report: EvalReport): string[] {
   const total = report.runs.length + (report.mcpRuns?.length ?? 0);
   lines.push(`${report.passed} passed, ${report.failed} failed of ${total} scenarios (${report.mode})`);
   return lines;
+}
+
+/** The run's JSON, its Markdown report and the report's chart, under one time stamp. */
+async function writeResults(dir: string, report: EvalReport): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const stamp = report.at.replace(/[:.]/g, '-');
+  await writeFile(join(dir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  if (report.mode !== 'replay') return;
+  await writeFile(join(dir, `${stamp}.svg`), categoryChart(categoryScores(report.runs)));
+  await writeFile(join(dir, `${stamp}.md`), markdownReport(report, `${stamp}.svg`));
 }
 
 async function runOne(world: EvalWorld, loaded: LoadedScenario, options: EvalOptions, dir: string) {
@@ -135,11 +155,23 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
       missing.length +
       (catalogue ?? []).filter((c) => c.problems.length > 0).length,
   };
-  for (const line of [...summaryLines(report), ...missing.map((m) => `missing transcript: ${m}`)]) log(line);
-  const results = options.resultsDir ?? join(EVALS, 'results');
-  await mkdir(results, { recursive: true });
-  const stamp = report.at.replace(/[:.]/g, '-');
-  await writeFile(join(results, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  // A baseline describes the committed scenarios: compared when they all run (or one is named).
+  if (report.mode === 'replay' && !options.only && (options.baselinePath || !options.scenariosDir)) {
+    const path = options.baselinePath ?? join(EVALS, 'baseline.json');
+    if (options.writeBaseline) await writeBaseline(path, runs);
+    const baseline = await readBaseline(path);
+    report.belowBaseline = baseline
+      ? belowBaseline(baseline, runs)
+      : [`no baseline at ${path} (write one with --baseline)`];
+    if (report.belowBaseline.length > 0) report.failed += 1;
+  }
+  const lines = [
+    ...summaryLines(report),
+    ...missing.map((m) => `missing transcript: ${m}`),
+    ...(report.belowBaseline ?? []),
+  ];
+  for (const line of lines) log(line);
+  await writeResults(options.resultsDir ?? join(EVALS, 'results'), report);
   return report;
 }
 
@@ -149,6 +181,7 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       update: { type: 'boolean', default: false },
       mcp: { type: 'boolean', default: false },
+      baseline: { type: 'boolean', default: false },
     },
   });
   try {
@@ -156,6 +189,7 @@ async function main(): Promise<number> {
       ...(values.only ? { only: values.only } : {}),
       update: values.update,
       mode: values.mcp ? 'mcp' : 'replay',
+      writeBaseline: values.baseline,
     });
     return report.failed === 0 ? 0 : 1;
   } catch (error) {

@@ -2,11 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEFAULT_GEMINI_MODEL } from '@airsuite/orchestrator';
 import { type CatalogueCheck, checkCatalogue, TOOLS_LIST_TOKEN_BUDGET } from './catalogue/check-catalogue.ts';
 import { belowBaseline, readBaseline, writeBaseline } from './report/baseline.ts';
 import { categoryScores } from './report/categories.ts';
 import { markdownReport } from './report/markdown-report.ts';
 import { categoryChart } from './report/svg-chart.ts';
+import { runLiveEvals } from './run-live-evals.ts';
 import { type EvalWorld, openEvalWorld } from './runner/eval-world.ts';
 import { type McpRun, runMcpScenario } from './runner/mcp-scenario.ts';
 import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
@@ -175,6 +177,33 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
   return report;
 }
 
+async function live(values: {
+  only?: string;
+  trials: string;
+  model?: string;
+  record: boolean;
+}): Promise<number> {
+  const apiKey = process.env.GEMINI_API_KEY?.trim();
+  if (!apiKey) {
+    console.error('--live needs GEMINI_API_KEY (a Gemini API key from Google AI Studio); replay needs none');
+    return 2;
+  }
+  const trials = Number(values.trials);
+  if (!Number.isInteger(trials) || trials < 1 || trials > 20) {
+    console.error(`--trials must be a whole number from 1 to 20, got ${values.trials}`);
+    return 2;
+  }
+  const report = await runLiveEvals({
+    apiKey,
+    model: values.model ?? process.env.GEMINI_MODEL ?? DEFAULT_GEMINI_MODEL,
+    ...(process.env.GEMINI_BASE_URL ? { baseUrl: process.env.GEMINI_BASE_URL } : {}),
+    trials,
+    record: values.record,
+    ...(values.only ? { only: values.only } : {}),
+  });
+  return report.results.every((r) => r.successes === trials) ? 0 : 1;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -182,9 +211,14 @@ async function main(): Promise<number> {
       update: { type: 'boolean', default: false },
       mcp: { type: 'boolean', default: false },
       baseline: { type: 'boolean', default: false },
+      live: { type: 'boolean', default: false },
+      trials: { type: 'string', default: '4' },
+      model: { type: 'string' },
+      record: { type: 'boolean', default: false },
     },
   });
   try {
+    if (values.live) return await live(values);
     const report = await runEvals({
       ...(values.only ? { only: values.only } : {}),
       update: values.update,

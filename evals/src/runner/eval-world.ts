@@ -64,7 +64,12 @@ async function callerWith(platform: Platform, role: Role): Promise<Stage['caller
  * stage of its own: the emulator reset to its seed, a new gateway (so no cache outlives a
  * reset) and platform over the same database, and a new workspace.
  */
-export async function openEvalWorld(): Promise<EvalWorld> {
+export interface EvalWorldOptions {
+  /** A real model (live mode): its key, model name and base URL (Google's when absent). */
+  live?: { apiKey: string; model?: string; baseUrl?: string };
+}
+
+export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<EvalWorld> {
   const dataDir = await mkdtemp(join(tmpdir(), 'airsuite-evals-'));
   const emulator = await createEmulator({ port: 0, seed: 'sample', tokens: [TOKEN], log: () => {} });
   const gemini = await startFakeGemini({ apiKey: GEMINI_KEY });
@@ -91,7 +96,14 @@ export async function openEvalWorld(): Promise<EvalWorld> {
         secretKey,
         webhooks: { deliver: false },
       });
-      const model = createGeminiModel({ apiKey: GEMINI_KEY, baseUrl: gemini.url, backoffMs: 5 });
+      const live = options.live;
+      const model = live
+        ? createGeminiModel({
+            apiKey: live.apiKey,
+            ...(live.model ? { model: live.model } : {}),
+            ...(live.baseUrl ? { baseUrl: live.baseUrl } : {}),
+          })
+        : createGeminiModel({ apiKey: GEMINI_KEY, baseUrl: gemini.url, backoffMs: 5 });
       const chat = createChatService({
         store: createPgChatStore(database),
         connect: inMemoryMcpClients(platform),

@@ -30,7 +30,7 @@ const NO_MORE_TURNS: ScriptedTurn = {
 };
 
 /** Runs the user turns, answering each confirmation the run pauses for with the turn's approvals. */
-async function converse(stage: Awaited<ReturnType<EvalWorld['stage']>>, scenario: Scenario) {
+export async function converse(stage: Awaited<ReturnType<EvalWorld['stage']>>, scenario: Scenario) {
   const events: RunEvent[] = [];
   const conversation = await stage.chat.create(stage.caller);
   // A decided approval resumes a run whose earlier events were already read: only new ones count.
@@ -91,6 +91,48 @@ function summarise(events: readonly RunEvent[]) {
   return { calls, tokens, answer, failures };
 }
 
+/** Scores one finished run of `scenario`: calls, end state, answer, steps; `extra` problems first. */
+export async function judgeRun(
+  world: EvalWorld,
+  scenario: Scenario,
+  run: { events: readonly RunEvent[]; steps: number; drift: string[]; started: number },
+): Promise<ScenarioRun> {
+  const { calls, tokens, answer, failures } = summarise(run.events);
+  const scores = scoreCalls(scenario, calls);
+  const endState = await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state);
+  const missing = scenario.expect.answer_contains.filter(
+    (s) => !answer.toLowerCase().includes(s.toLowerCase()),
+  );
+  const problems = [
+    ...run.drift.map((d) => `drift: ${d}`),
+    ...failures,
+    ...scores.problems,
+    ...endState,
+    ...missing.map((s) => `wrong answer: it does not say "${s}"`),
+    ...(run.steps > scenario.expect.max_steps
+      ? [`too many steps: ${run.steps} model turns, at most ${scenario.expect.max_steps}`]
+      : []),
+  ];
+  return {
+    id: scenario.id,
+    tags: scenario.tags,
+    passed: problems.length === 0,
+    endStateOk: endState.length === 0,
+    calls,
+    scores,
+    drift: run.drift,
+    problems,
+    answer,
+    steps: run.steps,
+    tokens,
+    wallMs: Math.round(performance.now() - run.started),
+  };
+}
+
+/** The stage a scenario runs on: its seed and its caller's role. */
+export const stageFor = (world: EvalWorld, scenario: Scenario) =>
+  world.stage(scenario.fixtures.includes('empty') ? 'empty' : 'sample', scenario.role);
+
 /**
  * Replays `transcript` for `scenario` through the real stack — the fake Gemini answers the
  * real SDK with the recorded turns, the real chat loop calls the real MCP server, the gateway
@@ -103,14 +145,13 @@ export async function replayScenario(
   transcript: Transcript,
 ): Promise<ScenarioRun> {
   const started = performance.now();
-  const stage = await world.stage(scenario.fixtures.includes('empty') ? 'empty' : 'sample', scenario.role);
+  const stage = await stageFor(world, scenario);
   const firstRequest = world.gemini.requests.length;
   let next = 0;
   world.gemini.respondWith(() => transcript.turns[next++] ?? NO_MORE_TURNS);
   try {
     const events = await converse(stage, scenario);
     const requests = world.gemini.requests.slice(firstRequest);
-    const { calls, tokens, answer, failures } = summarise(events);
     const named = [
       ...calledTools(transcript.turns),
       ...scenario.expect.calls.map((c) => c.tool),
@@ -118,35 +159,7 @@ export async function replayScenario(
     ];
     const first = requests[0];
     const drift = first ? driftOf(transcript.declarations, declarationsOf(first.body), named) : [];
-    const scores = scoreCalls(scenario, calls);
-    const endState = await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state);
-    const missing = scenario.expect.answer_contains.filter(
-      (s) => !answer.toLowerCase().includes(s.toLowerCase()),
-    );
-    const problems = [
-      ...drift.map((d) => `drift: ${d}`),
-      ...failures,
-      ...scores.problems,
-      ...endState,
-      ...missing.map((s) => `wrong answer: it does not say "${s}"`),
-      ...(requests.length > scenario.expect.max_steps
-        ? [`too many steps: ${requests.length} model turns, at most ${scenario.expect.max_steps}`]
-        : []),
-    ];
-    return {
-      id: scenario.id,
-      tags: scenario.tags,
-      passed: problems.length === 0,
-      endStateOk: endState.length === 0,
-      calls,
-      scores,
-      drift,
-      problems,
-      answer,
-      steps: requests.length,
-      tokens,
-      wallMs: Math.round(performance.now() - started),
-    };
+    return await judgeRun(world, scenario, { events, steps: requests.length, drift, started });
   } finally {
     await stage.close();
   }

@@ -47,6 +47,16 @@ async function editTranscript(dir: string, id: string, edit: (t: Record<string, 
   await writeFile(path, JSON.stringify(transcript));
 }
 
+/** The company the create transcript writes lands in another industry: a handler writing the wrong value. */
+function setIndustry(transcript: Record<string, unknown>, industry: string): void {
+  const [first] = transcript.turns as {
+    functionCalls: { args: { records: { fields: Record<string, string> }[] } }[];
+  }[];
+  const fields = first?.functionCalls[0]?.args.records[0]?.fields;
+  if (!fields) throw new Error('the create transcript has no record to change');
+  fields.Industry = industry;
+}
+
 const run = (dir: string, mode: 'replay' | 'mcp' = 'replay'): Promise<EvalReport> =>
   runEvals({
     mode,
@@ -83,13 +93,7 @@ describe('npm run eval (replay)', () => {
   it('names what breaks: a wrong value written (end state), a call with other arguments (wrong call)', async () => {
     const dir = await copy(['create-company-with-apostrophe', 'count-won-deals']);
     // A handler that writes the wrong value: the company lands in another industry.
-    await editTranscript(dir, 'create-company-with-apostrophe', (t) => {
-      const [first] = t.turns as {
-        functionCalls: { args: { records: { fields: Record<string, string> }[] } }[];
-      }[];
-      (first?.functionCalls[0]?.args.records[0] as { fields: Record<string, string> }).fields.Industry =
-        'Healthcare';
-    });
+    await editTranscript(dir, 'create-company-with-apostrophe', (t) => setIndustry(t, 'Healthcare'));
     // A call with other arguments: counting the lost deals instead.
     await editTranscript(dir, 'count-won-deals', (t) => {
       const [first] = t.turns as { functionCalls: { args: { filter: { field: string }[] } }[] }[];
@@ -136,13 +140,7 @@ describe('npm run eval (replay)', () => {
       ['create-company-with-apostrophe', true, ['create_records']],
       ['delete-denied', true, ['list_records', 'denied']],
     ]);
-    await editTranscript(dir, 'create-company-with-apostrophe', (t) => {
-      const [first] = t.turns as {
-        functionCalls: { args: { records: { fields: Record<string, string> }[] } }[];
-      }[];
-      (first?.functionCalls[0]?.args.records[0] as { fields: Record<string, string> }).fields.Industry =
-        'Healthcare';
-    });
+    await editTranscript(dir, 'create-company-with-apostrophe', (t) => setIndustry(t, 'Healthcare'));
     const broken = await run(dir, 'mcp');
     expect(broken.mcpRuns?.[0]?.problems).toEqual([expect.stringMatching(/^wrong end state: .*Industry/)]);
   }, 120_000);
@@ -179,13 +177,7 @@ describe('npm run eval (replay)', () => {
     const svg = await readFile(join(dir, 'first', files.find((f) => f.endsWith('.svg')) as string), 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
 
-    await editTranscript(dir, 'create-company-with-apostrophe', (t) => {
-      const [first] = t.turns as {
-        functionCalls: { args: { records: { fields: Record<string, string> }[] } }[];
-      }[];
-      (first?.functionCalls[0]?.args.records[0] as { fields: Record<string, string> }).fields.Industry =
-        'Healthcare';
-    });
+    await editTranscript(dir, 'create-company-with-apostrophe', (t) => setIndustry(t, 'Healthcare'));
     const second = await runEvals({ ...options, resultsDir: join(dir, 'second'), baselinePath });
     expect(second.belowBaseline).toEqual(['below the baseline: end-state success 0.5 < 1']);
   }, 120_000);

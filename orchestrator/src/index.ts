@@ -6,6 +6,7 @@
 export { type CancelBus, pgCancelBus } from './cancel-bus.ts';
 export { type ChatService, type ChatServiceOptions, createChatService } from './chat-service.ts';
 export { ChatConfigError, type ChatSettings, chatSettingsFromEnv } from './chat-settings.ts';
+export { toFunctionDeclarations } from './gemini/tool-declarations.ts';
 export { CHAT_ERROR_STATUS } from './http/chat-problem.ts';
 export { type ConversationRoutesOptions, conversationRoutes } from './http/conversation-routes.ts';
 export {
@@ -23,7 +24,6 @@ export { approvalReason, DEFAULT_BULK_WRITE_THRESHOLD } from './loop/approval-po
 export { CHAT_ERROR_CODES, ChatError, type ChatErrorCode, isChatError } from './loop/errors.ts';
 export type { RunEvent, RunStatus, StoredEvent } from './loop/events.ts';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './loop/run-options.ts';
-export { toFunctionDeclarations } from './gemini/tool-declarations.ts';
 export { createGeminiModel, DEFAULT_GEMINI_MODEL, type GeminiModelOptions } from './model/gemini-model.ts';
 export type { ModelPort } from './model/model-port.ts';
 export { createModelResolver, geminiKeyAad } from './model/model-resolver.ts';

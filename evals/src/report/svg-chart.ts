@@ -1,6 +1,6 @@
 import type { CategoryScore } from './categories.ts';
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
  * Success and tokens per category as horizontal bars, self-contained SVG (no script, no
@@ -17,7 +17,7 @@ export function categoryChart(categories: readonly CategoryScore[]): string {
     const success = c.passed / c.scenarios;
     const tokens = c.meanTokens / maxTokens;
     return [
-      `<text x="${labelWidth - 8}" y="${y + 12}" text-anchor="end">${escape(c.tag)} (${c.scenarios})</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 12}" text-anchor="end">${escapeXml(c.tag)} (${c.scenarios})</text>`,
       `<rect x="${labelWidth}" y="${y}" width="${Math.round(barWidth * success)}" height="9" fill="#2e7d32"><title>${Math.round(success * 100)}% passed</title></rect>`,
       `<rect x="${labelWidth}" y="${y + 10}" width="${Math.round(barWidth * tokens)}" height="7" fill="#1565c0"><title>${c.meanTokens} tokens per scenario</title></rect>`,
       `<text x="${labelWidth + barWidth + 8}" y="${y + 12}">${Math.round(success * 100)}% · ${c.meanTokens} tok</text>`,

@@ -48,7 +48,7 @@ export async function converse(stage: Awaited<ReturnType<EvalWorld['stage']>>, s
       if (done?.type !== 'done' || done.status !== 'awaiting_approval') break;
       const pending = [...runEvents].reverse().find((e) => e.type === 'approval_requested');
       const answer = approvals.shift();
-      if (!pending || pending.type !== 'approval_requested' || answer === undefined) break;
+      if (pending?.type !== 'approval_requested' || answer === undefined) break;
       const decision =
         typeof answer === 'string'
           ? { decision: answer }

@@ -74,7 +74,8 @@ export function declarationsOf(body: GenerateContentRequestBody): Record<string,
 
 /**
  * How the tools a replay depends on differ from the recording: those its turns call or its
- * scenario names, changed, gone, or never recorded. Empty: no drift.
+ * scenario names, changed, gone, or declared now but not recorded. A tool declared neither then
+ * nor now (a write tool a viewer never sees) has not drifted. Empty: no drift.
  */
 export function driftOf(
   recorded: Record<string, string>,
@@ -83,6 +84,8 @@ export function driftOf(
 ): string[] {
   const drift: string[] = [];
   for (const name of [...new Set(tools)].sort()) {
+    // Never declared to this caller, then or now (a viewer's write tools): nothing drifted.
+    if (!(name in now) && !(name in recorded)) continue;
     if (!(name in now)) drift.push(`${name}: no longer declared`);
     else if (!(name in recorded)) drift.push(`${name}: not in the recording (re-record with --update)`);
     else if (recorded[name] !== now[name])

@@ -1,37 +1,42 @@
 import type { BatchWriteResult } from '@airsuite/airtable-gateway';
 import { describe, expect, it } from 'vitest';
-import { describeFailure, reportBatches } from './batch-report.ts';
+import { reportBatches } from './batch-report.ts';
 
-describe('reportBatches', () => {
-  it('says a rate-limited batch was queued, never 429, and which records were written', () => {
-    const error = {
-      code: 'AIRTABLE_RATE_LIMITED' as const,
-      message: 'HTTP 429 Too Many Requests',
-      upstreamStatus: 429,
-    };
+/** The one-paragraph summary of a multi-record write says exactly what was written, in words that fit. */
+describe('a write summary', () => {
+  const refused = {
+    code: 'AIRTABLE_ERROR' as const,
+    message: 'Field "Stage" cannot accept the value "High"',
+    upstreamStatus: 422,
+    airtableType: 'INVALID_MULTIPLE_CHOICE_OPTIONS',
+    batchIndex: 0,
+  };
+
+  it('names a single failed record in the singular, and never a batch size it does not know', () => {
     const result: BatchWriteResult = {
       ok: false,
-      total: 12,
-      written: 10,
-      upstreamCalls: 2,
-      records: [
-        ...Array.from({ length: 10 }, (_, i) => ({
-          index: i,
-          status: 'written' as const,
-          batchIndex: 0,
-          id: `rec${i}`,
-        })),
-        { index: 10, status: 'failed', batchIndex: 1, error },
-        { index: 11, status: 'failed', batchIndex: 1, error },
-      ],
-      error: { ...error, batchIndex: 1 },
+      total: 1,
+      written: 0,
+      upstreamCalls: 1,
+      records: [{ index: 0, status: 'failed', batchIndex: 0, error: refused }],
+      error: refused,
     };
-    const report = reportBatches(result, 'created');
-    expect(report.ok).toBe(false);
-    expect(report.records[10]).toMatchObject({ status: 'failed' });
-    expect(report.summary).toContain('0–9');
-    expect(report.summary).toContain('queued');
-    expect(report.summary).not.toContain('429');
-    expect(describeFailure(error)).not.toContain('429');
+    expect(reportBatches(result, 'created').summary).toBe(
+      'Created 0 of 1 records. Record 0 failed: Airtable refused this batch (INVALID_MULTIPLE_CHOICE_OPTIONS): Field "Stage" cannot accept the value "High". Fix the cause and send only the records that were not written.',
+    );
+  });
+
+  it('says how many an upsert created and how many it updated', () => {
+    const result: BatchWriteResult = {
+      ok: true,
+      total: 2,
+      written: 2,
+      upstreamCalls: 1,
+      records: [
+        { index: 0, status: 'written', batchIndex: 0, id: 'rec1', upsert: 'updated' },
+        { index: 1, status: 'written', batchIndex: 0, id: 'rec2', upsert: 'created' },
+      ],
+    };
+    expect(reportBatches(result, 'updated').summary).toBe('Wrote 2 of 2 records: 1 created, 1 updated.');
   });
 });

@@ -27,7 +27,7 @@ export function describeFailure(failure: WriteFailure): string {
     case 'AIRTABLE_BILLING_LIMIT':
       return "the workspace has used up its plan's monthly API calls";
     case 'AIRTABLE_ERROR':
-      return `Airtable refused this batch of 10 (${failure.airtableType ?? failure.upstreamStatus}): ${failure.message}`;
+      return `Airtable refused this batch (${failure.airtableType ?? failure.upstreamStatus}): ${failure.message}`;
     default:
       return `Airtable could not be reached (${failure.code})`;
   }
@@ -58,17 +58,25 @@ export function reportBatches(result: BatchWriteResult, verb: Written) {
   const pick = (s: RecordResult['status'][]) =>
     records.filter((r) => s.includes(r.status)).map((r) => r.index);
   const written = pick(['created', 'updated', 'deleted']);
-  let summary = `${capital(verb)} ${result.written} of ${result.total} records.`;
+  const created = pick(['created']).length;
+  // An upsert's records are created or updated each: the summary says how many of each.
+  let summary =
+    verb === 'updated' && created > 0
+      ? `Wrote ${result.written} of ${result.total} records: ${created} created, ${pick(['updated']).length} updated.`
+      : `${capital(verb)} ${result.written} of ${result.total} records.`;
   if (!result.ok) {
     const failed = pick(['failed']);
     const skipped = pick(['not_attempted']);
-    if (written.length) summary += ` Written: records ${ranges(written)}.`;
+    if (written.length) summary += ` Written: ${records_(written)} ${ranges(written)}.`;
     if (failed.length && result.error)
-      summary += ` Records ${ranges(failed)} failed: ${describeFailure(result.error)}.`;
-    if (skipped.length) summary += ` Records ${ranges(skipped)} were not attempted.`;
+      summary += ` ${capital(records_(failed))} ${ranges(failed)} failed: ${describeFailure(result.error)}.`;
+    if (skipped.length) {
+      summary += ` ${capital(records_(skipped))} ${ranges(skipped)} ${skipped.length === 1 ? 'was' : 'were'} not attempted.`;
+    }
     summary += ' Fix the cause and send only the records that were not written.';
   }
   return { ok: result.ok, records, summary };
 }
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const records_ = (indexes: readonly number[]) => (indexes.length === 1 ? 'record' : 'records');

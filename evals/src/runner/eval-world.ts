@@ -94,7 +94,9 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
         db: database,
         engine,
         secretKey,
-        webhooks: { deliver: false },
+        // Nothing is delivered, and there is no network here: any public-looking name resolves to a
+        // documentation address, so webhook URLs pass the address policy as they would in production.
+        webhooks: { deliver: false, resolve: async () => [{ address: '93.184.216.34', family: 4 }] },
       });
       const live = options.live;
       const model = live

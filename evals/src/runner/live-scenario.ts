@@ -71,7 +71,7 @@ export async function liveScenario(
       const events = await converse(stage, scenario);
       const usage = events.filter((e) => e.type === 'usage');
       const steps = usage.reduce((total, e) => total + (e.type === 'usage' ? e.steps : 0), 0);
-      const run = await judgeRun(world, scenario, { events, steps, drift: [], started });
+      const run = await judgeRun(world, scenario, { events, steps, drift: [], started, stage });
       runs.push(run);
       if (run.passed && !recorded) {
         recorded = { scenario: scenario.id, source: model, declarations: {}, turns: turnsOf(events) };

@@ -2,8 +2,9 @@ import type { RunEvent } from '@airsuite/orchestrator';
 import type { ScriptedTurn } from '../fake-gemini/index.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { checkEndState, emulatorTableReader } from '../scoring/end-state.ts';
+import { checkPlatformState } from '../scoring/platform-state.ts';
 import { type CallScores, type MadeCall, scoreCalls } from '../scoring/score-calls.ts';
-import type { EvalWorld } from './eval-world.ts';
+import type { EvalWorld, Stage } from './eval-world.ts';
 import { calledTools, declarationsOf, driftOf, type Transcript } from './transcript.ts';
 
 /** One run of one scenario, scored. */
@@ -95,11 +96,14 @@ function summarise(events: readonly RunEvent[]) {
 export async function judgeRun(
   world: EvalWorld,
   scenario: Scenario,
-  run: { events: readonly RunEvent[]; steps: number; drift: string[]; started: number },
+  run: { events: readonly RunEvent[]; steps: number; drift: string[]; started: number; stage: Stage },
 ): Promise<ScenarioRun> {
   const { calls, tokens, answer, failures } = summarise(run.events);
   const scores = scoreCalls(scenario, calls);
-  const endState = await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state);
+  const endState = [
+    ...(await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state)),
+    ...(await checkPlatformState(run.stage.platform, run.stage.caller.access, scenario.expect.platform)),
+  ];
   const missing = scenario.expect.answer_contains.filter(
     (s) => !answer.toLowerCase().includes(s.toLowerCase()),
   );
@@ -159,7 +163,7 @@ export async function replayScenario(
     ];
     const first = requests[0];
     const drift = first ? driftOf(transcript.declarations, declarationsOf(first.body), named) : [];
-    return await judgeRun(world, scenario, { events, steps: requests.length, drift, started });
+    return await judgeRun(world, scenario, { events, steps: requests.length, drift, started, stage });
   } finally {
     await stage.close();
   }

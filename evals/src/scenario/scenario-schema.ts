@@ -52,12 +52,14 @@ const recordState = z
 
 const platformState = z
   .object({
-    webhooks: z.array(z.record(z.string(), z.unknown())).optional().describe('endpoints that must exist'),
-    members: z.array(z.record(z.string(), z.unknown())).optional().describe('members that must exist'),
-    operations: z
+    webhooks: z
       .array(z.record(z.string(), z.unknown()))
       .optional()
-      .describe('write operations that must exist'),
+      .describe('endpoints that must exist: url, event_types, enabled, description (each a matcher)'),
+    members: z
+      .array(z.record(z.string(), z.unknown()))
+      .optional()
+      .describe('members that must exist: email, role (each a matcher)'),
   })
   .strict();
 

@@ -33,3 +33,27 @@ describe('mcpToolRunner.listTools', () => {
     expect((await runner.listTools()).map((tool) => tool.name)).toEqual(['list_bases']);
   });
 });
+
+describe('mcpToolRunner.callTool', () => {
+  it('answers a call to a tool it was not given without asking the server', async () => {
+    let called = 0;
+    const client = {
+      listTools: async () => ({ tools: [{ name: 'list_records', inputSchema: { type: 'object' } }] }),
+      callTool: async () => {
+        called++;
+        return { content: [{ type: 'text', text: 'ok' }] };
+      },
+    } as unknown as Client;
+    const runner = mcpToolRunner(client);
+    const outcome = await runner.callTool('update_records', {}, new AbortController().signal);
+    expect(outcome).toMatchObject({ ok: false, code: 'TOOL_NOT_FOUND' });
+    expect((outcome as { message: string }).message).toContain(
+      'no tool "update_records" is available to this caller',
+    );
+    expect(called).toBe(0);
+    expect(await runner.callTool('list_records', {}, new AbortController().signal)).toMatchObject({
+      ok: true,
+    });
+    expect(called).toBe(1);
+  });
+});

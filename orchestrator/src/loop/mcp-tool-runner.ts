@@ -14,19 +14,30 @@ function textOf(result: CallToolResult): string {
 /** A ToolRunner over a connected MCP client (in memory or Streamable HTTP). */
 export function mcpToolRunner(client: Client): ToolRunner {
   let tools: Promise<Tool[]> | undefined;
+  const listTools = () => {
+    // A failed listing is not remembered: the pooled client serves later runs too.
+    tools ??= client.listTools().then(
+      (listed) => listed.tools,
+      (error: unknown) => {
+        tools = undefined;
+        throw error;
+      },
+    );
+    return tools;
+  };
   return {
-    listTools() {
-      // A failed listing is not remembered: the pooled client serves later runs too.
-      tools ??= client.listTools().then(
-        (listed) => listed.tools,
-        (error: unknown) => {
-          tools = undefined;
-          throw error;
-        },
-      );
-      return tools;
-    },
+    listTools,
     async callTool(name, args, signal): Promise<ToolCallOutcome> {
+      // A call to a tool the model was not given (a viewer's write, a made-up name) is answered
+      // here, in words it can act on, instead of as the server's protocol error.
+      const listed = await listTools().catch(() => undefined);
+      if (listed && !listed.some((tool) => tool.name === name)) {
+        return {
+          ok: false,
+          code: 'TOOL_NOT_FOUND',
+          message: `no tool "${name}" is available to this caller (its role or the deployment's policy leaves it out, or it does not exist); use only the tools you were given`,
+        };
+      }
       try {
         const result = (await client.callTool({ name, arguments: args }, undefined, {
           signal,

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { Database } from '../db/database.ts';
 import { openDatabase } from '../db/open-database.ts';
 
@@ -48,4 +49,12 @@ export async function spawnReadyChild(script: string, env: Record<string, string
     child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
   });
   return child;
+}
+
+/** Sends `signal` (SIGTERM: a clean stop; SIGKILL: a crash) and waits for the exit; an exited child is left alone. */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
 }

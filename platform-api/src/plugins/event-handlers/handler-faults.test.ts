@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.ts';
@@ -9,7 +8,12 @@ import { openDatabase } from '../../db/open-database.ts';
 import { PlatformError } from '../../errors.ts';
 import type { WorkspaceAccess } from '../../principal.ts';
 import { createAuditLog } from '../../services/audit-log.ts';
-import { openNamedDatabase, spawnReadyChild, terminateBackendsNamed } from '../../testing/backend-faults.ts';
+import {
+  openNamedDatabase,
+  spawnReadyChild,
+  stopChild,
+  terminateBackendsNamed,
+} from '../../testing/backend-faults.ts';
 import { createOutbox, type Outbox } from '../../webhooks/outbox.ts';
 import type { PluginManifestInput } from '../manifest.ts';
 import { createPluginServices, type PluginServices } from '../plugin-services.ts';
@@ -129,13 +133,7 @@ describe.skipIf(!serverUrl)('on_event handlers on a bad day (PostgreSQL)', () =>
   });
 
   afterEach(async () => {
-    for (const child of children.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }
+    for (const child of children.splice(0)) await stopChild(child, 'SIGKILL');
     for (const stop of stops.splice(0).reverse()) await stop();
     await Promise.all(opened.splice(0).map((database) => database.close()));
   });
@@ -185,9 +183,7 @@ describe.skipIf(!serverUrl)('on_event handlers on a bad day (PostgreSQL)', () =>
     const [id] = await emit(outbox, access.workspaceId, 1);
     await until(async () => (await deliveries(access.workspaceId))[0]?.attempts === 1);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const exited = once(doomed, 'exit');
-    doomed.kill('SIGKILL');
-    await exited;
+    await stopChild(doomed, 'SIGKILL');
     expect((await deliveries(access.workspaceId))[0]).toMatchObject({ state: 'pending', attempts: 1 });
 
     await services.registry.changeVersion(access, 'watcher', '2.0.0');

@@ -1,6 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../crypto/secret-box.ts';
@@ -9,7 +8,7 @@ import { createIsolatedSchema, type IsolatedSchema } from '../../db/isolated-sch
 import { migrate } from '../../db/migrate.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { createAuditLog } from '../../services/audit-log.ts';
-import { spawnReadyChild } from '../../testing/backend-faults.ts';
+import { spawnReadyChild, stopChild } from '../../testing/backend-faults.ts';
 import { generateWebhookSecret } from '../delivery/index.ts';
 import { createWebhookEndpoints } from '../endpoints.ts';
 import { createOutbox } from '../outbox.ts';
@@ -41,12 +40,7 @@ async function spawnWorker(env: Record<string, string> = {}): Promise<ChildProce
   return child;
 }
 
-async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill(signal);
-  await exited;
-}
+const stop = stopChild;
 
 /** A workspace with one endpoint at `receiver`, and `count` events committed for it. */
 async function workspaceWithEvents(receiver: Receiver, count: number) {

@@ -10,6 +10,7 @@ import { markdownReport } from './report/markdown-report.ts';
 import { categoryChart } from './report/svg-chart.ts';
 import { runLiveEvals } from './run-live-evals.ts';
 import { type EvalWorld, openEvalWorld } from './runner/eval-world.ts';
+import type { McpTransportKind } from './runner/mcp-client.ts';
 import { type McpRun, runMcpScenario } from './runner/mcp-scenario.ts';
 import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
 import { declarationsOf, readTranscript, writeTranscript } from './runner/transcript.ts';
@@ -27,6 +28,8 @@ export interface EvalOptions {
   update?: boolean;
   /** `mcp`: the transcripts' calls straight against the MCP server, no model (see runMcpScenario). */
   mode?: 'replay' | 'mcp';
+  /** The MCP transports an `mcp` run uses (default both: Streamable HTTP and stdio). */
+  transports?: readonly McpTransportKind[];
   /** Whether to run the static catalogue checks first (replay mode; default true). */
   catalogue?: boolean;
   /** The committed baseline (default evals/baseline.json); compared in full replay runs. */
@@ -49,6 +52,8 @@ export interface EvalReport {
   failed: number;
 }
 
+const MCP_TRANSPORTS: readonly McpTransportKind[] = ['http', 'stdio'];
+
 const pad = (text: string, width: number) => text.slice(0, width).padEnd(width);
 
 function catalogueLines(checks: readonly CatalogueCheck[]): string[] {
@@ -67,7 +72,9 @@ function catalogueLines(checks: readonly CatalogueCheck[]): string[] {
 export function summaryLines(report: EvalReport): string[] {
   const lines = [
     ...catalogueLines(report.catalogue ?? []),
-    `${pad('scenario', 34)} ${pad('result', 6)} ${pad('F1', 5)} ${pad('args', 5)} steps  tokens in/out`,
+    report.mode === 'mcp'
+      ? `${pad('scenario (transport)', 42)} ${pad('result', 6)} calls made`
+      : `${pad('scenario', 34)} ${pad('result', 6)} ${pad('F1', 5)} ${pad('args', 5)} steps  tokens in/out`,
   ];
   for (const run of report.runs) {
     lines.push(
@@ -77,7 +84,7 @@ export function summaryLines(report: EvalReport): string[] {
   }
   for (const run of report.mcpRuns ?? []) {
     const made = run.calls.map((c) => `${c.tool}${c.skipped ? ' (denied)' : c.ok ? '' : ' ✗'}`).join(', ');
-    lines.push(`${pad(run.id, 34)} ${pad(run.passed ? 'pass' : 'FAIL', 6)} ${made}`);
+    lines.push(`${pad(`${run.id} (${run.transport})`, 42)} ${pad(run.passed ? 'pass' : 'FAIL', 6)} ${made}`);
     for (const problem of run.problems) lines.push(`    ${problem}`);
   }
   const total = report.runs.length + (report.mcpRuns?.length ?? 0);
@@ -103,7 +110,13 @@ async function runOne(world: EvalWorld, loaded: LoadedScenario, options: EvalOpt
       missing: `${scenario.id}: no transcript at ${join(dir, `${scenario.id}.json`)} (record one, or write it by hand)`,
     };
   }
-  if (options.mode === 'mcp') return { mcpRun: await runMcpScenario(world, scenario, transcript) };
+  if (options.mode === 'mcp') {
+    const mcpRuns: McpRun[] = [];
+    for (const transport of options.transports ?? MCP_TRANSPORTS) {
+      mcpRuns.push(await runMcpScenario(world, scenario, transcript, transport));
+    }
+    return { mcpRuns };
+  }
   let run = await replayScenario(world, scenario, transcript);
   if (options.update && run.drift.length > 0) {
     const last = world.gemini.requests.at(-1);
@@ -139,7 +152,7 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
       const outcome = await runOne(world, loaded, options, transcripts);
       if ('missing' in outcome && outcome.missing) missing.push(outcome.missing);
       if ('run' in outcome && outcome.run) runs.push(outcome.run);
-      if ('mcpRun' in outcome && outcome.mcpRun) mcpRuns.push(outcome.mcpRun);
+      if ('mcpRuns' in outcome && outcome.mcpRuns) mcpRuns.push(...outcome.mcpRuns);
     }
   } finally {
     await world.close();
@@ -210,6 +223,7 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       update: { type: 'boolean', default: false },
       mcp: { type: 'boolean', default: false },
+      transport: { type: 'string' },
       baseline: { type: 'boolean', default: false },
       live: { type: 'boolean', default: false },
       trials: { type: 'string', default: '4' },
@@ -217,12 +231,18 @@ async function main(): Promise<number> {
       record: { type: 'boolean', default: false },
     },
   });
+  const transport = values.transport;
+  if (transport !== undefined && !MCP_TRANSPORTS.includes(transport as McpTransportKind)) {
+    console.error(`--transport must be http or stdio, got ${transport}`);
+    return 2;
+  }
   try {
     if (values.live) return await live(values);
     const report = await runEvals({
       ...(values.only ? { only: values.only } : {}),
       update: values.update,
       mode: values.mcp ? 'mcp' : 'replay',
+      ...(transport ? { transports: [transport as McpTransportKind] } : {}),
       writeBaseline: values.baseline,
     });
     return report.failed === 0 ? 0 : 1;

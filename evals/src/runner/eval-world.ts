@@ -20,12 +20,15 @@ const GEMINI_KEY = 'eval-gemini-key';
 const PASSWORD = randomBytes(18).toString('base64url');
 
 export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
+type Access = Awaited<ReturnType<Platform['workspaces']['access']>>;
 
 /** One scenario's stage: a fresh workspace connected to the emulator, and its caller. */
 export interface Stage {
   platform: Platform;
   chat: ChatService;
-  caller: { access: Awaited<ReturnType<Platform['workspaces']['access']>>; bearer: string };
+  caller: { access: Access; bearer: string };
+  /** The workspace's owner, for what the caller may not do itself (an API key of its role). */
+  owner: Access;
   close(): Promise<void>;
 }
 
@@ -46,15 +49,16 @@ async function register(platform: Platform, label: string) {
 }
 
 /** The caller of a scenario: the owner itself, or a member of the workspace with `role`. */
-async function callerWith(platform: Platform, role: Role): Promise<Stage['caller']> {
+async function callerWith(platform: Platform, role: Role): Promise<Pick<Stage, 'caller' | 'owner'>> {
   const owner = await register(platform, 'owner');
   const workspace = await platform.workspaces.create(owner.principal, 'Eval workspace');
   const ownerAccess = await platform.workspaces.access(owner.principal, workspace.id);
   await platform.connections.create(ownerAccess, { name: 'Emulator', token: TOKEN });
-  if (role === 'owner') return { access: ownerAccess, bearer: owner.bearer };
+  if (role === 'owner') return { caller: { access: ownerAccess, bearer: owner.bearer }, owner: ownerAccess };
   const member = await register(platform, role);
   await platform.members.add(ownerAccess, { email: member.user.email, role });
-  return { access: await platform.workspaces.access(member.principal, workspace.id), bearer: member.bearer };
+  const access = await platform.workspaces.access(member.principal, workspace.id);
+  return { caller: { access, bearer: member.bearer }, owner: ownerAccess };
 }
 
 /**
@@ -112,11 +116,12 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
         modelFor: async () => model,
         limits: { maxWallClockMs: 60_000 },
       });
-      const caller = await callerWith(platform, role);
+      const { caller, owner } = await callerWith(platform, role);
       return {
         platform,
         chat,
         caller,
+        owner,
         async close() {
           await platform.close();
           await engine.close();

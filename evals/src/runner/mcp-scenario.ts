@@ -1,16 +1,18 @@
-import { createPlatformAuthenticator, startMcpHttpServer, WORKSPACE_HEADER } from '@airsuite/mcp-server';
 import { approvalReason } from '@airsuite/orchestrator';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { checkEndState, emulatorTableReader } from '../scoring/end-state.ts';
+import { checkPlatformState } from '../scoring/platform-state.ts';
+import { type FailedCall, resultProblems } from '../scoring/results-contain.ts';
 import type { EvalWorld } from './eval-world.ts';
+import { type McpTransportKind, openMcpClient } from './mcp-client.ts';
 import type { Transcript } from './transcript.ts';
 
 /** One scenario's calls run straight against the MCP server, no model: a server-side verdict. */
 export interface McpRun {
   id: string;
+  transport: McpTransportKind;
   passed: boolean;
   /** The calls made, and how each answered (a tool error's text). */
   calls: { tool: string; ok: boolean; error?: string; skipped?: 'denied' }[];
@@ -20,76 +22,82 @@ export interface McpRun {
 
 type Approval = Scenario['turns'][number]['approvals'][number];
 
+interface CallOutcome {
+  ok: boolean;
+  text: string;
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallOutcome> {
+  try {
+    const result = await client.callTool({ name, arguments: args });
+    const text = JSON.stringify(result.structuredContent ?? result.content ?? {});
+    const first = (result.content as { type: string; text?: string }[] | undefined)?.[0]?.text;
+    return { ok: !result.isError, text: result.isError ? (first ?? text) : text };
+  } catch (error) {
+    return { ok: false, text: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /**
- * Runs the transcript's function calls, in order, over the MCP SDK client on Streamable HTTP as
- * the scenario's caller, answering confirmations as the scenario does (the chat's own policy
- * decides which calls ask: destructive tools, bulk writes): denied calls are not made, edited
- * ones are made with the edit. Then checks the end state. A model regression passes here and
- * fails in replay; a server regression fails in both.
+ * Runs the transcript's function calls, in order, over the MCP SDK client as the scenario's
+ * caller (Streamable HTTP, or stdio through `airsuite mcp` as Claude Desktop starts it),
+ * answering confirmations as the scenario does (the chat's own policy decides which calls ask:
+ * destructive tools, bulk writes): denied calls are not made, edited ones are made with the edit.
+ * Then checks the end state, the platform's, and the facts the results must hold. A model
+ * regression passes here and fails in replay; a server regression fails in both.
  */
 export async function runMcpScenario(
   world: EvalWorld,
   scenario: Scenario,
   transcript: Transcript,
+  transport: McpTransportKind = 'http',
 ): Promise<McpRun> {
   const started = performance.now();
   const stage = await world.stage(scenario.fixtures.includes('empty') ? 'empty' : 'sample', scenario.role);
-  const server = await startMcpHttpServer({
-    authenticate: createPlatformAuthenticator(stage.platform),
-    port: 0,
+  const opened = await openMcpClient(stage, transport).catch(async (error: unknown) => {
+    await stage.close();
+    throw error;
   });
-  const client = new Client({ name: 'airsuite-evals', version: '0.1.0' });
   const approvals: Approval[] = scenario.turns.flatMap((turn) => turn.approvals);
   const calls: McpRun['calls'] = [];
+  const results: string[] = [];
+  const failed: FailedCall[] = [];
   try {
-    await client.connect(
-      new StreamableHTTPClientTransport(new URL(server.url), {
-        requestInit: {
-          headers: {
-            authorization: `Bearer ${stage.caller.bearer}`,
-            [WORKSPACE_HEADER]: stage.caller.access.workspaceId,
-          },
-        },
-      }),
-    );
-    const tools = new Map<string, Tool>((await client.listTools()).tools.map((tool) => [tool.name, tool]));
+    const listed = await opened.client.listTools();
+    const tools = new Map<string, Tool>(listed.tools.map((tool) => [tool.name, tool]));
     for (const turn of transcript.turns) {
       if (!('functionCalls' in turn)) continue;
-      for (const call of turn.functionCalls) {
-        let args = call.args;
-        if (approvalReason(tools.get(call.name), args)) {
+      for (const made of turn.functionCalls) {
+        let args = made.args;
+        if (approvalReason(tools.get(made.name), args)) {
           const answer = approvals.shift() ?? 'approve';
           if (answer === 'deny') {
-            calls.push({ tool: call.name, ok: true, skipped: 'denied' });
+            calls.push({ tool: made.name, ok: true, skipped: 'denied' });
             continue;
           }
           if (typeof answer === 'object') args = { ...args, ...answer.edit };
         }
-        const result = await client
-          .callTool({ name: call.name, arguments: args })
-          .catch((error: unknown) => ({
-            isError: true,
-            content: [{ type: 'text', text: String((error as Error).message ?? error) }],
-          }));
-        const text = (result.content as { type: string; text?: string }[] | undefined)?.[0]?.text;
-        calls.push({
-          tool: call.name,
-          ok: !result.isError,
-          ...(result.isError && text ? { error: text } : {}),
-        });
+        const outcome = await call(opened.client, made.name, args);
+        results.push(outcome.text);
+        if (!outcome.ok) failed.push({ tool: made.name, error: outcome.text });
+        calls.push({ tool: made.name, ok: outcome.ok, ...(outcome.ok ? {} : { error: outcome.text }) });
       }
     }
-    const problems = await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state);
+    const problems = [
+      ...(await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state)),
+      ...(await checkPlatformState(stage.platform, stage.caller.access, scenario.expect.platform)),
+      ...resultProblems(results, scenario.expect.results_contain, failed),
+    ];
     return {
       id: scenario.id,
+      transport,
       passed: problems.length === 0,
       calls,
       problems,
       wallMs: Math.round(performance.now() - started),
     };
   } finally {
-    await client.close().catch(() => {});
-    await server.close();
+    await opened.close();
     await stage.close();
   }
 }

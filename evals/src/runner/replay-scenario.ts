@@ -3,6 +3,7 @@ import type { ScriptedTurn } from '../fake-gemini/index.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { checkEndState, emulatorTableReader } from '../scoring/end-state.ts';
 import { checkPlatformState } from '../scoring/platform-state.ts';
+import { type FailedCall, resultProblems, resultsGiven } from '../scoring/results-contain.ts';
 import { type CallScores, type MadeCall, scoreCalls } from '../scoring/score-calls.ts';
 import type { EvalWorld, Stage } from './eval-world.ts';
 import { calledTools, declarationsOf, driftOf, type Transcript } from './transcript.ts';
@@ -18,7 +19,7 @@ export interface ScenarioRun {
   scores: CallScores;
   /** Tools whose declarations changed since the transcript was recorded. */
   drift: string[];
-  /** Every problem, each beginning with its kind: drift, wrong call, forbidden call, wrong end state, run. */
+  /** Every problem, each beginning with its kind: drift, wrong call, forbidden call, wrong end state, wrong result, wrong answer, run. */
   problems: string[];
   answer: string;
   steps: number;
@@ -71,6 +72,7 @@ function summarise(events: readonly RunEvent[]) {
   const tokens = { input: 0, output: 0 };
   let answer = '';
   const failures: string[] = [];
+  const failed: FailedCall[] = [];
   // A call the person was asked to confirm is the model's call whatever they decide: counted
   // once, with the model's own arguments (an edit changes what runs, not what was asked).
   const byId = new Set<string>();
@@ -86,19 +88,30 @@ function summarise(events: readonly RunEvent[]) {
       tokens.input += event.prompt_tokens;
       tokens.output += event.output_tokens;
     }
+    if (event.type === 'tool_call_finished' && !event.ok) {
+      failed.push({ tool: event.name, error: `${event.code ?? 'failed'}: ${event.summary}` });
+    }
     if (event.type === 'done') answer = event.text;
     if (event.type === 'error') failures.push(`run: ${event.code}: ${event.message}`);
   }
-  return { calls, tokens, answer, failures };
+  return { calls, tokens, answer, failures, failed };
 }
 
 /** Scores one finished run of `scenario`: calls, end state, answer, steps; `extra` problems first. */
 export async function judgeRun(
   world: EvalWorld,
   scenario: Scenario,
-  run: { events: readonly RunEvent[]; steps: number; drift: string[]; started: number; stage: Stage },
+  run: {
+    events: readonly RunEvent[];
+    steps: number;
+    drift: string[];
+    started: number;
+    stage: Stage;
+    /** The tool results the model was given, when known (replay): checked against results_contain. */
+    results?: readonly string[];
+  },
 ): Promise<ScenarioRun> {
-  const { calls, tokens, answer, failures } = summarise(run.events);
+  const { calls, tokens, answer, failures, failed } = summarise(run.events);
   const scores = scoreCalls(scenario, calls);
   const endState = [
     ...(await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state)),
@@ -112,6 +125,7 @@ export async function judgeRun(
     ...failures,
     ...scores.problems,
     ...endState,
+    ...(run.results ? resultProblems(run.results, scenario.expect.results_contain, failed) : []),
     ...missing.map((s) => `wrong answer: it does not say "${s}"`),
     ...(run.steps > scenario.expect.max_steps
       ? [`too many steps: ${run.steps} model turns, at most ${scenario.expect.max_steps}`]
@@ -163,7 +177,14 @@ export async function replayScenario(
     ];
     const first = requests[0];
     const drift = first ? driftOf(transcript.declarations, declarationsOf(first.body), named) : [];
-    return await judgeRun(world, scenario, { events, steps: requests.length, drift, started, stage });
+    return await judgeRun(world, scenario, {
+      events,
+      steps: requests.length,
+      drift,
+      started,
+      stage,
+      results: resultsGiven(requests),
+    });
   } finally {
     await stage.close();
   }

@@ -78,6 +78,12 @@ const expectations = z
       .array(z.string().min(1))
       .default([])
       .describe('the final answer says each (case-insensitive)'),
+    results_contain: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'the facts behind the answer: some tool result the model was given says each (case-insensitive)',
+      ),
     max_steps: z.number().int().min(1).max(50).default(10).describe('model turns allowed'),
   })
   .strict()

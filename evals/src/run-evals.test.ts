@@ -1,8 +1,8 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyScenarios, editTranscript } from './eval-spec-kit.ts';
 import { type EvalReport, runEvals } from './run-evals.ts';
 
 /**
@@ -13,39 +13,8 @@ import { type EvalReport, runEvals } from './run-evals.ts';
  * whole stack (fake Gemini, SDK, chat loop, MCP server, gateway, emulator) is real.
  */
 
-const EVALS = fileURLToPath(new URL('..', import.meta.url));
 let work: string;
-
-async function copy(ids: string[]) {
-  const dir = await mkdtemp(join(work, 'run-'));
-  for (const id of ids) {
-    const scenario = (await findScenario(id)) as string;
-    await cp(scenario, join(dir, 'scenarios', `${id}.yaml`));
-    await cp(join(EVALS, 'transcripts', `${id}.json`), join(dir, 'transcripts', `${id}.json`));
-  }
-  return dir;
-}
-
-async function findScenario(id: string): Promise<string | undefined> {
-  for (const folder of ['reading', 'writing', 'safety']) {
-    const path = join(EVALS, 'scenarios', folder, `${id}.yaml`);
-    if (
-      await readFile(path).then(
-        () => true,
-        () => false,
-      )
-    )
-      return path;
-  }
-  return undefined;
-}
-
-async function editTranscript(dir: string, id: string, edit: (t: Record<string, unknown>) => void) {
-  const path = join(dir, 'transcripts', `${id}.json`);
-  const transcript = JSON.parse(await readFile(path, 'utf8'));
-  edit(transcript);
-  await writeFile(path, JSON.stringify(transcript));
-}
+const copy = (ids: string[]) => copyScenarios(work, ids);
 
 /** The company the create transcript writes lands in another industry: a handler writing the wrong value. */
 function setIndustry(transcript: Record<string, unknown>, industry: string): void {
@@ -133,16 +102,23 @@ describe('npm run eval (replay)', () => {
     expect(report.failed).toBe(2);
   }, 120_000);
 
-  it('runs the same calls straight against the MCP server (no model), telling a server regression from a model one', async () => {
+  it('runs the same calls straight against the MCP server (no model) over HTTP and stdio, telling a server regression from a model one', async () => {
     const dir = await copy(['create-company-with-apostrophe', 'delete-denied']);
     const good = await run(dir, 'mcp');
-    expect(good.mcpRuns?.map((r) => [r.id, r.passed, r.calls.map((c) => c.skipped ?? c.tool)])).toEqual([
-      ['create-company-with-apostrophe', true, ['create_records']],
-      ['delete-denied', true, ['list_records', 'denied']],
+    expect(
+      good.mcpRuns?.map((r) => [r.id, r.transport, r.passed, r.calls.map((c) => c.skipped ?? c.tool)]),
+    ).toEqual([
+      ['create-company-with-apostrophe', 'http', true, ['create_records']],
+      ['create-company-with-apostrophe', 'stdio', true, ['create_records']],
+      ['delete-denied', 'http', true, ['list_records', 'denied']],
+      ['delete-denied', 'stdio', true, ['list_records', 'denied']],
     ]);
     await editTranscript(dir, 'create-company-with-apostrophe', (t) => setIndustry(t, 'Healthcare'));
     const broken = await run(dir, 'mcp');
-    expect(broken.mcpRuns?.[0]?.problems).toEqual([expect.stringMatching(/^wrong end state: .*Industry/)]);
+    expect(broken.mcpRuns?.filter((r) => !r.passed).map((r) => [r.transport, r.problems])).toEqual([
+      ['http', [expect.stringMatching(/^wrong end state: .*Industry/)]],
+      ['stdio', [expect.stringMatching(/^wrong end state: .*Industry/)]],
+    ]);
   }, 120_000);
 
   it('writes a Markdown report with its chart, and fails below the committed baseline', async () => {

@@ -9,7 +9,7 @@ import { categoryScores } from './report/categories.ts';
 import { markdownReport } from './report/markdown-report.ts';
 import { categoryChart } from './report/svg-chart.ts';
 import { runLiveEvals } from './run-live-evals.ts';
-import { type EvalWorld, openEvalWorld } from './runner/eval-world.ts';
+import { type EvalWorld, type EvalWorldOptions, openEvalWorld } from './runner/eval-world.ts';
 import type { McpTransportKind } from './runner/mcp-client.ts';
 import { type McpRun, runMcpScenario } from './runner/mcp-scenario.ts';
 import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
@@ -37,6 +37,8 @@ export interface EvalOptions {
   /** Store this run's figures as the new baseline (after review). */
   writeBaseline?: boolean;
   log?: (line: string) => void;
+  /** The world the scenarios run in (a spec's deliberately broken catalogue). */
+  world?: EvalWorldOptions;
 }
 
 export interface EvalReport {
@@ -139,7 +141,7 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
     ({ scenario }) => !options.only || scenario.id.includes(options.only),
   );
   const transcripts = options.transcriptsDir ?? join(EVALS, 'transcripts');
-  const world = await openEvalWorld();
+  const world = await openEvalWorld(options.world);
   const runs: ScenarioRun[] = [];
   const mcpRuns: McpRun[] = [];
   const missing: string[] = [];

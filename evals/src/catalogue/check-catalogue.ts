@@ -68,8 +68,21 @@ export function toolProblems(tool: Tool): string[] {
   }
   if (!tool.outputSchema) problems.push(`${tool.name}: no output schema`);
   if (!tool.annotations?.title && !tool.title) problems.push(`${tool.name}: no title`);
+  if (!tool.annotations) problems.push(`${tool.name}: no annotations (readOnlyHint, destructiveHint…)`);
   return problems;
 }
+
+/**
+ * Tools a viewer is offered though they are not read-only as a whole: each call is checked
+ * against the role (a viewer runs only a plugin's read-only functions).
+ */
+const CHECKED_PER_CALL = new Set(['run_plugin_function']);
+
+/** A viewer reads: a tool that may change anything (readOnlyHint absent is false) is never offered to one. */
+const viewerProblems = (tools: readonly Tool[]) =>
+  tools
+    .filter((tool) => tool.annotations?.readOnlyHint !== true && !CHECKED_PER_CALL.has(tool.name))
+    .map((tool) => `${tool.name} is offered to viewers, but it is not read-only (readOnlyHint)`);
 
 function parameterNotes(tool: Tool): string[] {
   const properties = (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
@@ -80,7 +93,8 @@ function parameterNotes(tool: Tool): string[] {
 
 /**
  * Static checks of the catalogue every role sees over MCP, no model involved: useful
- * descriptions, described parameters, output schemas and titles; every input schema a
+ * descriptions, described parameters, output schemas, titles and annotations, no write tool
+ * offered to a viewer; every input schema a
  * declaration Gemini accepts (the fake's own validator); `tools/list` within its role's budget.
  */
 export async function checkCatalogue(world: EvalWorld, roles: readonly Role[]): Promise<CatalogueCheck[]> {
@@ -94,7 +108,10 @@ export async function checkCatalogue(world: EvalWorld, roles: readonly Role[]): 
       });
       const listed = await client.listTools();
       await client.close();
-      const problems = listed.tools.flatMap(toolProblems);
+      const problems = [
+        ...listed.tools.flatMap(toolProblems),
+        ...(role === 'viewer' ? viewerProblems(listed.tools) : []),
+      ];
       const refused = validateTools([{ functionDeclarations: toFunctionDeclarations(listed.tools) }]);
       if (refused) problems.push(`Gemini would refuse the declarations: ${refused.message}`);
       const tokens = encoder.encode(JSON.stringify(listed)).length;

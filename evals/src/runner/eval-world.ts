@@ -12,6 +12,7 @@ import {
   createPgChatStore,
 } from '@airsuite/orchestrator';
 import { createPlatform, type Database, openDatabase, type Platform } from '@airsuite/platform-api';
+import type { SafetyPolicy, ToolDefinition } from '@airsuite/tools';
 import { type FakeGemini, startFakeGemini } from '../fake-gemini/index.ts';
 
 /** The Airtable token the world's emulator accepts and its workspaces connect with. */
@@ -21,6 +22,11 @@ const PASSWORD = randomBytes(18).toString('base64url');
 
 export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
 type Access = Awaited<ReturnType<Platform['workspaces']['access']>>;
+/** What a caller is given: the tools, and the policy that narrows what they may do. */
+export interface Catalogue {
+  tools: ToolDefinition[];
+  policy: SafetyPolicy;
+}
 
 /** One scenario's stage: a fresh workspace connected to the emulator, and its caller. */
 export interface Stage {
@@ -71,6 +77,27 @@ async function callerWith(platform: Platform, role: Role): Promise<Pick<Stage, '
 export interface EvalWorldOptions {
   /** A real model (live mode): its key, model name and base URL (Google's when absent). */
   live?: { apiKey: string; model?: string; baseUrl?: string };
+  /**
+   * Changes the catalogue each caller is given, everywhere it is served (chat, MCP, REST): how
+   * a spec breaks a tool on purpose (a renamed parameter, a handler writing the wrong value, a
+   * write tool listed to a viewer) to prove the eval notices.
+   */
+  alterCatalogue?: (catalogue: Catalogue, role: Role) => Catalogue;
+}
+
+/** The platform, its catalogue changed by `alter` when given. */
+function withCatalogue(platform: Platform, alter: EvalWorldOptions['alterCatalogue']): Platform {
+  if (!alter) return platform;
+  const tools = platform.tools;
+  return {
+    ...platform,
+    tools: {
+      ...tools,
+      async catalogueFor(access) {
+        return alter(await tools.catalogueFor(access), access.role as Role);
+      },
+    },
+  };
 }
 
 export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<EvalWorld> {
@@ -94,7 +121,7 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
     async stage(seed, role) {
       emulator.admin.reset(seed);
       const engine = await createGatewayEngine({ upstreamUrl: emulator.url });
-      const platform = await createPlatform({
+      const created = await createPlatform({
         db: database,
         engine,
         secretKey,
@@ -102,6 +129,7 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
         // documentation address, so webhook URLs pass the address policy as they would in production.
         webhooks: { deliver: false, resolve: async () => [{ address: '93.184.216.34', family: 4 }] },
       });
+      const platform = withCatalogue(created, options.alterCatalogue);
       const live = options.live;
       const model = live
         ? createGeminiModel({

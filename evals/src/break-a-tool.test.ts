@@ -78,6 +78,14 @@ describe('breaking a tool on purpose fails the eval, naming the scenario and the
     expect(log).toMatch(/deal-name-with-quotes\s+FAIL[^\n]*\n\s+drift: list_records/);
     expect(markdown).toContain('deal-name-with-quotes');
     expect(markdown).toContain('drift: list_records');
+    // What changed, line by line: the recorded declaration kept by fingerprint beside the transcripts.
+    const diff = report.runs.find((r) => r.id === 'deal-name-with-quotes')?.driftDiff.list_records ?? [];
+    expect(diff.filter((line) => /^[-+] +"(filter|where)": \{$/.test(line))).toEqual([
+      '-       "filter": {',
+      '+       "where": {',
+    ]);
+    expect(log).toContain('list_records, as recorded (-) and now (+):');
+    expect(markdown).toContain('### deal-name-with-quotes: list_records drifted');
   }, 120_000);
 
   it('a reworded description is drift too', async () => {

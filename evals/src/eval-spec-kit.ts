@@ -15,6 +15,9 @@ async function findScenario(id: string): Promise<string> {
 /** A fresh directory under `work` with these committed scenarios and their transcripts. */
 export async function copyScenarios(work: string, ids: readonly string[]): Promise<string> {
   const dir = await mkdtemp(join(work, 'run-'));
+  await cp(join(EVALS, 'transcripts', 'declarations'), join(dir, 'transcripts', 'declarations'), {
+    recursive: true,
+  });
   for (const id of ids) {
     await cp(await findScenario(id), join(dir, 'scenarios', `${id}.yaml`));
     await cp(join(EVALS, 'transcripts', `${id}.json`), join(dir, 'transcripts', `${id}.json`));

@@ -13,7 +13,7 @@ import { type EvalWorld, type EvalWorldOptions, openEvalWorld } from './runner/e
 import type { McpTransportKind } from './runner/mcp-client.ts';
 import { type McpRun, runMcpScenario } from './runner/mcp-scenario.ts';
 import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
-import { declarationsOf, readTranscript, writeTranscript } from './runner/transcript.ts';
+import { declarationsOf, readTranscript, storeDeclarations, writeTranscript } from './runner/transcript.ts';
 import { type LoadedScenario, loadScenarios, ScenarioError } from './scenario/load-scenarios.ts';
 
 const EVALS = fileURLToPath(new URL('..', import.meta.url));
@@ -83,6 +83,9 @@ export function summaryLines(report: EvalReport): string[] {
       `${pad(run.id, 34)} ${pad(run.passed ? 'pass' : 'FAIL', 6)} ${pad(run.scores.selection.f1.toFixed(2), 5)} ${pad(run.scores.argumentAccuracy.toFixed(2), 5)} ${String(run.steps).padStart(5)}  ${run.tokens.input}/${run.tokens.output}`,
     );
     for (const problem of run.problems) lines.push(`    ${problem}`);
+    for (const [tool, diff] of Object.entries(run.driftDiff)) {
+      lines.push(`    ${tool}, as recorded (-) and now (+):`, ...diff.map((line) => `      ${line}`));
+    }
   }
   for (const run of report.mcpRuns ?? []) {
     const made = run.calls.map((c) => `${c.tool}${c.skipped ? ' (denied)' : c.ok ? '' : ' ✗'}`).join(', ');
@@ -119,12 +122,14 @@ async function runOne(world: EvalWorld, loaded: LoadedScenario, options: EvalOpt
     }
     return { mcpRuns };
   }
-  let run = await replayScenario(world, scenario, transcript);
-  if (options.update && run.drift.length > 0) {
-    const last = world.gemini.requests.at(-1);
-    if (last) {
+  let run = await replayScenario(world, scenario, transcript, dir);
+  const last = world.gemini.requests.at(-1);
+  if (options.update && last) {
+    // What the transcript is now recorded against is kept, for the next drift's diff.
+    await storeDeclarations(dir, last.body);
+    if (run.drift.length > 0) {
       await writeTranscript(dir, { ...transcript, declarations: declarationsOf(last.body) });
-      run = await replayScenario(world, scenario, (await readTranscript(dir, scenario.id)) ?? transcript);
+      run = await replayScenario(world, scenario, (await readTranscript(dir, scenario.id)) ?? transcript, dir);
     }
   }
   return { run };

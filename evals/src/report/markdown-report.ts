@@ -28,6 +28,11 @@ export function markdownReport(report: EvalReport, chartFile: string): string {
     ),
     '',
   ];
+  for (const run of report.runs) {
+    for (const [tool, diff] of Object.entries(run.driftDiff ?? {})) {
+      lines.push(`### ${run.id}: ${tool} drifted`, '', '```diff', ...diff, '```', '');
+    }
+  }
   for (const check of report.catalogue ?? []) {
     lines.push(
       `- catalogue for ${check.role}s: ${check.tools} tools, ${check.tokens} tokens${check.problems.length ? `: ${check.problems.join('; ')}` : ''}`,

@@ -6,7 +6,7 @@ import { checkPlatformState } from '../scoring/platform-state.ts';
 import { type FailedCall, resultProblems, resultsGiven } from '../scoring/results-contain.ts';
 import { type CallScores, type MadeCall, scoreCalls } from '../scoring/score-calls.ts';
 import type { EvalWorld, Stage } from './eval-world.ts';
-import { calledTools, declarationsOf, driftOf, type Transcript } from './transcript.ts';
+import { calledTools, declarationsOf, driftDiffs, driftOf, type Transcript } from './transcript.ts';
 
 /** One run of one scenario, scored. */
 export interface ScenarioRun {
@@ -19,6 +19,8 @@ export interface ScenarioRun {
   scores: CallScores;
   /** Tools whose declarations changed since the transcript was recorded. */
   drift: string[];
+  /** For each tool whose declaration changed: the changed lines, recorded (-) and now (+). */
+  driftDiff: Record<string, string[]>;
   /** Every problem, each beginning with its kind: drift, wrong call, forbidden call, wrong end state, wrong result, wrong answer, run. */
   problems: string[];
   answer: string;
@@ -105,6 +107,7 @@ export async function judgeRun(
     events: readonly RunEvent[];
     steps: number;
     drift: string[];
+    driftDiff?: Record<string, string[]>;
     started: number;
     stage: Stage;
     /** The tool results the model was given, when known (replay): checked against results_contain. */
@@ -139,6 +142,7 @@ export async function judgeRun(
     calls,
     scores,
     drift: run.drift,
+    driftDiff: run.driftDiff ?? {},
     problems,
     answer,
     steps: run.steps,
@@ -161,6 +165,8 @@ export async function replayScenario(
   world: EvalWorld,
   scenario: Scenario,
   transcript: Transcript,
+  /** Where the recorded declarations are kept, for drift's diff. */
+  transcriptsDir?: string,
 ): Promise<ScenarioRun> {
   const started = performance.now();
   const stage = await stageFor(world, scenario);
@@ -177,10 +183,19 @@ export async function replayScenario(
     ];
     const first = requests[0];
     const drift = first ? driftOf(transcript.declarations, declarationsOf(first.body), named) : [];
+    const diffs =
+      first && transcriptsDir && drift.length > 0
+        ? await driftDiffs(transcriptsDir, transcript.declarations, first.body)
+        : {};
+    // Only the tools the drift names: a change elsewhere in the catalogue is not this scenario's.
+    const driftDiff = Object.fromEntries(
+      Object.entries(diffs).filter(([tool]) => drift.some((d) => d.startsWith(`${tool}: `))),
+    );
     return await judgeRun(world, scenario, {
       events,
       steps: requests.length,
       drift,
+      driftDiff,
       started,
       stage,
       results: resultsGiven(requests),

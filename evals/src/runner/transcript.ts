@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { diffLines } from 'diff';
 import { z } from 'zod';
 import type { GenerateContentRequestBody, ScriptedTurn } from '../fake-gemini/index.ts';
 
@@ -58,16 +59,76 @@ export async function writeTranscript(dir: string, transcript: Transcript): Prom
   await writeFile(path, `${JSON.stringify(transcript, null, 2)}\n`);
 }
 
+type Declaration = NonNullable<NonNullable<GenerateContentRequestBody['tools']>[number]['functionDeclarations']>[number];
+
+const fingerprint = (declaration: Declaration) =>
+  createHash('sha256').update(JSON.stringify(declaration)).digest('hex').slice(0, 16);
+
+const declarationList = (body: GenerateContentRequestBody): Declaration[] =>
+  (body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []);
+
 /** The model's view of each tool, fingerprinted: name, description and parameters. */
 export function declarationsOf(body: GenerateContentRequestBody): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const tool of body.tools ?? []) {
-    for (const declaration of tool.functionDeclarations ?? []) {
-      out[declaration.name] = createHash('sha256')
-        .update(JSON.stringify(declaration))
-        .digest('hex')
-        .slice(0, 16);
+  return Object.fromEntries(declarationList(body).map((d) => [d.name, fingerprint(d)]));
+}
+
+/**
+ * Where the declarations transcripts were recorded against are kept, by fingerprint: each once
+ * however many transcripts saw it, so a drift can show what changed.
+ */
+export const declarationsDir = (transcriptsDir: string) => join(transcriptsDir, 'declarations');
+
+/** Keeps each declaration of `body` under its fingerprint (those kept already are left alone). */
+export async function storeDeclarations(transcriptsDir: string, body: GenerateContentRequestBody) {
+  const dir = declarationsDir(transcriptsDir);
+  await mkdir(dir, { recursive: true });
+  for (const declaration of declarationList(body)) {
+    const path = join(dir, `${fingerprint(declaration)}.json`);
+    await writeFile(path, `${JSON.stringify(declaration, null, 2)}\n`, { flag: 'wx' }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      },
+    );
+  }
+}
+
+/** Changed lines (and one line around each), `-` as recorded and `+` as declared now. */
+function changedLines(before: string, after: string): string[] {
+  const lines: string[] = [];
+  const parts = diffLines(before, after);
+  parts.forEach((part, index) => {
+    const text = part.value.replace(/\n$/, '').split('\n');
+    if (part.added || part.removed) {
+      lines.push(...text.map((line) => `${part.added ? '+' : '-'} ${line}`));
+      return;
     }
+    // Unchanged: only the line next to a change, for its place.
+    if (index > 0 && text.length > 0) lines.push(`  ${text[0]}`);
+    if (index < parts.length - 1 && text.length > 1) lines.push(`  ${text.at(-1)}`);
+  });
+  return lines;
+}
+
+/**
+ * For each tool whose declaration changed since the recording: what changed, as a line diff of
+ * the two declarations; or a line saying the recorded one was not kept (older transcripts).
+ */
+export async function driftDiffs(
+  transcriptsDir: string,
+  recorded: Record<string, string>,
+  body: GenerateContentRequestBody,
+): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const declaration of declarationList(body)) {
+    const was = recorded[declaration.name];
+    if (!was || was === fingerprint(declaration)) continue;
+    const now = JSON.stringify(declaration, null, 2);
+    const before = await readFile(join(declarationsDir(transcriptsDir), `${was}.json`), 'utf8').catch(
+      () => undefined,
+    );
+    out[declaration.name] = before
+      ? changedLines(before.trimEnd(), now)
+      : [`(the declaration recorded as ${was} was not kept: no diff)`];
   }
   return out;
 }

@@ -59,6 +59,14 @@ describe('faults', () => {
     expect(await json(await t.admin('/faults'))).toMatchObject({ force429: 0 });
   });
 
+  it('passFirst: 2 lets two requests through before the outage begins (one that starts mid-write)', async () => {
+    await putFaults({ errorRate: 1, passFirst: 2 });
+    await json(await readDeals());
+    await json(await readDeals());
+    await expectError(await readDeals(), 503, 'RETRIABLE_ERROR');
+    expect(await json(await t.admin('/faults'))).toMatchObject({ passFirst: 0, errorRate: 1 });
+  });
+
   it('dropRate 1 drops the connection, so fetch rejects', async () => {
     await putFaults({ dropRate: 1 });
     await expect(readDeals()).rejects.toThrow();

@@ -1,5 +1,6 @@
 export { createEmulator, type RunningEmulator } from './emulator.ts';
 export { ALL_SCOPES, type Scope } from './http/auth.ts';
+export { type FaultSettings, faultSchema, NO_FAULTS } from './http/faults.ts';
 export { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './http/rate-limiter.ts';
 export {
   DEFAULT_EMULATOR_PORT,

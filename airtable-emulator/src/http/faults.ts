@@ -17,6 +17,8 @@ export const faultSchema = z
     slowMs: z.number().int().min(0).max(600_000).default(5_000),
     /** The next N requests get a 429 (and start the penalty) whatever the budget. */
     force429: z.number().int().min(0).default(0),
+    /** This many requests pass untouched before the faults apply: an outage that begins mid-write. */
+    passFirst: z.number().int().min(0).default(0),
     /** Limit the faults to one base; all traffic when absent. */
     baseId: z.string().optional(),
   })
@@ -39,6 +41,10 @@ export function decideFault(
   random: () => number,
 ): FaultDecision {
   if (settings.baseId !== undefined && settings.baseId !== baseId) return { kind: 'none', delayMs: 0 };
+  if (settings.passFirst > 0) {
+    settings.passFirst--;
+    return { kind: 'none', delayMs: 0 };
+  }
   let delayMs = settings.latencyMs + (settings.jitterMs > 0 ? Math.floor(random() * settings.jitterMs) : 0);
   if (settings.slowRate > 0 && random() < settings.slowRate) delayMs += settings.slowMs;
   if (settings.force429 > 0) {

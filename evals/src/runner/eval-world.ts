@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
+import { createEmulator, NO_FAULTS, type RunningEmulator } from '@airsuite/airtable-emulator';
 import { createGatewayEngine } from '@airsuite/airtable-gateway';
 import { inMemoryMcpClients } from '@airsuite/mcp-server';
 import {
@@ -120,6 +120,8 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
     token: TOKEN,
     async stage(seed, role) {
       emulator.admin.reset(seed);
+      // A scenario's outage (its turns' faults) ends with it.
+      emulator.admin.setFaults(NO_FAULTS);
       const engine = await createGatewayEngine({ upstreamUrl: emulator.url });
       const created = await createPlatform({
         db: database,

@@ -68,7 +68,7 @@ export async function liveScenario(
     const started = performance.now();
     const stage = await stageFor(world, scenario);
     try {
-      const events = await converse(stage, scenario);
+      const events = await converse(world, stage, scenario);
       const usage = events.filter((e) => e.type === 'usage');
       const steps = usage.reduce((total, e) => total + (e.type === 'usage' ? e.steps : 0), 0);
       const run = await judgeRun(world, scenario, { events, steps, drift: [], started, stage });

@@ -4,7 +4,8 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { checkEndState, emulatorTableReader } from '../scoring/end-state.ts';
 import { checkPlatformState } from '../scoring/platform-state.ts';
-import { type FailedCall, resultProblems } from '../scoring/results-contain.ts';
+import { type FailedCall, resultProblems, resultText } from '../scoring/results-contain.ts';
+import { runBeforeActions } from './before-actions.ts';
 import type { EvalWorld } from './eval-world.ts';
 import { type McpTransportKind, openMcpClient } from './mcp-client.ts';
 import type { Transcript } from './transcript.ts';
@@ -30,7 +31,7 @@ interface CallOutcome {
 async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallOutcome> {
   try {
     const result = await client.callTool({ name, arguments: args });
-    const text = JSON.stringify(result.structuredContent ?? result.content ?? {});
+    const text = resultText(result.structuredContent ?? result.content);
     const first = (result.content as { type: string; text?: string }[] | undefined)?.[0]?.text;
     return { ok: !result.isError, text: result.isError ? (first ?? text) : text };
   } catch (error) {
@@ -65,8 +66,19 @@ export async function runMcpScenario(
   try {
     const listed = await opened.client.listTools();
     const tools = new Map<string, Tool>(listed.tools.map((tool) => [tool.name, tool]));
+    // A model turn of text ends the person's turn: the next one's `before` happens then.
+    let userTurn = 0;
+    let begun = false;
     for (const turn of transcript.turns) {
-      if (!('functionCalls' in turn)) continue;
+      if (!begun) {
+        await runBeforeActions(world, scenario.turns[userTurn]?.before ?? []);
+        begun = true;
+      }
+      if (!('functionCalls' in turn)) {
+        userTurn += 1;
+        begun = false;
+        continue;
+      }
       for (const made of turn.functionCalls) {
         let args = made.args;
         if (approvalReason(tools.get(made.name), args)) {

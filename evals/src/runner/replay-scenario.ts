@@ -5,6 +5,7 @@ import { checkEndState, emulatorTableReader } from '../scoring/end-state.ts';
 import { checkPlatformState } from '../scoring/platform-state.ts';
 import { type FailedCall, resultProblems, resultsGiven } from '../scoring/results-contain.ts';
 import { type CallScores, type MadeCall, scoreCalls } from '../scoring/score-calls.ts';
+import { runBeforeActions } from './before-actions.ts';
 import type { EvalWorld, Stage } from './eval-world.ts';
 import { calledTools, declarationsOf, driftDiffs, driftOf, type Transcript } from './transcript.ts';
 
@@ -34,12 +35,17 @@ const NO_MORE_TURNS: ScriptedTurn = {
 };
 
 /** Runs the user turns, answering each confirmation the run pauses for with the turn's approvals. */
-export async function converse(stage: Awaited<ReturnType<EvalWorld['stage']>>, scenario: Scenario) {
+export async function converse(
+  world: EvalWorld,
+  stage: Awaited<ReturnType<EvalWorld['stage']>>,
+  scenario: Scenario,
+) {
   const events: RunEvent[] = [];
   const conversation = await stage.chat.create(stage.caller);
   // A decided approval resumes a run whose earlier events were already read: only new ones count.
   const seen = new Map<string, number>();
   for (const turn of scenario.turns) {
+    await runBeforeActions(world, turn.before);
     const run = await stage.chat.send(stage.caller, conversation.id, turn.user);
     let runId = run.id;
     const approvals = [...turn.approvals];
@@ -174,7 +180,7 @@ export async function replayScenario(
   let next = 0;
   world.gemini.respondWith(() => transcript.turns[next++] ?? NO_MORE_TURNS);
   try {
-    const events = await converse(stage, scenario);
+    const events = await converse(world, stage, scenario);
     const requests = world.gemini.requests.slice(firstRequest);
     const named = [
       ...calledTools(transcript.turns),

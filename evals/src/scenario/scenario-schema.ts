@@ -1,3 +1,4 @@
+import { faultSchema } from '@airsuite/airtable-emulator';
 import { z } from 'zod';
 
 /**
@@ -17,9 +18,30 @@ const approval = z.union([
   z.object({ edit: z.record(z.string(), z.unknown()).describe('the arguments the person changes') }).strict(),
 ]);
 
+const picked = {
+  base: z.string().regex(/^app[A-Za-z0-9]{14}$/, 'a base id (app…)'),
+  table: z.string().min(1),
+  where: z.record(z.string(), z.unknown()).describe('cells (or matchers) that pick the records'),
+};
+
+/** Something that happens before the person speaks: another person's change, or an outage. */
+const beforeAction = z.union([
+  z.object({ delete: z.object(picked).strict() }).strict(),
+  z
+    .object({ update: z.object({ ...picked, fields: z.record(z.string(), z.unknown()) }).strict() })
+    .strict(),
+  z.object({ faults: faultSchema.describe("the emulator's faults from now on ({} clears them)") }).strict(),
+]);
+
+export type BeforeAction = z.output<typeof beforeAction>;
+
 const turn = z
   .object({
     user: z.string().min(1).describe('what the person types'),
+    before: z
+      .array(beforeAction)
+      .default([])
+      .describe('what happens first: someone else deletes or changes records, Airtable starts failing'),
     approvals: z
       .array(approval)
       .default([])

@@ -6,6 +6,13 @@ export interface FailedCall {
   error: string;
 }
 
+/** A result's values as plain text, one per line: strings as they are (not JSON-escaped), numbers. */
+export function resultText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return Object.values(value).map(resultText).filter(Boolean).join('\n');
+  return String(value);
+}
+
 /**
  * Every tool result a run's model was given, as text: the functionResponse parts of its requests
  * (each request repeats the history, so each result is kept once).
@@ -15,7 +22,7 @@ export function resultsGiven(requests: readonly RecordedRequest[]): string[] {
   for (const request of requests) {
     for (const content of request.body.contents ?? []) {
       for (const part of content.parts ?? []) {
-        if (part.functionResponse) seen.add(JSON.stringify(part.functionResponse.response ?? {}));
+        if (part.functionResponse) seen.add(resultText(part.functionResponse.response));
       }
     }
   }

@@ -14,6 +14,7 @@ const NO_FAULTS = {
   slowRate: 0,
   slowMs: 0,
   force429: 0,
+  passFirst: 0,
 };
 
 export function slowEmulator(rig: ChatRig, latencyMs: number): void {

@@ -26,6 +26,31 @@ describe('a write summary', () => {
     );
   });
 
+  it('tells an outage from a refusal, and with an idempotency key says to repeat the same call', () => {
+    const outage = {
+      code: 'AIRTABLE_ERROR' as const,
+      message: 'Server encountered an error while processing your request',
+      upstreamStatus: 503,
+      airtableType: 'RETRIABLE_ERROR',
+      batchIndex: 1,
+    };
+    const result: BatchWriteResult = {
+      ok: false,
+      total: 12,
+      written: 10,
+      upstreamCalls: 2,
+      records: Array.from({ length: 12 }, (_, index) =>
+        index < 10
+          ? { index, status: 'written' as const, batchIndex: 0, id: `rec${index}` }
+          : { index, status: 'failed' as const, batchIndex: 1, error: outage },
+      ),
+      error: outage,
+    };
+    expect(reportBatches(result, 'created', 'connectors-1').summary).toBe(
+      'Created 10 of 12 records. Written: records 0–9. Records 10–11 failed: Airtable failed (503 RETRIABLE_ERROR) and wrote nothing of this batch; it is safe to send again once Airtable answers. Once the cause is fixed, make the same call again with idempotency_key "connectors-1": the records already written are not sent twice.',
+    );
+  });
+
   it('says how many an upsert created and how many it updated', () => {
     const result: BatchWriteResult = {
       ok: true,

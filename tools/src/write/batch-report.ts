@@ -27,6 +27,10 @@ export function describeFailure(failure: WriteFailure): string {
     case 'AIRTABLE_BILLING_LIMIT':
       return "the workspace has used up its plan's monthly API calls";
     case 'AIRTABLE_ERROR':
+      // A 5xx is Airtable failing, not refusing: nothing of the batch landed, and it may be sent again.
+      if ((failure.upstreamStatus ?? 0) >= 500) {
+        return `Airtable failed (${failure.upstreamStatus} ${failure.airtableType ?? 'server error'}) and wrote nothing of this batch; it is safe to send again once Airtable answers`;
+      }
       return `Airtable refused this batch (${failure.airtableType ?? failure.upstreamStatus}): ${failure.message}`;
     default:
       return `Airtable could not be reached (${failure.code})`;
@@ -48,8 +52,11 @@ export function ranges(indexes: number[]): string {
   return parts.join(', ');
 }
 
-/** Per-record results and a one-paragraph summary that says exactly what was written. */
-export function reportBatches(result: BatchWriteResult, verb: Written) {
+/**
+ * Per-record results and a one-paragraph summary that says exactly what was written, and how
+ * to finish: with an idempotency key, the same call again (what landed is not sent twice).
+ */
+export function reportBatches(result: BatchWriteResult, verb: Written, idempotencyKey?: string) {
   const records: RecordResult[] = result.records.map((r) => {
     if (r.status === 'written') return { index: r.index, id: r.id, status: r.upsert ?? verb };
     if (r.status === 'failed') return { index: r.index, status: 'failed', error: describeFailure(r.error) };
@@ -73,7 +80,9 @@ export function reportBatches(result: BatchWriteResult, verb: Written) {
     if (skipped.length) {
       summary += ` ${capital(records_(skipped))} ${ranges(skipped)} ${skipped.length === 1 ? 'was' : 'were'} not attempted.`;
     }
-    summary += ' Fix the cause and send only the records that were not written.';
+    summary += idempotencyKey
+      ? ` Once the cause is fixed, make the same call again with idempotency_key "${idempotencyKey}": the records already written are not sent twice.`
+      : ' Fix the cause and send only the records that were not written.';
   }
   return { ok: result.ok, records, summary };
 }

@@ -81,7 +81,7 @@ export const createRecordsTool = defineTool({
       writtenFields: (record) => Object.keys(record.fields),
     });
     return outputOf(run, ({ result }) => ({
-      ...reportBatches(result, 'created'),
+      ...reportBatches(result, 'created', input.idempotency_key),
       dry_run: false,
       created: result.written,
       total,

@@ -75,7 +75,7 @@ export const deleteRecordsTool = defineTool({
       progressVerb: 'Deleted',
     });
     return outputOf(run, ({ result }) => ({
-      ...reportBatches(result, 'deleted'),
+      ...reportBatches(result, 'deleted', input.idempotency_key),
       dry_run: false,
       deleted: result.written,
       total,

@@ -168,7 +168,7 @@ export const updateRecordsTool = defineTool({
       writtenFields: (update) => Object.keys(update.fields),
     });
     return outputOf(run, ({ result }) => {
-      const report = reportBatches(result, 'updated');
+      const report = reportBatches(result, 'updated', input.idempotency_key);
       const created = report.records.filter((r) => r.status === 'created').length;
       return { ...report, dry_run: false, updated: result.written - created, created, total };
     });

@@ -129,7 +129,12 @@ async function runOne(world: EvalWorld, loaded: LoadedScenario, options: EvalOpt
     await storeDeclarations(dir, last.body);
     if (run.drift.length > 0) {
       await writeTranscript(dir, { ...transcript, declarations: declarationsOf(last.body) });
-      run = await replayScenario(world, scenario, (await readTranscript(dir, scenario.id)) ?? transcript, dir);
+      run = await replayScenario(
+        world,
+        scenario,
+        (await readTranscript(dir, scenario.id)) ?? transcript,
+        dir,
+      );
     }
   }
   return { run };

@@ -59,7 +59,9 @@ export async function writeTranscript(dir: string, transcript: Transcript): Prom
   await writeFile(path, `${JSON.stringify(transcript, null, 2)}\n`);
 }
 
-type Declaration = NonNullable<NonNullable<GenerateContentRequestBody['tools']>[number]['functionDeclarations']>[number];
+type Declaration = NonNullable<
+  NonNullable<GenerateContentRequestBody['tools']>[number]['functionDeclarations']
+>[number];
 
 const fingerprint = (declaration: Declaration) =>
   createHash('sha256').update(JSON.stringify(declaration)).digest('hex').slice(0, 16);

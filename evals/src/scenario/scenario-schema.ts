@@ -27,9 +27,7 @@ const picked = {
 /** Something that happens before the person speaks: another person's change, or an outage. */
 const beforeAction = z.union([
   z.object({ delete: z.object(picked).strict() }).strict(),
-  z
-    .object({ update: z.object({ ...picked, fields: z.record(z.string(), z.unknown()) }).strict() })
-    .strict(),
+  z.object({ update: z.object({ ...picked, fields: z.record(z.string(), z.unknown()) }).strict() }).strict(),
   z.object({ faults: faultSchema.describe("the emulator's faults from now on ({} clears them)") }).strict(),
 ]);
 

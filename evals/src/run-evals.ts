@@ -9,12 +9,12 @@ import { categoryScores } from './report/categories.ts';
 import { markdownReport } from './report/markdown-report.ts';
 import { categoryChart } from './report/svg-chart.ts';
 import { runLiveEvals } from './run-live-evals.ts';
-import { type EvalWorld, type EvalWorldOptions, openEvalWorld } from './runner/eval-world.ts';
+import { type EvalWorldOptions, openEvalWorld } from './runner/eval-world.ts';
 import type { McpTransportKind } from './runner/mcp-client.ts';
-import { type McpRun, runMcpScenario } from './runner/mcp-scenario.ts';
-import { replayScenario, type ScenarioRun } from './runner/replay-scenario.ts';
-import { declarationsOf, readTranscript, storeDeclarations, writeTranscript } from './runner/transcript.ts';
-import { type LoadedScenario, loadScenarios, ScenarioError } from './scenario/load-scenarios.ts';
+import type { McpRun } from './runner/mcp-scenario.ts';
+import type { ScenarioRun } from './runner/replay-scenario.ts';
+import { runScenarios } from './runner/run-scenarios.ts';
+import { loadScenarios, ScenarioError } from './scenario/load-scenarios.ts';
 
 const EVALS = fileURLToPath(new URL('..', import.meta.url));
 
@@ -107,39 +107,6 @@ async function writeResults(dir: string, report: EvalReport): Promise<void> {
   await writeFile(join(dir, `${stamp}.md`), markdownReport(report, `${stamp}.svg`));
 }
 
-async function runOne(world: EvalWorld, loaded: LoadedScenario, options: EvalOptions, dir: string) {
-  const { scenario } = loaded;
-  const transcript = await readTranscript(dir, scenario.id);
-  if (!transcript) {
-    return {
-      missing: `${scenario.id}: no transcript at ${join(dir, `${scenario.id}.json`)} (record one, or write it by hand)`,
-    };
-  }
-  if (options.mode === 'mcp') {
-    const mcpRuns: McpRun[] = [];
-    for (const transport of options.transports ?? MCP_TRANSPORTS) {
-      mcpRuns.push(await runMcpScenario(world, scenario, transcript, transport));
-    }
-    return { mcpRuns };
-  }
-  let run = await replayScenario(world, scenario, transcript, dir);
-  const last = world.gemini.requests.at(-1);
-  if (options.update && last) {
-    // What the transcript is now recorded against is kept, for the next drift's diff.
-    await storeDeclarations(dir, last.body);
-    if (run.drift.length > 0) {
-      await writeTranscript(dir, { ...transcript, declarations: declarationsOf(last.body) });
-      run = await replayScenario(
-        world,
-        scenario,
-        (await readTranscript(dir, scenario.id)) ?? transcript,
-        dir,
-      );
-    }
-  }
-  return { run };
-}
-
 /**
  * `npm run eval`: every scenario replayed through the real stack, scored, summarised, and
  * written to evals/results/ (JSON and Markdown). Resolves with the report; a scenario without
@@ -160,12 +127,15 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
     if (options.mode !== 'mcp' && options.catalogue !== false) {
       catalogue = await checkCatalogue(world, ['viewer', 'editor', 'admin', 'owner']);
     }
-    for (const loaded of scenarios) {
-      const outcome = await runOne(world, loaded, options, transcripts);
-      if ('missing' in outcome && outcome.missing) missing.push(outcome.missing);
-      if ('run' in outcome && outcome.run) runs.push(outcome.run);
-      if ('mcpRuns' in outcome && outcome.mcpRuns) mcpRuns.push(...outcome.mcpRuns);
-    }
+    const outcome = await runScenarios(world, scenarios, {
+      transcriptsDir: transcripts,
+      mode: options.mode ?? 'replay',
+      transports: options.transports ?? MCP_TRANSPORTS,
+      update: options.update ?? false,
+    });
+    runs.push(...outcome.runs);
+    mcpRuns.push(...outcome.mcpRuns);
+    missing.push(...outcome.missing);
   } finally {
     await world.close();
   }
@@ -229,20 +199,32 @@ async function live(values: {
   return report.results.every((r) => r.successes === trials) ? 0 : 1;
 }
 
+/** `npm run eval -- …`'s flags (the READMEs' examples are checked against them). */
+export const EVAL_FLAGS = {
+  only: { type: 'string' },
+  update: { type: 'boolean', default: false },
+  mcp: { type: 'boolean', default: false },
+  transport: { type: 'string' },
+  baseline: { type: 'boolean', default: false },
+  live: { type: 'boolean', default: false },
+  trials: { type: 'string', default: '4' },
+  model: { type: 'string' },
+  record: { type: 'boolean', default: false },
+} as const;
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      only: { type: 'string' },
-      update: { type: 'boolean', default: false },
-      mcp: { type: 'boolean', default: false },
-      transport: { type: 'string' },
-      baseline: { type: 'boolean', default: false },
-      live: { type: 'boolean', default: false },
-      trials: { type: 'string', default: '4' },
-      model: { type: 'string' },
-      record: { type: 'boolean', default: false },
-    },
-  });
+  let values: ReturnType<typeof parseArgs<{ options: typeof EVAL_FLAGS }>>['values'];
+  try {
+    values = parseArgs({ options: EVAL_FLAGS }).values;
+  } catch (error) {
+    // An unknown or malformed flag: say so in one line, with the flags there are.
+    console.error(
+      `${(error as Error).message}; flags: ${Object.keys(EVAL_FLAGS)
+        .map((f) => `--${f}`)
+        .join(' ')}`,
+    );
+    return 2;
+  }
   const transport = values.transport;
   if (transport !== undefined && !MCP_TRANSPORTS.includes(transport as McpTransportKind)) {
     console.error(`--transport must be http or stdio, got ${transport}`);

@@ -83,6 +83,8 @@ export interface EvalWorldOptions {
    * write tool listed to a viewer) to prove the eval notices.
    */
   alterCatalogue?: (catalogue: Catalogue, role: Role) => Catalogue;
+  /** The gateway's settings besides its upstream (a spec's short 429 penalty). */
+  gateway?: Omit<NonNullable<Parameters<typeof createGatewayEngine>[0]>, 'upstreamUrl'>;
 }
 
 /** The platform, its catalogue changed by `alter` when given. */
@@ -122,7 +124,7 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
       emulator.admin.reset(seed);
       // A scenario's outage (its turns' faults) ends with it.
       emulator.admin.setFaults(NO_FAULTS);
-      const engine = await createGatewayEngine({ upstreamUrl: emulator.url });
+      const engine = await createGatewayEngine({ ...options.gateway, upstreamUrl: emulator.url });
       const created = await createPlatform({
         db: database,
         engine,

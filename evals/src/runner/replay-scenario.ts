@@ -1,5 +1,5 @@
 import type { RunEvent } from '@airsuite/orchestrator';
-import type { ScriptedTurn } from '../fake-gemini/index.ts';
+import type { RecordedRequest, ScriptedTurn } from '../fake-gemini/index.ts';
 import type { Scenario } from '../scenario/scenario-schema.ts';
 import { checkEndState, emulatorTableReader } from '../scoring/end-state.ts';
 import { checkPlatformState } from '../scoring/platform-state.ts';
@@ -30,7 +30,7 @@ export interface ScenarioRun {
   wallMs: number;
 }
 
-const NO_MORE_TURNS: ScriptedTurn = {
+export const NO_MORE_TURNS: ScriptedTurn = {
   error: { code: 500, message: 'the transcript has no more model turns', status: 'INTERNAL' },
 };
 
@@ -157,6 +157,33 @@ export async function judgeRun(
   };
 }
 
+/**
+ * How the tools a replay depends on (those its turns call or its scenario names) were declared
+ * in its first request, against the recording: the drift, and each drifted tool's line diff.
+ */
+export async function replayDrift(
+  scenario: Scenario,
+  transcript: Transcript,
+  requests: readonly RecordedRequest[],
+  transcriptsDir?: string,
+): Promise<{ drift: string[]; driftDiff: Record<string, string[]> }> {
+  const named = [
+    ...calledTools(transcript.turns),
+    ...scenario.expect.calls.map((c) => c.tool),
+    ...scenario.expect.forbidden.map((f) => (typeof f === 'string' ? f : f.tool)),
+  ];
+  const first = requests[0];
+  if (!first) return { drift: [], driftDiff: {} };
+  const drift = driftOf(transcript.declarations, declarationsOf(first.body), named);
+  if (!transcriptsDir || drift.length === 0) return { drift, driftDiff: {} };
+  const diffs = await driftDiffs(transcriptsDir, transcript.declarations, first.body);
+  // Only the tools the drift names: a change elsewhere in the catalogue is not this scenario's.
+  const driftDiff = Object.fromEntries(
+    Object.entries(diffs).filter(([tool]) => drift.some((d) => d.startsWith(`${tool}: `))),
+  );
+  return { drift, driftDiff };
+}
+
 /** The stage a scenario runs on: its seed and its caller's role. */
 export const stageFor = (world: EvalWorld, scenario: Scenario) =>
   world.stage(scenario.fixtures.includes('empty') ? 'empty' : 'sample', scenario.role);
@@ -182,26 +209,10 @@ export async function replayScenario(
   try {
     const events = await converse(world, stage, scenario);
     const requests = world.gemini.requests.slice(firstRequest);
-    const named = [
-      ...calledTools(transcript.turns),
-      ...scenario.expect.calls.map((c) => c.tool),
-      ...scenario.expect.forbidden.map((f) => (typeof f === 'string' ? f : f.tool)),
-    ];
-    const first = requests[0];
-    const drift = first ? driftOf(transcript.declarations, declarationsOf(first.body), named) : [];
-    const diffs =
-      first && transcriptsDir && drift.length > 0
-        ? await driftDiffs(transcriptsDir, transcript.declarations, first.body)
-        : {};
-    // Only the tools the drift names: a change elsewhere in the catalogue is not this scenario's.
-    const driftDiff = Object.fromEntries(
-      Object.entries(diffs).filter(([tool]) => drift.some((d) => d.startsWith(`${tool}: `))),
-    );
     return await judgeRun(world, scenario, {
       events,
       steps: requests.length,
-      drift,
-      driftDiff,
+      ...(await replayDrift(scenario, transcript, requests, transcriptsDir)),
       started,
       stage,
       results: resultsGiven(requests),

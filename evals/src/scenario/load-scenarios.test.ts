@@ -83,4 +83,36 @@ describe('loading scenarios', () => {
     const twice = await folder({ 'x/count-won-deals.yaml': GOOD, 'y/count-won-deals.yaml': GOOD });
     await expect(loadScenarios(twice)).rejects.toThrow(/is also the id of x\/count-won-deals\.yaml/);
   });
+
+  it('keeps a group on one stage: one role and fixtures, and no two members opening alike', async () => {
+    const member = (id: string, extra: string) =>
+      GOOD.replace('id: count-won-deals', `id: ${id}\ngroup: at-once${extra}`);
+    const dir = await folder({
+      'gg1.yaml': member('gg1', ''),
+      'gg2.yaml': member('gg2', '\nrole: viewer').replace('have we won?', 'did we win?'),
+      'gg3.yaml': member('gg3', ''),
+    });
+    const error = await loadScenarios(dir).catch((e: unknown) => e);
+    expect((error as ScenarioError).problems).toEqual([
+      'gg2.yaml:1: group: "at-once" runs as editor on sample (gg1.yaml), not viewer on sample',
+      'gg3.yaml:1: group: another scenario of "at-once" opens with the same message',
+    ]);
+  });
+
+  it('reads what happens before a turn: records changed by someone else, or faults', async () => {
+    const dir = await folder({
+      'count-won-deals.yaml': GOOD.replace(
+        '  - user: How many deals have we won?',
+        `  - user: How many deals have we won?
+    before:
+      - delete: { base: appJRG6RjcS0ZVuqz, table: Deals, where: { Stage: Closed Won } }
+      - faults: { errorRate: 2 }`,
+      ),
+    });
+    const error = await loadScenarios(dir).catch((e: unknown) => e);
+    // The emulator's own fault rules apply: a rate is at most 1.
+    expect((error as ScenarioError).problems).toEqual([
+      expect.stringMatching(/^count-won-deals\.yaml:\d+: turns\.0\.before\.1/),
+    ]);
+  });
 });

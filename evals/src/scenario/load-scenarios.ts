@@ -68,6 +68,36 @@ function parseOne(text: string, file: string): { scenario?: Scenario; problems: 
   return { scenario: parsed.data, problems: [] };
 }
 
+/**
+ * A group runs on one stage, its conversations told apart by their first words: its members
+ * share fixtures and role, and no two open with the same message.
+ */
+function groupProblems(loaded: readonly LoadedScenario[]): string[] {
+  const problems: string[] = [];
+  const groups = new Map<string, LoadedScenario[]>();
+  for (const one of loaded) {
+    if (one.scenario.group) groups.set(one.scenario.group, [...(groups.get(one.scenario.group) ?? []), one]);
+  }
+  for (const [group, members] of groups) {
+    const [first, ...rest] = members as [LoadedScenario, ...LoadedScenario[]];
+    const openings = new Set([first.scenario.turns[0]?.user]);
+    for (const { scenario, file } of rest) {
+      const stage = (s: typeof scenario) => `${s.role} on ${s.fixtures.join(', ')}`;
+      if (stage(scenario) !== stage(first.scenario)) {
+        problems.push(
+          `${file}:1: group: "${group}" runs as ${stage(first.scenario)} (${first.file}), not ${stage(scenario)}`,
+        );
+      }
+      const opening = scenario.turns[0]?.user;
+      if (openings.has(opening)) {
+        problems.push(`${file}:1: group: another scenario of "${group}" opens with the same message`);
+      }
+      openings.add(opening);
+    }
+  }
+  return problems;
+}
+
 async function yamlFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries
@@ -96,6 +126,7 @@ export async function loadScenarios(dir: string): Promise<LoadedScenario[]> {
     if (first) problems.push(`${file}:1: id: "${scenario.id}" is also the id of ${first}`);
     else seen.set(scenario.id, file);
   }
+  problems.push(...groupProblems(loaded));
   if (problems.length > 0) throw new ScenarioError(problems);
   return loaded;
 }

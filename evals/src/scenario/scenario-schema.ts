@@ -125,6 +125,13 @@ export const scenarioSchema = z
       .default(['sample'])
       .describe('bases loaded into the emulator: "sample" or fixture files under evals/fixtures'),
     role: z.enum(['viewer', 'editor', 'admin', 'owner']).default('editor').describe("the caller's role"),
+    group: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .optional()
+      .describe(
+        'scenarios of one group run at once on one stage (one base, its real limits); no upstream 429 is part of their pass',
+      ),
     turns: z.array(turn).min(1),
     expect: expectations,
   })

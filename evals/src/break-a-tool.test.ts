@@ -16,9 +16,10 @@ import type { Catalogue, EvalWorldOptions } from './runner/eval-world.ts';
 
 const sabotage = vi.hoisted(() => ({ escaping: false }));
 
-// The filter compiler with its quoting undone: what dropping formulaString's escapes does.
-vi.mock('../../tools/src/airtable/filter.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../tools/src/airtable/filter.ts')>();
+// The filter compiler with its quoting undone: what dropping formulaString's escapes does. The
+// subpath is the compiler's own module, so the tools that import it get this one.
+vi.mock('@airsuite/tools/filter', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@airsuite/tools/filter')>();
   return {
     ...original,
     compileFilter: (...args: Parameters<typeof original.compileFilter>) => {

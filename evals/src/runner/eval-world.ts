@@ -14,6 +14,8 @@ import {
 import { createPlatform, type Database, openDatabase, type Platform } from '@airsuite/platform-api';
 import type { SafetyPolicy, ToolDefinition } from '@airsuite/tools';
 import { type FakeGemini, startFakeGemini } from '../fake-gemini/index.ts';
+import type { PluginSetup } from '../scenario/scenario-schema.ts';
+import { setUpPlugins } from './example-plugins.ts';
 
 /** The Airtable token the world's emulator accepts and its workspaces connect with. */
 const TOKEN = `patEvalWorld.${randomBytes(16).toString('hex')}`;
@@ -42,8 +44,11 @@ export interface EvalWorld {
   emulator: RunningEmulator;
   gemini: FakeGemini;
   token: string;
-  /** Resets the emulator to `seed` and opens a stage with a fresh gateway, platform and workspace. */
-  stage(seed: 'sample' | 'empty', role: Role): Promise<Stage>;
+  /**
+   * Resets the emulator to `seed` and opens a stage with a fresh gateway, platform and workspace,
+   * with the kit's example `plugins` published (and installed) in it.
+   */
+  stage(seed: 'sample' | 'empty', role: Role, plugins?: readonly PluginSetup[]): Promise<Stage>;
   close(): Promise<void>;
 }
 
@@ -120,7 +125,7 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
     emulator,
     gemini,
     token: TOKEN,
-    async stage(seed, role) {
+    async stage(seed, role, plugins = []) {
       emulator.admin.reset(seed);
       // A scenario's outage (its turns' faults) ends with it.
       emulator.admin.setFaults(NO_FAULTS);
@@ -149,6 +154,7 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
         limits: { maxWallClockMs: 60_000 },
       });
       const { caller, owner } = await callerWith(platform, role);
+      await setUpPlugins(platform, owner, plugins);
       return {
         platform,
         chat,

@@ -8,6 +8,7 @@ import { type FailedCall, resultProblems, resultText } from '../scoring/results-
 import { runBeforeActions } from './before-actions.ts';
 import type { EvalWorld } from './eval-world.ts';
 import { type McpTransportKind, openMcpClient } from './mcp-client.ts';
+import { stageFor } from './replay-scenario.ts';
 import type { Transcript } from './transcript.ts';
 
 /** One scenario's calls run straight against the MCP server, no model: a server-side verdict. */
@@ -54,7 +55,7 @@ export async function runMcpScenario(
   transport: McpTransportKind = 'http',
 ): Promise<McpRun> {
   const started = performance.now();
-  const stage = await world.stage(scenario.fixtures.includes('empty') ? 'empty' : 'sample', scenario.role);
+  const stage = await stageFor(world, scenario);
   const opened = await openMcpClient(stage, transport).catch(async (error: unknown) => {
     await stage.close();
     throw error;

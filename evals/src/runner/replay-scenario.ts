@@ -186,7 +186,7 @@ export async function replayDrift(
 
 /** The stage a scenario runs on: its seed and its caller's role. */
 export const stageFor = (world: EvalWorld, scenario: Scenario) =>
-  world.stage(scenario.fixtures.includes('empty') ? 'empty' : 'sample', scenario.role);
+  world.stage(scenario.fixtures.includes('empty') ? 'empty' : 'sample', scenario.role, scenario.plugins);
 
 /**
  * Replays `transcript` for `scenario` through the real stack — the fake Gemini answers the

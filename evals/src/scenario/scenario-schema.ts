@@ -70,18 +70,44 @@ const recordState = z
   })
   .strict();
 
+const entries = z.array(z.record(z.string(), z.unknown())).optional();
+
+const platformKinds = {
+  webhooks: entries.describe('endpoints: url, event_types, enabled, description (each a matcher)'),
+  members: entries.describe('members: email, role (each a matcher)'),
+  plugins: entries.describe('installed plugins: name, version, status (enabled, disabled), config'),
+};
+
 const platformState = z
   .object({
-    webhooks: z
-      .array(z.record(z.string(), z.unknown()))
+    ...platformKinds,
+    absent: z
+      .object(platformKinds)
+      .strict()
       .optional()
-      .describe('endpoints that must exist: url, event_types, enabled, description (each a matcher)'),
-    members: z
-      .array(z.record(z.string(), z.unknown()))
-      .optional()
-      .describe('members that must exist: email, role (each a matcher)'),
+      .describe('entries that must match nothing (a deleted webhook, a removed plugin)'),
   })
   .strict();
+
+/** A plugin of the kit's examples, published in the scenario's workspace before it starts. */
+const pluginSetup = z.union([
+  z.string().transform((example): { example: string; install: boolean; config?: Record<string, string> } => ({
+    example,
+    install: true,
+  })),
+  z
+    .object({
+      example: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]*$/)
+        .describe('a folder of cli/plugin-kit/examples'),
+      install: z.boolean().default(true).describe('installed (enabled) too, or only published'),
+      config: z.record(z.string(), z.string()).optional(),
+    })
+    .strict(),
+]);
+
+export type PluginSetup = z.output<typeof pluginSetup>;
 
 const expectations = z
   .object({
@@ -132,6 +158,10 @@ export const scenarioSchema = z
       .describe(
         'scenarios of one group run at once on one stage (one base, its real limits); no upstream 429 is part of their pass',
       ),
+    plugins: z
+      .array(pluginSetup)
+      .default([])
+      .describe("the kit's example plugins published (and installed) in the workspace first"),
     turns: z.array(turn).min(1),
     expect: expectations,
   })

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { EmulatorContext } from './context.ts';
 import { FormulaCache } from './fields/formula-cache.ts';
 import { directoryFileStore, memoryFileStore } from './model/file-store.ts';
-import { createIdGenerator } from './model/ids.ts';
+import { createIdGenerator, createSeededIdGenerator } from './model/ids.ts';
 import { EmulatorStore } from './model/store.ts';
 import { DEFAULT_ITERATOR_TTL_MS, type EmulatorOptions } from './options.ts';
 import { IteratorStore } from './records/iterators.ts';
@@ -11,7 +11,7 @@ import { WebhookStore } from './webhooks/webhook-store.ts';
 /** The empty state one emulator instance owns: bases, iterators, files and webhooks. */
 export function createEmulatorContext(options: EmulatorOptions): EmulatorContext {
   const now = options.now ?? (() => new Date());
-  const ids = createIdGenerator();
+  const ids = options.idSeed === undefined ? createIdGenerator() : createSeededIdGenerator(options.idSeed);
   const store = new EmulatorStore({ ids, now });
   const ctx: EmulatorContext = {
     store,

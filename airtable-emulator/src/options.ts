@@ -50,6 +50,11 @@ export interface EmulatorOptions {
   maxUrlLength?: number;
   /** Webhook notification pings: the waits before retries of a failed ping, and its timeout. */
   webhookPings?: { retryDelaysMs?: readonly number[]; timeoutMs?: number };
+  /**
+   * Ids drawn from this seed rather than at random, the sequence starting over at each admin
+   * reset: a replay makes the ids its recording saw (evals). Random when absent.
+   */
+  idSeed?: string;
   /** Clock and randomness, injected for tests. */
   now?: () => Date;
   random?: () => number;

@@ -24,6 +24,7 @@ function reset({ pipeline, ownerId }: AdminApiDeps, seed: 'sample' | 'empty' | F
   if (seed !== 'sample' && seed !== 'empty')
     loadFixture({ ...ctx, store: new EmulatorStore({ ids: ctx.ids, now: ctx.now }) }, seed);
   ctx.store.clear();
+  ctx.ids.restart?.();
   ctx.store.users.clear();
   ctx.files.clear();
   ctx.webhooks.clear();

@@ -109,7 +109,14 @@ function withCatalogue(platform: Platform, alter: EvalWorldOptions['alterCatalog
 
 export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<EvalWorld> {
   const dataDir = await mkdtemp(join(tmpdir(), 'airsuite-evals-'));
-  const emulator = await createEmulator({ port: 0, seed: 'sample', tokens: [TOKEN], log: () => {} });
+  // Seeded ids: a scenario makes the same record ids on every run, those of its recording too.
+  const emulator = await createEmulator({
+    port: 0,
+    seed: 'sample',
+    tokens: [TOKEN],
+    idSeed: 'airsuite-evals',
+    log: () => {},
+  });
   const gemini = await startFakeGemini({ apiKey: GEMINI_KEY });
   let db: Database | undefined;
   try {

@@ -145,6 +145,18 @@ describe('breaking a tool on purpose fails the eval, naming the scenario and the
     expect(problems.join('\n')).toContain("O'Brien");
   }, 120_000);
 
+  it('a destructive tool that stops saying so (no confirmation asked) is a wrong call', async () => {
+    const { report } = await evalOf(['delete-deal-approved'], {
+      alterCatalogue: changing('delete_records', (tool) => ({
+        ...tool,
+        annotations: { ...tool.annotations, destructiveHint: false },
+      })),
+    });
+    expect(problemsOf(report, 'delete-deal-approved')).toContain(
+      'wrong call: turn 1 was to be asked for 1 more confirmation (approve), never asked for',
+    );
+  }, 120_000);
+
   it('a write tool listed to a viewer fails the catalogue check and is drift in the viewer scenario', async () => {
     const [update] = createCatalogue(OPEN_POLICY).filter((tool) => tool.name === 'update_records');
     const { report, log } = await evalOf(

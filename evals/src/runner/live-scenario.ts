@@ -68,10 +68,17 @@ export async function liveScenario(
     const started = performance.now();
     const stage = await stageFor(world, scenario);
     try {
-      const events = await converse(world, stage, scenario);
+      const { events, confirmations } = await converse(world, stage, scenario);
       const usage = events.filter((e) => e.type === 'usage');
       const steps = usage.reduce((total, e) => total + (e.type === 'usage' ? e.steps : 0), 0);
-      const run = await judgeRun(world, scenario, { events, steps, drift: [], started, stage });
+      const run = await judgeRun(world, scenario, {
+        events,
+        confirmations,
+        steps,
+        drift: [],
+        started,
+        stage,
+      });
       runs.push(run);
       if (run.passed && !recorded) {
         recorded = { scenario: scenario.id, source: model, declarations: {}, turns: turnsOf(events) };

@@ -97,6 +97,11 @@ export async function runMcpScenario(
       }
     }
     const problems = [
+      ...(approvals.length > 0
+        ? [
+            `wrong call: ${approvals.length} confirmation${approvals.length === 1 ? '' : 's'} the scenario answers ${approvals.length === 1 ? 'was' : 'were'} never asked for`,
+          ]
+        : []),
       ...(await checkEndState(emulatorTableReader(world.emulator), scenario.expect.state)),
       ...(await checkPlatformState(stage.platform, stage.caller.access, scenario.expect.platform)),
       ...resultProblems(results, scenario.expect.results_contain, failed),

@@ -54,14 +54,15 @@ export async function replayGroup(
     return member?.transcript.turns[modelTurns] ?? NO_MORE_TURNS;
   });
   try {
-    const events = await Promise.all(members.map((m) => converse(world, stage, m.scenario)));
+    const conversations = await Promise.all(members.map((m) => converse(world, stage, m.scenario)));
     const limited = upstream429s(world) - limitedBefore;
     const requests = world.gemini.requests.slice(firstRequest);
     const runs: ScenarioRun[] = [];
     for (const [index, member] of members.entries()) {
       const mine = requests.filter((request) => memberOf(request) === member);
       const run = await judgeRun(world, member.scenario, {
-        events: events[index] ?? [],
+        events: conversations[index]?.events ?? [],
+        confirmations: conversations[index]?.confirmations ?? [],
         steps: mine.length,
         ...(await replayDrift(member.scenario, member.transcript, mine, transcriptsDir)),
         started,

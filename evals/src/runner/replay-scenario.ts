@@ -39,12 +39,14 @@ export async function converse(
   world: EvalWorld,
   stage: Awaited<ReturnType<EvalWorld['stage']>>,
   scenario: Scenario,
-) {
+): Promise<{ events: RunEvent[]; confirmations: string[] }> {
   const events: RunEvent[] = [];
+  // Confirmations asked for and not given, or given and never asked for: a broken approval policy.
+  const confirmations: string[] = [];
   const conversation = await stage.chat.create(stage.caller);
   // A decided approval resumes a run whose earlier events were already read: only new ones count.
   const seen = new Map<string, number>();
-  for (const turn of scenario.turns) {
+  for (const [index, turn] of scenario.turns.entries()) {
     await runBeforeActions(world, turn.before);
     const run = await stage.chat.send(stage.caller, conversation.id, turn.user);
     let runId = run.id;
@@ -58,7 +60,13 @@ export async function converse(
       if (done?.type !== 'done' || done.status !== 'awaiting_approval') break;
       const pending = [...runEvents].reverse().find((e) => e.type === 'approval_requested');
       const answer = approvals.shift();
-      if (pending?.type !== 'approval_requested' || answer === undefined) break;
+      if (pending?.type !== 'approval_requested') break;
+      if (answer === undefined) {
+        confirmations.push(
+          `wrong call: turn ${index + 1} paused to confirm ${pending.name}, and the scenario gives no answer for it`,
+        );
+        break;
+      }
       const decision =
         typeof answer === 'string'
           ? { decision: answer }
@@ -71,8 +79,13 @@ export async function converse(
       );
       runId = decided.run.id;
     }
+    if (approvals.length > 0) {
+      confirmations.push(
+        `wrong call: turn ${index + 1} was to be asked for ${approvals.length} more confirmation${approvals.length === 1 ? '' : 's'} (${approvals.map((a) => (typeof a === 'string' ? a : 'edit')).join(', ')}), never asked for`,
+      );
+    }
   }
-  return events;
+  return { events, confirmations };
 }
 
 function summarise(events: readonly RunEvent[]) {
@@ -111,6 +124,8 @@ export async function judgeRun(
   scenario: Scenario,
   run: {
     events: readonly RunEvent[];
+    /** Confirmations the run asked for unanswered, or the scenario answered and never got asked. */
+    confirmations?: readonly string[];
     steps: number;
     drift: string[];
     driftDiff?: Record<string, string[]>;
@@ -133,6 +148,7 @@ export async function judgeRun(
     ...run.drift.map((d) => `drift: ${d}`),
     ...failures,
     ...scores.problems,
+    ...(run.confirmations ?? []),
     ...endState,
     ...(run.results ? resultProblems(run.results, scenario.expect.results_contain, failed) : []),
     ...missing.map((s) => `wrong answer: it does not say "${s}"`),
@@ -207,10 +223,11 @@ export async function replayScenario(
   let next = 0;
   world.gemini.respondWith(() => transcript.turns[next++] ?? NO_MORE_TURNS);
   try {
-    const events = await converse(world, stage, scenario);
+    const { events, confirmations } = await converse(world, stage, scenario);
     const requests = world.gemini.requests.slice(firstRequest);
     return await judgeRun(world, scenario, {
       events,
+      confirmations,
       steps: requests.length,
       ...(await replayDrift(scenario, transcript, requests, transcriptsDir)),
       started,

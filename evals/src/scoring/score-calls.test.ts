@@ -103,4 +103,15 @@ describe('scoring calls', () => {
       selection: { precision: 0 },
     });
   });
+
+  it('leaves selection to the forbidden list when a scenario names no calls (a harmless look-up is fine)', () => {
+    const viewer = scenario({ forbidden: ['update_records'] });
+    expect(scoreCalls(viewer, [{ tool: 'whoami', args: {} }])).toMatchObject({
+      problems: [],
+      selection: { precision: 1, recall: 1, f1: 1 },
+    });
+    expect(scoreCalls(viewer, [{ tool: 'update_records', args: {} }]).problems).toEqual([
+      'forbidden call: update_records was called ({})',
+    ]);
+  });
 });

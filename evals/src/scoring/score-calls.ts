@@ -101,10 +101,15 @@ export function scoreCalls(scenario: Scenario, made: readonly MadeCall[]): CallS
     );
   }
   return {
-    selection: selectionOf(
-      expect.calls.map((c) => c.tool),
-      made.map((c) => c.tool),
-    ),
+    // A scenario that names no calls and asks no abstention leaves selection to its forbidden
+    // list: a harmless look-up (a viewer's whoami) is not a wrong selection.
+    selection:
+      expect.calls.length === 0 && !expect.no_calls
+        ? { precision: 1, recall: 1, f1: 1 }
+        : selectionOf(
+            expect.calls.map((c) => c.tool),
+            made.map((c) => c.tool),
+          ),
     argumentAccuracy,
     ...(expect.no_calls ? { abstained: made.length === 0 } : {}),
     problems,

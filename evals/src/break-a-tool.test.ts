@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { copyScenarios } from './eval-spec-kit.ts';
 import { type EvalReport, runEvals } from './run-evals.ts';
-import type { Catalogue, EvalWorldOptions } from './runner/eval-world.ts';
+import { type Catalogue, type EvalWorld, type EvalWorldOptions, openEvalWorld } from './runner/eval-world.ts';
 
 /**
  * Breaking a tool on purpose fails the eval, and the report names the scenario and the cause:
@@ -29,15 +29,25 @@ vi.mock('@airsuite/tools/filter', async (importOriginal) => {
   };
 });
 
+type Alter = NonNullable<EvalWorldOptions['alterCatalogue']>;
+
 let work: string;
+let world: EvalWorld;
+// One world for every case (opening one is the slow part); each case sets its own break.
+let alter: Alter | undefined;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'airsuite-break-a-tool-'));
+  world = await openEvalWorld({ alterCatalogue: (catalogue, role) => alter?.(catalogue, role) ?? catalogue });
+}, 60_000);
+afterAll(async () => {
+  await world.close();
+  await rm(work, { recursive: true, force: true });
 });
-afterAll(() => rm(work, { recursive: true, force: true }));
 
-async function evalOf(ids: string[], world: EvalWorldOptions = {}, catalogue = false) {
+async function evalOf(ids: string[], broken: { alterCatalogue?: Alter } = {}, catalogue = false) {
   const dir = await copyScenarios(work, ids);
   const lines: string[] = [];
+  alter = broken.alterCatalogue;
   const report = await runEvals({
     scenariosDir: join(dir, 'scenarios'),
     transcriptsDir: join(dir, 'transcripts'),
@@ -45,6 +55,8 @@ async function evalOf(ids: string[], world: EvalWorldOptions = {}, catalogue = f
     catalogue,
     world,
     log: (line) => lines.push(line),
+  }).finally(() => {
+    alter = undefined;
   });
   const [markdown] = (await readdir(join(dir, 'results'))).filter((f) => f.endsWith('.md'));
   return {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyScenarios, editTranscript } from './eval-spec-kit.ts';
 import { type EvalReport, runEvals } from './run-evals.ts';
+import { type EvalWorld, openEvalWorld } from './runner/eval-world.ts';
 
 /**
  * The replay eval tells a good run from a broken one and says why: a transcript whose calls
@@ -33,13 +34,20 @@ const run = (dir: string, mode: 'replay' | 'mcp' = 'replay'): Promise<EvalReport
     transcriptsDir: join(dir, 'transcripts'),
     resultsDir: join(dir, 'results'),
     catalogue: false,
+    world,
     log: () => {},
   });
 
+// One world for every run (opening one is the slow part); each scenario still gets a fresh stage.
+let world: EvalWorld;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'airsuite-evals-spec-'));
+  world = await openEvalWorld();
+}, 60_000);
+afterAll(async () => {
+  await world.close();
+  await rm(work, { recursive: true, force: true });
 });
-afterAll(() => rm(work, { recursive: true, force: true }));
 
 describe('npm run eval (replay)', () => {
   it('passes the committed scenarios with their transcripts', async () => {
@@ -128,6 +136,7 @@ describe('npm run eval (replay)', () => {
       scenariosDir: join(dir, 'scenarios'),
       transcriptsDir: join(dir, 'transcripts'),
       catalogue: false,
+      world,
       log: () => {},
     };
     const first = await runEvals({

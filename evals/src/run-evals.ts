@@ -9,7 +9,7 @@ import { categoryScores } from './report/categories.ts';
 import { markdownReport } from './report/markdown-report.ts';
 import { categoryChart } from './report/svg-chart.ts';
 import { runLiveEvals } from './run-live-evals.ts';
-import { type EvalWorldOptions, openEvalWorld } from './runner/eval-world.ts';
+import { type EvalWorld, type EvalWorldOptions, openEvalWorld } from './runner/eval-world.ts';
 import type { McpTransportKind } from './runner/mcp-client.ts';
 import type { McpRun } from './runner/mcp-scenario.ts';
 import type { ScenarioRun } from './runner/replay-scenario.ts';
@@ -37,8 +37,11 @@ export interface EvalOptions {
   /** Store this run's figures as the new baseline (after review). */
   writeBaseline?: boolean;
   log?: (line: string) => void;
-  /** The world the scenarios run in (a spec's deliberately broken catalogue). */
-  world?: EvalWorldOptions;
+  /**
+   * The world the scenarios run in: its options (a spec's deliberately broken catalogue), or one
+   * already open, which the run uses and leaves open (specs share one across runs).
+   */
+  world?: EvalWorldOptions | EvalWorld;
 }
 
 export interface EvalReport {
@@ -118,7 +121,8 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
     ({ scenario }) => !options.only || scenario.id.includes(options.only),
   );
   const transcripts = options.transcriptsDir ?? join(EVALS, 'transcripts');
-  const world = await openEvalWorld(options.world);
+  const given = options.world && 'stage' in options.world ? options.world : undefined;
+  const world = given ?? (await openEvalWorld(options.world as EvalWorldOptions | undefined));
   const runs: ScenarioRun[] = [];
   const mcpRuns: McpRun[] = [];
   const missing: string[] = [];
@@ -137,7 +141,7 @@ export async function runEvals(options: EvalOptions = {}): Promise<EvalReport> {
     mcpRuns.push(...outcome.mcpRuns);
     missing.push(...outcome.missing);
   } finally {
-    await world.close();
+    if (!given) await world.close();
   }
   const all = [...runs, ...mcpRuns];
   const report: EvalReport = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-describe('@airsuite/airtable-gateway public surface', () => {
+describe('@airsuite/airtable-emulator public surface', () => {
   it('exports exactly the emulator API from ./emulator', async () => {
     const surface = await import('@airsuite/airtable-emulator');
     expect(Object.keys(surface).sort()).toEqual([
@@ -11,7 +11,9 @@ describe('@airsuite/airtable-gateway public surface', () => {
       'DEFAULT_MAX_URL_LENGTH',
       'DEFAULT_RATE_LIMITS',
       'FixtureError',
+      'NO_FAULTS',
       'createEmulator',
+      'faultSchema',
       'maskToken',
       'tableRecords',
     ]);

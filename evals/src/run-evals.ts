@@ -67,9 +67,6 @@ function catalogueLines(checks: readonly CatalogueCheck[]): string[] {
       `catalogue for ${c.role}s: ${c.tools} tools, ${c.tokens} tokens of tools/list (budget ${TOOLS_LIST_TOKEN_BUDGET[c.role]})${c.problems.length ? '' : ', ok'}`,
   );
   for (const problem of new Set(checks.flatMap((c) => c.problems))) lines.push(`    catalogue: ${problem}`);
-  const notes = [...new Set(checks.flatMap((c) => c.notes))];
-  if (notes.length > 0)
-    lines.push(`    note: ${notes.length} parameters without a description (see the JSON report)`);
   return lines;
 }
 

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EvalWorld, openEvalWorld } from '../runner/eval-world.ts';
-import { checkCatalogue, TOOLS_LIST_TOKEN_BUDGET, toolProblems } from './check-catalogue.ts';
+import {
+  checkCatalogue,
+  TOOLS_LIST_TOKEN_BUDGET,
+  toolProblems,
+  undescribedParameters,
+} from './check-catalogue.ts';
 
 /**
  * The static catalogue checks, on every change: each role's tools have useful descriptions,
- * output schemas and titles, Gemini accepts every declaration, and tools/list stays within its
+ * described parameters, output schemas, titles and annotations, Gemini accepts every declaration, and tools/list stays within its
  * role's token budget; a tool that falls short is named with what it lacks.
  */
 
@@ -36,5 +41,23 @@ describe('the catalogue checks', () => {
       'frob: no output schema',
       'frob: no title',
     ]);
+    expect(toolProblems({ name: 'frob', inputSchema: { type: 'object' } })).toContain(
+      'frob: no annotations (readOnlyHint, destructiveHint…)',
+    );
+  });
+
+  it('name a parameter a model would have to guess at, but not one whose name says it all', () => {
+    const tool = {
+      name: 'frob',
+      inputSchema: {
+        type: 'object' as const,
+        properties: {
+          base_id: { type: 'string' },
+          mode: { type: 'string' },
+          when: { type: 'string', description: 'ISO' },
+        },
+      },
+    };
+    expect(undescribedParameters(tool)).toEqual(['frob: parameter mode has no description']);
   });
 });

@@ -11,7 +11,7 @@ import type { EvalWorld, Role } from '../runner/eval-world.ts';
  * that grows the catalogue past its role's budget must say why by raising it here.
  */
 export const TOOLS_LIST_TOKEN_BUDGET: Record<Role, number> = {
-  // Measured 2026-12-04: viewer 2,540 (15 tools), editor 4,656 (26), admin and owner 7,504 (37).
+  // Measured 2026-12-04: viewer 2,567 (15 tools), editor 4,778 (26), admin and owner 7,626 (37).
   viewer: 2_800,
   editor: 5_150,
   admin: 8_300,
@@ -20,7 +20,7 @@ export const TOOLS_LIST_TOKEN_BUDGET: Record<Role, number> = {
 
 /**
  * Parameters whose name and JSON type say all a model needs (a description would only repeat
- * them, in every request's context). Any other parameter without a description is a note.
+ * them, in every request's context). Any other parameter without a description fails the check.
  */
 const SELF_EXPLANATORY = new Set([
   'base_id',
@@ -53,8 +53,6 @@ export interface CatalogueCheck {
   tokens: number;
   /** What fails the check. */
   problems: string[];
-  /** Worth a look, not a failure: parameters without a description whose name may not say enough. */
-  notes: string[];
 }
 
 /** Every way one tool falls short of what a model needs to pick and call it well. */
@@ -84,7 +82,8 @@ const viewerProblems = (tools: readonly Tool[]) =>
     .filter((tool) => tool.annotations?.readOnlyHint !== true && !CHECKED_PER_CALL.has(tool.name))
     .map((tool) => `${tool.name} is offered to viewers, but it is not read-only (readOnlyHint)`);
 
-function parameterNotes(tool: Tool): string[] {
+/** Parameters a model must guess at: no description, and a name that does not say enough. */
+export function undescribedParameters(tool: Tool): string[] {
   const properties = (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
   return Object.entries(properties)
     .filter(([name, schema]) => !schema.description?.trim() && !SELF_EXPLANATORY.has(name))
@@ -110,6 +109,7 @@ export async function checkCatalogue(world: EvalWorld, roles: readonly Role[]): 
       await client.close();
       const problems = [
         ...listed.tools.flatMap(toolProblems),
+        ...listed.tools.flatMap(undescribedParameters),
         ...(role === 'viewer' ? viewerProblems(listed.tools) : []),
       ];
       const refused = validateTools([{ functionDeclarations: toFunctionDeclarations(listed.tools) }]);
@@ -124,7 +124,6 @@ export async function checkCatalogue(world: EvalWorld, roles: readonly Role[]): 
         tools: listed.tools.length,
         tokens,
         problems,
-        notes: listed.tools.flatMap(parameterNotes),
       });
     } finally {
       await stage.close();

@@ -28,7 +28,7 @@ export const aggregateRecordsTool = defineTool({
   name: 'aggregate_records',
   title: 'Aggregate records',
   description:
-    'Exact count/sum/avg/min/max over matching records, optionally per group_by value (multi-value records count in each). E.g. metrics [{op:"sum",field:"Amount"}].',
+    'Exact count/sum/avg/min/max over matching records, optionally per group_by value. E.g. metrics [{op:"sum",field:"Amount"}].',
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
@@ -37,7 +37,10 @@ export const aggregateRecordsTool = defineTool({
       .min(1)
       .default([{ op: 'count' }])
       .describe('count needs no field'),
-    group_by: z.string().optional(),
+    group_by: z
+      .string()
+      .optional()
+      .describe('a field: one result per value (multi-value records count in each)'),
     filter: sameFilterInput,
     match: matchInput,
     formula: formulaInput,

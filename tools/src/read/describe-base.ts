@@ -8,11 +8,13 @@ import { baseIdInput, readAnnotations } from './shared.ts';
 export const describeBaseTool = defineTool({
   name: 'describe_base',
   title: 'Describe base',
-  description:
-    "A base's tables. detail: summary (ids, field counts), fields (+ names, types), full (+ choices, links, views).",
+  description: "A base's tables, at the detail asked for.",
   inputSchema: z.object({
     base_id: baseIdInput,
-    detail: z.enum(DETAIL_LEVELS).default('summary'),
+    detail: z
+      .enum(DETAIL_LEVELS)
+      .default('summary')
+      .describe('summary: ids, field counts; fields: + names, types; full: + choices, links, views'),
   }),
   outputSchema: z.object({ base_id: z.string(), tables: z.array(tableOutput) }),
   annotations: readAnnotations('Describe base'),

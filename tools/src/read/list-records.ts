@@ -54,7 +54,10 @@ export const listRecordsTool = defineTool({
     filter: filterInput,
     match: matchInput,
     formula: formulaInput,
-    sort: z.array(z.object({ field: z.string(), direction: z.enum(['asc', 'desc']).optional() })).optional(),
+    sort: z
+      .array(z.object({ field: z.string(), direction: z.enum(['asc', 'desc']).optional() }))
+      .optional()
+      .describe('first key first; asc unless desc'),
     view: z.string().optional().describe('Name or id'),
     page_size: pageSizeInput(DEFAULT_PAGE_SIZE),
     cursor: cursorInput,

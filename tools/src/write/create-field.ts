@@ -10,8 +10,7 @@ import { checkFieldType, fieldDefinitionSchema, schemaAnnotations } from './fiel
 export const createFieldTool = defineTool({
   name: 'create_field',
   title: 'Create field',
-  description:
-    'Add a field (no computed types). options e.g. selects {choices: [{name}]}, links {linkedTableId}, numbers {precision}.',
+  description: 'Add a field to a table (no computed types).',
   inputSchema: fieldDefinitionSchema.extend({
     base_id: baseIdInput,
     table: tableInput,

@@ -17,14 +17,15 @@ export const createRecordsTool = defineTool({
   name: 'create_records',
   title: 'Create records',
   description:
-    'Create 1–1000 records. Values: select names, linked record ids, ISO dates, attachments [{name, url}]; unknown fields fail before writing. dry_run previews.',
+    'Create records. Values: select names, linked record ids, ISO dates, attachments [{name, url}]; unknown fields fail before writing. dry_run previews.',
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
     records: z
       .array(z.object({ fields: fieldsSchema }))
       .min(1)
-      .max(MAX_RECORDS_PER_CALL),
+      .max(MAX_RECORDS_PER_CALL)
+      .describe('1–1000, each {fields: {name: value}}'),
     typecast: z.boolean().optional().describe('Convert strings, add select options'),
     dry_run: z.boolean().optional(),
     idempotency_key: idempotencyKeyInput,

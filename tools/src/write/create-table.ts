@@ -10,12 +10,15 @@ import { checkFieldType, fieldDefinitionSchema, schemaAnnotations } from './fiel
 export const createTableTool = defineTool({
   name: 'create_table',
   title: 'Create table',
-  description: 'Create a table; its first field (text) is the primary. No computed types (formula, rollup…).',
+  description: 'Create a table with its fields.',
   inputSchema: z.object({
     base_id: baseIdInput,
     name: z.string().min(1),
     description: z.string().optional(),
-    fields: z.array(fieldDefinitionSchema).min(1),
+    fields: z
+      .array(fieldDefinitionSchema)
+      .min(1)
+      .describe('the first (text) is the primary; no computed types (formula, rollup…)'),
   }),
   outputSchema: z.object({
     id: z.string(),

@@ -14,7 +14,7 @@ export const updateFieldTool = defineTool({
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
-    field: pathSegmentInput(255),
+    field: pathSegmentInput(255).describe('the field to change, by name or id'),
     name: z.string().min(1).optional(),
     description: z.string().optional(),
   }),

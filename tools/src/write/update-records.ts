@@ -75,16 +75,22 @@ export const updateRecordsTool = defineTool({
   name: 'update_records',
   title: 'Update records',
   description:
-    'Update 1–1000 records by id; unsent fields kept. merge_on upserts (id optional). Values as create_records. dry_run returns {from, to} diffs.',
+    'Update records by id; unsent fields kept. Values as create_records. dry_run returns {from, to} diffs.',
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
     records: z
       .array(z.object({ id: z.string().optional(), fields: fieldsSchema }))
       .min(1)
-      .max(MAX_RECORDS_PER_CALL),
-    merge_on: z.array(z.string()).min(1).max(3).optional(),
-    typecast: z.boolean().optional(),
+      .max(MAX_RECORDS_PER_CALL)
+      .describe('1–1000, each {id, fields}; id optional with merge_on'),
+    merge_on: z
+      .array(z.string())
+      .min(1)
+      .max(3)
+      .optional()
+      .describe('upsert: match on these fields; unmatched records are created'),
+    typecast: z.boolean().optional().describe('Convert strings, add select options'),
     dry_run: z.boolean().optional(),
     idempotency_key: idempotencyKeyInput,
   }),

@@ -61,14 +61,15 @@ describe('createMcpServer over an in-memory transport', () => {
 
   // 14,000 for the 17 Airtable tools; idempotency keys and the two operation tools (about
   // 2,000 together) are worth what they cost: they let a model recover a cut-short write.
-  // upload_attachment adds 800 (it lists 798).
-  it('keeps the whole Airtable catalogue under 16,800 characters of tools/list', async () => {
+  // upload_attachment adds 800 (it lists 798). Describing the parameters a model could guess
+  // wrong (the evals' catalogue check) adds about 80: most words moved from the tools' descriptions.
+  it('keeps the whole Airtable catalogue under 16,900 characters of tools/list', async () => {
     const { client } = await connect();
     const { tools } = await client.listTools();
     const catalogue = new Set(createCatalogue(OPEN_POLICY).map((t) => t.name));
     const listed = tools.filter((t) => catalogue.has(t.name));
     expect(listed).toHaveLength(catalogue.size);
-    expect(JSON.stringify({ tools: listed }).length).toBeLessThan(16_800);
+    expect(JSON.stringify({ tools: listed }).length).toBeLessThan(16_900);
   });
 
   // The account tools list 3,650; the eight webhook tools (admins only) 7,690: each

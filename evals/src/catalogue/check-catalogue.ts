@@ -24,6 +24,8 @@ export const TOOLS_LIST_TOKEN_BUDGET: Record<Role, number> = {
  */
 const SELF_EXPLANATORY = new Set([
   'base_id',
+  // A field's name or id, as everywhere in the catalogue.
+  'field',
   'record_id',
   'record_ids',
   'operation_id',

@@ -37,10 +37,7 @@ export const aggregateRecordsTool = defineTool({
       .min(1)
       .default([{ op: 'count' }])
       .describe('count needs no field'),
-    group_by: z
-      .string()
-      .optional()
-      .describe('a field: one result per value (multi-value records count in each)'),
+    group_by: z.string().optional().describe('one result per value; a multi-value record counts in each'),
     filter: sameFilterInput,
     match: matchInput,
     formula: formulaInput,

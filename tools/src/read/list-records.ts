@@ -57,7 +57,7 @@ export const listRecordsTool = defineTool({
     sort: z
       .array(z.object({ field: z.string(), direction: z.enum(['asc', 'desc']).optional() }))
       .optional()
-      .describe('first key first; asc unless desc'),
+      .describe('asc unless desc'),
     view: z.string().optional().describe('Name or id'),
     page_size: pageSizeInput(DEFAULT_PAGE_SIZE),
     cursor: cursorInput,

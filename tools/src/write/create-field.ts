@@ -14,6 +14,10 @@ export const createFieldTool = defineTool({
   inputSchema: fieldDefinitionSchema.extend({
     base_id: baseIdInput,
     table: tableInput,
+    // Described here, not in the shared definition: create_table's fields would repeat it.
+    options: fieldDefinitionSchema.shape.options.describe(
+      'e.g. selects {choices: [{name}]}, links {linkedTableId}, numbers {precision}',
+    ),
   }),
   outputSchema: z.object({ id: z.string(), name: z.string(), type: z.string(), table_id: z.string() }),
   annotations: schemaAnnotations.create,

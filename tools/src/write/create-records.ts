@@ -25,7 +25,7 @@ export const createRecordsTool = defineTool({
       .array(z.object({ fields: fieldsSchema }))
       .min(1)
       .max(MAX_RECORDS_PER_CALL)
-      .describe('1–1000, each {fields: {name: value}}'),
+      .describe('1–1000 of {fields}'),
     typecast: z.boolean().optional().describe('Convert strings, add select options'),
     dry_run: z.boolean().optional(),
     idempotency_key: idempotencyKeyInput,

@@ -32,10 +32,7 @@ export const fieldDefinitionSchema = z.object({
   name: z.string().min(1),
   type: z.string().describe('e.g. singleLineText, number, singleSelect, date'),
   description: z.string().optional(),
-  options: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('e.g. selects {choices: [{name}]}, links {linkedTableId}, numbers {precision}'),
+  options: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** Refuses computed and unknown types with a message that names the creatable ones. */

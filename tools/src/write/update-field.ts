@@ -14,7 +14,7 @@ export const updateFieldTool = defineTool({
   inputSchema: z.object({
     base_id: baseIdInput,
     table: tableInput,
-    field: pathSegmentInput(255).describe('the field to change, by name or id'),
+    field: pathSegmentInput(255),
     name: z.string().min(1).optional(),
     description: z.string().optional(),
   }),

@@ -83,13 +83,8 @@ export const updateRecordsTool = defineTool({
       .array(z.object({ id: z.string().optional(), fields: fieldsSchema }))
       .min(1)
       .max(MAX_RECORDS_PER_CALL)
-      .describe('1–1000, each {id, fields}; id optional with merge_on'),
-    merge_on: z
-      .array(z.string())
-      .min(1)
-      .max(3)
-      .optional()
-      .describe('upsert: match on these fields; unmatched records are created'),
+      .describe('1–1000 of {id, fields}; no id with merge_on'),
+    merge_on: z.array(z.string()).min(1).max(3).optional().describe('upsert: match on these fields'),
     typecast: z.boolean().optional().describe('Convert strings, add select options'),
     dry_run: z.boolean().optional(),
     idempotency_key: idempotencyKeyInput,

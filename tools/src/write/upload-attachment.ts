@@ -44,7 +44,7 @@ export const uploadAttachmentTool = defineTool({
     base_id: baseIdInput,
     table: tableInput,
     record_id: recordIdInput,
-    field: pathSegmentInput(255).describe('an attachment field, by name or id'),
+    field: pathSegmentInput(255),
     filename: z.string().min(1).max(255),
     content_type: z.string().min(1).max(255).describe('MIME type'),
     content_base64: z.string().min(1),

@@ -11,7 +11,7 @@ import type { EvalWorld, Role } from '../runner/eval-world.ts';
  * that grows the catalogue past its role's budget must say why by raising it here.
  */
 export const TOOLS_LIST_TOKEN_BUDGET: Record<Role, number> = {
-  // Measured 2026-12-04: viewer 2,567 (15 tools), editor 4,778 (26), admin and owner 7,626 (37).
+  // Measured 2026-12-04: viewer 2,561 (15 tools), editor 4,713 (26), admin and owner 7,561 (37).
   viewer: 2_800,
   editor: 5_150,
   admin: 8_300,

@@ -86,6 +86,8 @@ export async function runMcpScenario(
           const answer = approvals.shift() ?? 'approve';
           if (answer === 'deny') {
             calls.push({ tool: made.name, ok: true, skipped: 'denied' });
+            // What the chat answers the model for a declined call: the denial is its result.
+            results.push('USER_DENIED: the person declined this call');
             continue;
           }
           if (typeof answer === 'object') args = { ...args, ...answer.edit };

@@ -20,7 +20,7 @@ export {
 export { SSE_HEARTBEAT_MS } from './http/sse.ts';
 export { readSse, type SseFrame } from './http/sse-frames.ts';
 export { httpMcpConnector } from './http-mcp-connector.ts';
-export { approvalReason, DEFAULT_BULK_WRITE_THRESHOLD } from './loop/approval-policy.ts';
+export { approvalReason, DEFAULT_BULK_WRITE_THRESHOLD, toolJudgedFor } from './loop/approval-policy.ts';
 export { CHAT_ERROR_CODES, ChatError, type ChatErrorCode, isChatError } from './loop/errors.ts';
 export type { RunEvent, RunStatus, StoredEvent } from './loop/events.ts';
 export { DEFAULT_RUN_LIMITS, type RunLimits } from './loop/run-options.ts';

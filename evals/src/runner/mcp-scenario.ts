@@ -1,4 +1,4 @@
-import { approvalReason } from '@airsuite/orchestrator';
+import { approvalReason, toolJudgedFor } from '@airsuite/orchestrator';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Scenario } from '../scenario/scenario-schema.ts';
@@ -82,7 +82,7 @@ export async function runMcpScenario(
       }
       for (const made of turn.functionCalls) {
         let args = made.args;
-        if (approvalReason(tools.get(made.name), args)) {
+        if (approvalReason(toolJudgedFor(made.name, args, tools), args)) {
           const answer = approvals.shift() ?? 'approve';
           if (answer === 'deny') {
             calls.push({ tool: made.name, ok: true, skipped: 'denied' });

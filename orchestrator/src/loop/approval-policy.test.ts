@@ -1,6 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
-import { approvalReason, DEFAULT_BULK_WRITE_THRESHOLD } from './approval-policy.ts';
+import { approvalReason, DEFAULT_BULK_WRITE_THRESHOLD, toolJudgedFor } from './approval-policy.ts';
 
 /** A write that declares itself non-destructive, as create_records does. */
 const createRecords: Tool = {
@@ -46,5 +46,30 @@ describe('the bulk-write threshold', () => {
 
   it('never asks for a dry run, however large', () => {
     expect(approvalReason(createRecords, { ...records(50), dry_run: true }, 5)).toBeUndefined();
+  });
+});
+
+describe('a plugin function run through run_plugin_function', () => {
+  const runner: Tool = {
+    name: 'run_plugin_function',
+    inputSchema: { type: 'object' },
+    annotations: { readOnlyHint: false, destructiveHint: true },
+  };
+  const score: Tool = {
+    name: 'plugin_lead_scoring_score',
+    inputSchema: { type: 'object' },
+    annotations: { readOnlyHint: true },
+  };
+  const byName = new Map([runner, score].map((t) => [t.name, t]));
+  const judged = (args: Record<string, unknown>) =>
+    approvalReason(toolJudgedFor('run_plugin_function', args, byName), args);
+
+  it('asks no more than the function through its own tool: a read-only one runs at once', () => {
+    expect(judged({ plugin: 'lead_scoring', function: 'score', input: {} })).toBeUndefined();
+  });
+
+  it("keeps the runner's own worst case for a function this caller is not shown", () => {
+    expect(judged({ plugin: 'dedupe', function: 'merge', input: {} })).toBe('destructive');
+    expect(judged({ plugin: 42 })).toBe('destructive');
   });
 });

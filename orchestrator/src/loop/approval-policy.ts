@@ -30,6 +30,24 @@ export function approvalReason(
   return undefined;
 }
 
+/**
+ * The tool a call is judged as: itself, except that `run_plugin_function` of a function also
+ * listed as its own tool (`plugin_<plugin>_<function>`) is judged by that tool's annotations, so
+ * a read-only function run through the generic runner asks no more than through its own tool.
+ * A function not listed to this caller keeps the runner's own (worst-case) annotations.
+ */
+export function toolJudgedFor(
+  name: string,
+  args: Record<string, unknown>,
+  byName: ReadonlyMap<string, Tool>,
+): Tool | undefined {
+  const tool = byName.get(name);
+  if (name !== 'run_plugin_function') return tool;
+  const { plugin, function: fn } = args;
+  if (typeof plugin !== 'string' || typeof fn !== 'string') return tool;
+  return byName.get(`plugin_${plugin}_${fn}`) ?? tool;
+}
+
 /** Whether the tool can show what a call would change without changing it. */
 export function supportsDryRun(tool: Tool | undefined): boolean {
   const properties = (tool?.inputSchema as { properties?: Record<string, unknown> } | undefined)?.properties;

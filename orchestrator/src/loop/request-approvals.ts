@@ -1,6 +1,6 @@
 import { newId } from '@airsuite/platform-api';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { approvalReason, supportsDryRun } from './approval-policy.ts';
+import { approvalReason, supportsDryRun, toolJudgedFor } from './approval-policy.ts';
 import type { LoopContext, RunScope } from './run-context.ts';
 import type { PendingCall } from './run-state.ts';
 
@@ -18,7 +18,11 @@ export async function requestApprovals(
   let waiting = false;
   for (const call of calls) {
     const tool = byName.get(call.name);
-    const reason = approvalReason(tool, call.args, context.limits.bulkWriteThreshold);
+    const reason = approvalReason(
+      toolJudgedFor(call.name, call.args, byName),
+      call.args,
+      context.limits.bulkWriteThreshold,
+    );
     if (!reason) continue;
     waiting = true;
     const preview = supportsDryRun(tool) ? await dryRun(context, scope, call) : undefined;

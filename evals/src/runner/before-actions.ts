@@ -1,17 +1,13 @@
 import { faultSchema } from '@airsuite/airtable-emulator';
-import { matchValue } from '../scenario/matchers.ts';
 import type { BeforeAction } from '../scenario/scenario-schema.ts';
-import { emulatorTableReader } from '../scoring/end-state.ts';
+import { emulatorTableReader, pickRecords } from '../scoring/end-state.ts';
 import type { EvalWorld } from './eval-world.ts';
 
 /** Airtable's own batch limit: what one request may delete or change. */
 const BATCH = 10;
 
 async function pick(world: EvalWorld, base: string, table: string, where: Record<string, unknown>) {
-  const records = await emulatorTableReader(world.emulator)(base, table);
-  const picked = records.filter((record) =>
-    Object.entries(where).every(([field, want]) => matchValue(want, record.fields[field]).length === 0),
-  );
+  const picked = pickRecords(await emulatorTableReader(world.emulator)(base, table), where);
   if (picked.length === 0) {
     throw new Error(`before: no record of ${table} where ${JSON.stringify(where)} to change`);
   }

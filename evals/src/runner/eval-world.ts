@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEmulator, NO_FAULTS, type RunningEmulator } from '@airsuite/airtable-emulator';
+import { createEmulator, type RunningEmulator } from '@airsuite/airtable-emulator';
 import { createGatewayEngine } from '@airsuite/airtable-gateway';
 import { inMemoryMcpClients } from '@airsuite/mcp-server';
 import {
@@ -133,9 +133,8 @@ export async function openEvalWorld(options: EvalWorldOptions = {}): Promise<Eva
     gemini,
     token: TOKEN,
     async stage(seed, role, plugins = []) {
+      // Resetting also ends the last scenario's outage (its turns' faults) and its rate budgets.
       emulator.admin.reset(seed);
-      // A scenario's outage (its turns' faults) ends with it.
-      emulator.admin.setFaults(NO_FAULTS);
       const engine = await createGatewayEngine({ ...options.gateway, upstreamUrl: emulator.url });
       const created = await createPlatform({
         db: database,

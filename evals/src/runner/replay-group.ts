@@ -23,6 +23,10 @@ function openingOf(body: GenerateContentRequestBody): string {
   return (first?.parts ?? []).map((part) => part.text ?? '').join('');
 }
 
+/** Whether a model request belongs to `scenario`'s conversation (it opens with its first message). */
+export const isRequestOf = (request: RecordedRequest, scenario: Scenario) =>
+  openingOf(request.body).includes(scenario.turns[0]?.user ?? '\u0000');
+
 const upstream429s = (world: EvalWorld) =>
   (world.emulator.admin.stats() as { rateLimited: number }).rateLimited;
 
@@ -44,10 +48,7 @@ export async function replayGroup(
   const stage = await stageFor(world, first.scenario);
   const firstRequest = world.gemini.requests.length;
   const limitedBefore = upstream429s(world);
-  const memberOf = (request: RecordedRequest) => {
-    const opening = openingOf(request.body);
-    return members.find((m) => opening.includes(m.scenario.turns[0]?.user ?? '\u0000'));
-  };
+  const memberOf = (request: RecordedRequest) => members.find((m) => isRequestOf(request, m.scenario));
   world.gemini.respondWith((request) => {
     const member = memberOf(request);
     const modelTurns = (request.body.contents ?? []).filter((c) => c.role === 'model').length;

@@ -118,7 +118,7 @@ function summarise(events: readonly RunEvent[]) {
   return { calls, tokens, answer, failures, failed };
 }
 
-/** Scores one finished run of `scenario`: calls, end state, answer, steps; `extra` problems first. */
+/** Scores one finished run of `scenario`: calls, confirmations, end state, results, answer, steps. */
 export async function judgeRun(
   world: EvalWorld,
   scenario: Scenario,

@@ -3,7 +3,7 @@ import type { LoadedScenario } from '../scenario/load-scenarios.ts';
 import type { EvalWorld } from './eval-world.ts';
 import type { McpTransportKind } from './mcp-client.ts';
 import { type McpRun, runMcpScenario } from './mcp-scenario.ts';
-import { type GroupMember, replayGroup } from './replay-group.ts';
+import { type GroupMember, isRequestOf, replayGroup } from './replay-group.ts';
 import { replayScenario, type ScenarioRun } from './replay-scenario.ts';
 import {
   declarationsOf,
@@ -51,12 +51,7 @@ async function updateDeclarations(
   const requests = world.gemini.requests.slice(firstRequest);
   let rewritten = false;
   for (const [index, member] of members.entries()) {
-    const opening = member.scenario.turns[0]?.user ?? '';
-    const mine = requests.filter((r) =>
-      (r.body.contents ?? []).some(
-        (c) => c.role === 'user' && c.parts?.some((p) => p.text?.includes(opening)),
-      ),
-    );
+    const mine = requests.filter((request) => isRequestOf(request, member.scenario));
     const last = mine.at(-1) ?? requests.at(-1);
     if (!last) continue;
     await storeDeclarations(dir, last.body);

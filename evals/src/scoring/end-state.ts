@@ -51,6 +51,12 @@ export function apiTableReader(apiUrl: string, token: string): ReadTable {
   };
 }
 
+/** The records whose cells match `where` (each value a matcher on that cell). */
+export const pickRecords = (records: readonly StoredRecord[], where: Record<string, unknown>) =>
+  records.filter((record) =>
+    Object.entries(where).every(([field, want]) => matchValue(want, record.fields[field]).length === 0),
+  );
+
 const describe = (state: RecordState) => `${state.table} where ${JSON.stringify(state.where)}`;
 
 /**
@@ -65,11 +71,7 @@ export async function checkEndState(read: ReadTable, states: readonly RecordStat
     const key = `${state.base}/${state.table}`;
     if (!tables.has(key)) tables.set(key, read(state.base, state.table));
     const records = await (tables.get(key) as Promise<StoredRecord[]>);
-    const picked = records.filter((record) =>
-      Object.entries(state.where).every(
-        ([field, want]) => matchValue(want, record.fields[field]).length === 0,
-      ),
-    );
+    const picked = pickRecords(records, state.where);
     if (!state.exists && picked.length > 0) {
       problems.push(
         `wrong end state: ${describe(state)} should not exist, found ${picked.map((r) => r.id).join(', ')}`,

@@ -1,22 +1,11 @@
+import { NO_FAULTS } from '@airsuite/airtable-emulator';
 import { lastFunctionResponses, type RecordedRequest } from '@airsuite/evals/fake-gemini';
 import { inMemoryMcpClients } from '@airsuite/mcp-server';
 import type { ChatService } from '../chat-service.ts';
 import type { RunEvent } from '../loop/events.ts';
 import { type ChatRig, SAMPLE_CRM } from '../testing/chat-rig.ts';
 
-/** Emulator faults with nothing injected; `slow` adds latency to every CRM request. */
-const NO_FAULTS = {
-  latencyMs: 0,
-  jitterMs: 0,
-  errorRate: 0,
-  errorStatus: 503 as const,
-  dropRate: 0,
-  slowRate: 0,
-  slowMs: 0,
-  force429: 0,
-  passFirst: 0,
-};
-
+/** `slow` adds latency to every CRM request; the emulator's own fault-free settings otherwise. */
 export function slowEmulator(rig: ChatRig, latencyMs: number): void {
   rig.platform.emulator().admin.setFaults({ ...NO_FAULTS, latencyMs, baseId: SAMPLE_CRM });
 }
